@@ -1,0 +1,109 @@
+package io.github.dl4jgrpoma.examples;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/** Apache Commons CLI helpers shared by the example commands: parsing with typed, range-checked values. */
+public final class CliSupport {
+    private CliSupport() {
+    }
+
+    /** Adds {@code -h/--help} and parses; unknown options and missing values become a {@link UsageException}. */
+    public static CommandLine parse(Options options, String[] args) throws UsageException {
+        if (!options.hasOption("help")) {
+            options.addOption(Option.builder("h").longOpt("help").desc("print this help and exit").build());
+        }
+        try {
+            CommandLine cl = new DefaultParser().parse(options, args);
+            if (!cl.getArgList().isEmpty()) {
+                throw new UsageException("unexpected argument(s): " + cl.getArgList());
+            }
+            return cl;
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Prints the usage of a command. */
+    public static void printUsage(PrintStream out, String command, String header, Options options) {
+        PrintWriter pw = new PrintWriter(out, true);
+        new HelpFormatter().printHelp(pw, 100, "bin/grpoma " + command + " [options]", header + "\n\n", options, 2, 4,
+                "", false);
+        pw.flush();
+    }
+
+    /** An integer option with a default and an inclusive range. */
+    public static int intOpt(CommandLine cl, String name, int def, int min, int max) throws UsageException {
+        String v = cl.getOptionValue(name);
+        if (v == null) {
+            return def;
+        }
+        try {
+            int x = Integer.parseInt(v.trim());
+            if (x < min || x > max) {
+                throw new UsageException("--" + name + " must be in [" + min + ", " + max + "], got " + x);
+            }
+            return x;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    /** A long option with a default (any value). */
+    public static long longOpt(CommandLine cl, String name, long def) throws UsageException {
+        String v = cl.getOptionValue(name);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    /** A comma-separated list of positive integers, for example {@code 2,4,8}. */
+    public static int[] intListOpt(CommandLine cl, String name, int[] def, int min, int max) throws UsageException {
+        String v = cl.getOptionValue(name);
+        if (v == null) {
+            return def.clone();
+        }
+        String[] parts = v.split(",");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--" + name + " must be a comma-separated list of integers, got '" + v + "'");
+            }
+            if (out[i] < min || out[i] > max) {
+                throw new UsageException("--" + name + " values must be in [" + min + ", " + max + "], got " + out[i]);
+            }
+        }
+        return out;
+    }
+
+    /** A floating-point option with a default and an inclusive range. */
+    public static double doubleOpt(CommandLine cl, String name, double def, double min, double max) throws UsageException {
+        String v = cl.getOptionValue(name);
+        if (v == null) {
+            return def;
+        }
+        try {
+            double x = Double.parseDouble(v.trim());
+            if (!(x >= min && x <= max)) {
+                throw new UsageException("--" + name + " must be in [" + min + ", " + max + "], got " + v);
+            }
+            return x;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a number, got '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.dl4jgrpoma.examples;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point of {@code bin/grpoma}: {@code bin/grpoma <command> [options]}. Each command is a
+ * {@link Command}; {@code bin/grpoma <command> --help} documents its options.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    /** The commands, in the order {@code --help} lists them. */
+    static List<Command> commands() {
+        return List.of(new SimulateCommand());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command and returns its exit code (0 ok, 1 failure, 2 usage error); never calls System.exit. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<Command> commands = commands();
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            printCommands(args.length == 0 ? err : out, commands);
+            return args.length == 0 ? 2 : 0;
+        }
+        for (Command c : commands) {
+            if (c.name().equals(args[0])) {
+                String[] rest = Arrays.copyOfRange(args, 1, args.length);
+                try {
+                    return c.run(rest, out, err);
+                } catch (UsageException e) {
+                    err.println("bin/grpoma " + c.name() + ": " + e.getMessage());
+                    err.println("Run 'bin/grpoma " + c.name() + " --help' for the options.");
+                    return 2;
+                } catch (Exception e) {
+                    err.println("bin/grpoma " + c.name() + " failed: " + e);
+                    e.printStackTrace(err);
+                    return 1;
+                }
+            }
+        }
+        err.println("bin/grpoma: unknown command '" + args[0] + "'");
+        printCommands(err, commands);
+        return 2;
+    }
+
+    private static void printCommands(PrintStream s, List<Command> commands) {
+        s.println("usage: bin/grpoma <command> [options]   (bin/grpoma <command> --help for its options)");
+        s.println("commands:");
+        for (Command c : commands) {
+            s.printf("  %-10s %s%n", c.name(), c.summary());
+        }
+    }
+}
