@@ -44,7 +44,7 @@ public interface AdvantageEstimator {
      * and {@code M}.
      *
      * @param rewards {@code rewards[p][i][j]} = reward of answer {@code j} of thought {@code i} of prompt {@code p}
-     * @return one {@link Advantages} per prompt, in order; an empty batch gives an empty list
+     * @return an unmodifiable list of one {@link Advantages} per prompt, in order; an empty batch gives an empty list
      */
     default List<Advantages> estimateAll(double[][][] rewards, AdvantageConfig cfg) {
         if (rewards == null) {
@@ -55,13 +55,5 @@ public interface AdvantageEstimator {
             out.add(estimate(rewards[p], cfg, p));
         }
         return List.copyOf(out);
-    }
-
-    /** Throws a clear error for a null config (shared by the implementations). */
-    static AdvantageConfig requireConfig(AdvantageConfig cfg, String estimator) {
-        if (cfg == null) {
-            throw new IllegalArgumentException(estimator + ": cfg is null; pass AdvantageConfig.defaults() or a built config");
-        }
-        return cfg;
     }
 }

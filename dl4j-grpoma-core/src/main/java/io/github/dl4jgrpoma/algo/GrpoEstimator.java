@@ -25,7 +25,7 @@ public final class GrpoEstimator implements AdvantageEstimator {
 
     @Override
     public Advantages estimate(double[][] rewards, AdvantageConfig cfg, int promptIndex) {
-        AdvantageEstimator.requireConfig(cfg, NAME);
+        RewardValidation.requireConfig(cfg, NAME);
         RewardValidation.validate(rewards, promptIndex, 2, NAME);
         int k = rewards.length;
         int m = rewards[0].length;

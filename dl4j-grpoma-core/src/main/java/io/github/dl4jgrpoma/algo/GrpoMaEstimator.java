@@ -33,7 +33,7 @@ public final class GrpoMaEstimator implements AdvantageEstimator {
 
     @Override
     public Advantages estimate(double[][] rewards, AdvantageConfig cfg, int promptIndex) {
-        AdvantageEstimator.requireConfig(cfg, NAME);
+        RewardValidation.requireConfig(cfg, NAME);
         RewardValidation.validate(rewards, promptIndex, 2, NAME);
         return MultiAnswerAdvantages.compute(rewards, cfg, true);
     }

@@ -61,6 +61,20 @@ public final class RewardValidation {
         }
     }
 
+    /**
+     * Rejects a null config.
+     *
+     * @param cfg       the config an estimator was given
+     * @param estimator estimator name, for the message
+     * @return {@code cfg}
+     */
+    public static AdvantageConfig requireConfig(AdvantageConfig cfg, String estimator) {
+        if (cfg == null) {
+            throw new IllegalArgumentException(estimator + ": cfg is null; pass AdvantageConfig.defaults() or a built config");
+        }
+        return cfg;
+    }
+
     /** "prompt 3", or a note that the index is unknown and how to get it reported. */
     static String describePrompt(int promptIndex) {
         return promptIndex >= 0 ? "prompt " + promptIndex
