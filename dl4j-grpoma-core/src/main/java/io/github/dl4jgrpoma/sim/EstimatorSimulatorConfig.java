@@ -13,7 +13,7 @@ import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
  * <p>Defaults ({@link #defaults()}): {@code kValues = [2, 4, 8, 16, 64]}, {@code mValues = [1, 2, 4, 8, 16]},
  * {@code scenarios = 1000}, {@code repetitions = 100}, {@code seed = 20250929}, {@code estimatorName = "grpo-ma"},
  * {@code advantageConfig = AdvantageConfig.defaults()} (sample std, delta 1e-4, PROMPT answer
- * normalisation). The default run took 7.4 s on one core (2-core VM, Java 17), most of it the K = 64 cells.
+ * normalisation). The default run took 5.7 to 7.4 s on one core (2-core VM, Java 17), most of it in the K = 64 cells.
  *
  * <p>Why many scenarios and fewer repetitions: the per-thought sample variance over the repetitions is
  * unbiased for any {@code repetitions >= 2}, so its noise averages out over the {@code scenarios * K}
