@@ -1,0 +1,58 @@
+package io.github.dl4jgrpoma.algo;
+
+/**
+ * The GRPO-MA computation shared by {@code grpo-ma} (std-scaled) and {@code dr-grpo} (centred only).
+ * Package-private: users go through the estimators.
+ */
+final class MultiAnswerAdvantages {
+    private MultiAnswerAdvantages() {
+    }
+
+    /**
+     * @param rewards     validated {@code K x M} rewards
+     * @param cfg         options
+     * @param scaleByStd  true: {@code (x - mean) / (std + delta)}; false: {@code x - mean}
+     */
+    static Advantages compute(double[][] rewards, AdvantageConfig cfg, boolean scaleByStd) {
+        int k = rewards.length;
+        int m = rewards[0].length;
+        StdConvention conv = cfg.stdConvention();
+        double[] values = new double[k];
+        double[] flat = new double[k * m];
+        for (int i = 0; i < k; i++) {
+            double sum = 0;
+            for (int j = 0; j < m; j++) {
+                sum += rewards[i][j];
+                flat[i * m + j] = rewards[i][j];
+            }
+            values[i] = sum / m;
+        }
+        double[] thoughtAdv = group(values, conv, cfg.delta(), scaleByStd);
+        double[][] answerAdv = new double[k][];
+        int zeroGroups = 0;
+        int groups;
+        if (cfg.answerNormalization() == AnswerNormalization.PROMPT) {
+            groups = 1;
+            double[] a = group(flat, conv, cfg.delta(), scaleByStd);
+            for (int i = 0; i < k; i++) {
+                answerAdv[i] = new double[m];
+                System.arraycopy(a, i * m, answerAdv[i], 0, m);
+            }
+            zeroGroups = GroupStats.allEqual(flat) ? 1 : 0;
+        } else {
+            groups = k;
+            for (int i = 0; i < k; i++) {
+                answerAdv[i] = group(rewards[i], conv, cfg.delta(), scaleByStd);
+                if (GroupStats.allEqual(rewards[i])) {
+                    zeroGroups++;
+                }
+            }
+        }
+        return new Advantages(thoughtAdv, answerAdv, values, GroupStats.std(values, conv), GroupStats.std(flat, conv),
+                GroupStats.allEqual(values), zeroGroups, groups);
+    }
+
+    private static double[] group(double[] x, StdConvention conv, double delta, boolean scaleByStd) {
+        return scaleByStd ? GroupStats.normalize(x, conv, delta) : GroupStats.center(x);
+    }
+}
