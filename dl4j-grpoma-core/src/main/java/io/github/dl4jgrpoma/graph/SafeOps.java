@@ -25,12 +25,12 @@ public final class SafeOps {
 
     /** Element-wise minimum with a correct tie gradient: {@code a - relu(a - b)}. */
     public static SDVariable min(SameDiff sd, String name, SDVariable a, SDVariable b) {
-        return a.sub(sd.nn.relu(a.sub(b), 0.0)).rename(name == null ? sd.generateNewVarName("safe_min", 0) : name);
+        return named(a.sub(sd.nn.relu(a.sub(b), 0.0)), name);
     }
 
     /** Element-wise maximum with a correct tie gradient: {@code a + relu(b - a)}. */
     public static SDVariable max(SameDiff sd, String name, SDVariable a, SDVariable b) {
-        return a.add(sd.nn.relu(b.sub(a), 0.0)).rename(name == null ? sd.generateNewVarName("safe_max", 0) : name);
+        return named(a.add(sd.nn.relu(b.sub(a), 0.0)), name);
     }
 
     /**
@@ -40,8 +40,12 @@ public final class SafeOps {
     public static SDVariable logSoftmax(SameDiff sd, String name, SDVariable x, int dim) {
         SDVariable z = x.sub(x.max(true, dim));
         SDVariable logNorm = sd.math.log(sd.math.exp(z).sum(true, dim));
-        SDVariable out = z.sub(logNorm);
-        return name == null ? out : out.rename(name);
+        return named(z.sub(logNorm), name);
+    }
+
+    /** Renames {@code v} to {@code name}, or keeps SameDiff's generated unique name when {@code name} is null. */
+    private static SDVariable named(SDVariable v, String name) {
+        return name == null ? v : v.rename(name);
     }
 
     /** One-hot encoding of integer indices along a new last dimension of size {@code depth}. */

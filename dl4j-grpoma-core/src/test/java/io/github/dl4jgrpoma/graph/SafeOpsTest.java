@@ -65,6 +65,19 @@ class SafeOpsTest {
     }
 
     @Test
+    void unnamedOpsCanBeUsedManyTimesInOneGraph() {
+        SameDiff sd = SameDiff.create();
+        SDVariable w = sd.var("w", Nd4j.createFromArray(0.3, -1.2));
+        SDVariable x = SafeOps.min(sd, null, w, w.mul(2.0));
+        x = SafeOps.min(sd, null, x, w.mul(3.0));
+        x = SafeOps.max(sd, null, x, w.mul(-1.0));
+        x = SafeOps.max(sd, null, x, w.mul(-2.0));
+        x = SafeOps.logSoftmax(sd, null, SafeOps.logSoftmax(sd, null, x, 0), 0);
+        x.sum().rename("loss");
+        assertTrue(GradientCheck.defaults().checkAll(sd, Map.of(), "loss").passed());
+    }
+
+    @Test
     void checkerCatchesTheM21MinTieBug() {
         // The checker must be able to fail: sd.math.min(x, x) backprops 2x the true gradient in M2.1.
         SameDiff sd = SameDiff.create();
