@@ -47,8 +47,10 @@ import io.github.dl4jgrpoma.graph.SafeOps;
  * Scalar outputs over the loss tokens ({@code m = 1}, count {@code N = max(1, sum m)}); they are separate
  * outputs that do not feed the loss, so they do not change its gradient:
  * clip fraction low {@code sum m [A<0][r<1-epsLow] / N}, clip fraction high
- * {@code sum m [A>0][r>1+epsHigh] / N}, approximate KL(old || current) {@code sum m k3(old - logp) / N}
- * with {@code k3(x) = exp(x) - x - 1}, mean ratio {@code sum m r / N}, reference KL
+ * {@code sum m [A>0][r>1+epsHigh] / N}, approximate {@code KL(pi_old || pi_theta)}
+ * {@code sum m (r - 1 - log r) / N} (the k3 estimator for tokens sampled from the old policy, as in
+ * Stable-Baselines3's {@code approx_kl}; unbiased because {@code E_old[r] = 1}), mean ratio
+ * {@code sum m r / N}, reference KL
  * {@code sum m kl / N} (configured estimator, beta &gt; 0 only) and entropy
  * {@code sum m H / N} with {@code H[b,t] = -sum_v p log p}.
  *
@@ -101,7 +103,7 @@ public final class GrpoLoss {
         n.requireFree(sd);
         DataType dt = logits.dataType();
 
-        SDVariable targets = sd.placeHolder(n.targets, DataType.INT, -1, -1);
+        SDVariable targets = sd.placeHolder(n.targets, DataType.INT32, -1, -1);
         SDVariable th = sd.placeHolder(n.thought, dt, -1, -1);
         SDVariable ans = sd.placeHolder(n.answer, dt, -1, -1);
         SDVariable adv = sd.placeHolder(n.advantages, dt, -1, -1);
@@ -148,8 +150,9 @@ public final class GrpoLoss {
         meanOverLoss(low, mask, tokens).rename(n.clipLow);
         SDVariable high = ratio.gt(1.0 + config.epsHigh()).castTo(dt).mul(maskedAdv.gt(0.0).castTo(dt));
         meanOverLoss(high, mask, tokens).rename(n.clipHigh);
-        SDVariable dOld = old.sub(tokenLogp).mul(mask);
-        meanOverLoss(KlEstimator.K3.build(sd, dOld), mask, tokens).rename(n.approxKl);
+        SDVariable logRatio = tokenLogp.sub(old).mul(mask);                                       // log r
+        // k3 with d = log r: r - 1 - log r, an unbiased estimate of KL(old || current) under old samples
+        meanOverLoss(KlEstimator.K3.build(sd, logRatio), mask, tokens).rename(n.approxKl);
         meanOverLoss(ratio, mask, tokens).rename(n.ratioMean);
         if (refKl != null) {
             meanOverLoss(refKl, mask, tokens).rename(n.refKl);

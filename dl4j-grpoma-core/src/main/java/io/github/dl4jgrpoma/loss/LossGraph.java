@@ -11,11 +11,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Names of everything {@link GrpoLoss#attach} added to a graph: the placeholders to feed and the outputs
- * to read. All placeholders are {@code [B,T]}: {@link #targets()} is INT, the others have the logits' data
+ * to read. All placeholders are {@code [B,T]}: {@link #targets()} is INT32, the others have the logits' data
  * type.
  *
  * @param config         the configuration the loss was built with
- * @param targets        placeholder: next-token id per position (the token whose log-prob is scored)
+ * @param targets        placeholder (INT32, i.e. {@code DataType.INT}): next-token id per position
  * @param thoughtMask    placeholder: 1 on thought tokens that carry loss, else 0
  * @param answerMask     placeholder: 1 on answer tokens that carry loss, else 0 (disjoint from thoughtMask)
  * @param advantages     placeholder: per-token advantage
@@ -27,7 +27,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *                       reference log-probs from a forward pass)
  * @param clipFracLow    metric: fraction of loss tokens with {@code A < 0} and ratio {@code < 1 - epsLow}
  * @param clipFracHigh   metric: fraction of loss tokens with {@code A > 0} and ratio {@code > 1 + epsHigh}
- * @param approxKl       metric: mean over loss tokens of k3 between old and current policy
+ * @param approxKl       metric: mean over loss tokens of {@code r - 1 - log r}, the k3 estimate of
+ *                       {@code KL(pi_old || pi_theta)} on tokens sampled from the old policy
  * @param ratioMean      metric: mean ratio over loss tokens
  * @param refKl          metric: mean over loss tokens of the configured KL estimator to the reference;
  *                       present only when {@code beta > 0}

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -54,14 +56,14 @@ class GrpoLossAttachTest {
         SameDiff sd = SameDiff.create();
         SDVariable logits = sd.placeHolder("my_logits", DataType.FLOAT, -1, -1, 6);
         LossGraph g = GrpoLoss.attach(sd, logits, 6, LossConfig.builder().beta(0.2).build());
-        assertEquals(DataType.INT, sd.getVariable(g.targets()).dataType());
+        assertEquals(DataType.INT32, sd.getVariable(g.targets()).dataType());
         for (String name : List.of(g.thoughtMask(), g.answerMask(), g.advantages(), g.oldLogProbs(),
                 g.refLogProbs().orElseThrow())) {
             assertEquals(DataType.FLOAT, sd.getVariable(name).dataType(), name);
             assertEquals(VariableType.PLACEHOLDER, sd.getVariable(name).getVariableType(), name);
         }
         // float forward pass with a T the graph never saw: on-policy, A = 1 on one answer token -> loss -1
-        Map<String, INDArray> feed = new java.util.HashMap<>(g.feed(Nd4j.createFromArray(new int[][] {{2, 3}}),
+        Map<String, INDArray> feed = new HashMap<>(g.feed(Nd4j.createFromArray(new int[][] {{2, 3}}),
                 Nd4j.createFromArray(new float[][] {{0, 0}}), Nd4j.createFromArray(new float[][] {{0, 1}}),
                 Nd4j.createFromArray(new float[][] {{5, 1}}), Nd4j.createFromArray(new float[][] {{0, (float) Math.log(1.0 / 6)}}),
                 Nd4j.createFromArray(new float[][] {{0, (float) Math.log(1.0 / 6)}})));
@@ -108,7 +110,7 @@ class GrpoLossAttachTest {
         assertMessage(() -> GrpoLoss.attach(sd, logits, 4, cfg), "[B,T,4]");
         assertMessage(() -> GrpoLoss.attach(sd, logits, 1, cfg), "vocabSize");
         assertMessage(() -> GrpoLoss.attach(sd, sd.var("flat", Nd4j.zeros(DataType.DOUBLE, 2, 3)), 3, cfg), "[B,T,3]");
-        assertMessage(() -> GrpoLoss.attach(sd, sd.placeHolder("ids", DataType.INT, -1, -1, 3), 3, cfg), "FLOAT or DOUBLE");
+        assertMessage(() -> GrpoLoss.attach(sd, sd.placeHolder("ids", DataType.INT32, -1, -1, 3), 3, cfg), "FLOAT or DOUBLE");
         assertMessage(() -> GrpoLoss.attach(sd, logits, 3, cfg.toBuilder().aggregation("dapo").build()),
                 "known: [sequence-mean, token-mean, constant]");
         assertMessage(() -> GrpoLoss.attach(sd, logits, 3, cfg, AggregationRegistry.defaults(), " "), "prefix");
@@ -121,12 +123,12 @@ class GrpoLossAttachTest {
         SameDiff sd = SameDiff.create();
         LossGraph g = GrpoLoss.attach(sd, sd.var("logits", Nd4j.zeros(DataType.DOUBLE, 1, 2, 3)), 3, LossConfig.defaults());
         INDArray z = Nd4j.zeros(DataType.DOUBLE, 1, 2);
-        INDArray ids = Nd4j.zeros(DataType.INT, 1, 2);
+        INDArray ids = Nd4j.zeros(DataType.INT32, 1, 2);
         assertMessage(() -> g.feed(ids, z, z, z, z, z), "refLogProbs must be given exactly when beta > 0");
         assertEquals(5, g.feed(ids, z, z, z, z, null).size());
     }
 
-    private static void assertMessage(org.junit.jupiter.api.function.Executable call, String part) {
+    private static void assertMessage(Executable call, String part) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().contains(part), e.getMessage());
     }

@@ -3,6 +3,7 @@ package io.github.dl4jgrpoma.loss;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,9 +71,9 @@ class GrpoLossClipAndMaskTest {
             INDArray grad = sd.calculateGradients(feed, List.of("logits")).get("logits");
             for (int i = 0; i < 2; i++) {
                 for (int j = 0; j < 4; j++) {
-                    double maxAbs = grad.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i),
-                            org.nd4j.linalg.indexing.NDArrayIndex.point(j),
-                            org.nd4j.linalg.indexing.NDArrayIndex.all()).amaxNumber().doubleValue();
+                    double maxAbs = grad.get(NDArrayIndex.point(i),
+                            NDArrayIndex.point(j),
+                            NDArrayIndex.all()).amaxNumber().doubleValue();
                     boolean clippedOnSide = i == 0 && j < 2;
                     boolean masked = Double.isNaN(CLIP_LAYOUT[i][j][0]);
                     if (clippedOnSide || masked) {
@@ -105,7 +107,7 @@ class GrpoLossClipAndMaskTest {
             }
             INDArray grad = sd.calculateGradients(feed, List.of("logits")).get("logits");
             assertTrue(allFinite(grad), cfg + " gradient has NaN/inf");
-            assertEquals(0.0, grad.get(org.nd4j.linalg.indexing.NDArrayIndex.point(2)).amaxNumber().doubleValue(), 0.0);
+            assertEquals(0.0, grad.get(NDArrayIndex.point(2)).amaxNumber().doubleValue(), 0.0);
             assertTrue(grad.amaxNumber().doubleValue() > 1e-4, cfg + " other rows must learn");
             assertTrue(Double.isFinite(sd.output(feed, g.loss()).get(g.loss()).getDouble(0)));
         }
@@ -116,10 +118,10 @@ class GrpoLossClipAndMaskTest {
         for (String mode : MODES) {
             LossBatch batch = LossBatch.random(2, 3, 4, 51);
             for (double[] row : batch.thought) {
-                java.util.Arrays.fill(row, 0);
+                Arrays.fill(row, 0);
             }
             for (double[] row : batch.answer) {
-                java.util.Arrays.fill(row, 0);
+                Arrays.fill(row, 0);
             }
             batch.perturbOldAndRef(new double[2][3], 52);                     // all garbage now
             SameDiff sd = SameDiff.create();

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,7 @@ class GrpoLossGradientTest {
             assertTrue(r.passed(), "logits " + cfg + ": " + r);
             total += r.checked();
             INDArray grad = sd.calculateGradients(feed, List.of("logits")).get("logits");
-            nonZeroLogitGrads += grad.neq(0.0).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().intValue();
+            nonZeroLogitGrads += grad.neq(0.0).castTo(DataType.INT32).sumNumber().intValue();
 
             // (b) w.r.t. the parameters of a tiny model, old/ref perturbed from its own log-probs
             total += checkTinyModel(cfg, modelCheck, false);

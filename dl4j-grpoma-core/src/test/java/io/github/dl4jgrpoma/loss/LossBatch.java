@@ -101,7 +101,7 @@ final class LossBatch {
                 Nd4j.createFromArray(answer), Nd4j.createFromArray(adv), Nd4j.createFromArray(old),
                 g.refLogProbs().isPresent() ? Nd4j.createFromArray(ref) : null));
         for (INDArray a : m.values()) {
-            if (a.dataType() != DataType.INT && a.dataType() != DataType.DOUBLE) {
+            if (a.dataType() != DataType.INT32 && a.dataType() != DataType.DOUBLE) {
                 throw new IllegalStateException("unexpected type " + a.dataType());
             }
         }

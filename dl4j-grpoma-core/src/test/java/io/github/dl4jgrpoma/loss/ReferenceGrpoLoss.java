@@ -91,8 +91,7 @@ final class ReferenceGrpoLoss {
                 if (a > 0 && r > 1 + cfg.epsHigh()) {
                     clipHigh++;
                 }
-                double x = in.old[i][j] - logp[i][j];
-                approxKl += Math.exp(x) - x - 1;
+                approxKl += r - 1 - Math.log(r);                      // KL(old || current), samples from old
                 ratioSum += r;
                 double h = 0;
                 for (int k = 0; k < in.v; k++) {

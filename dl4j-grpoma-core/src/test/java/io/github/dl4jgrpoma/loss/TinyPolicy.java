@@ -23,7 +23,7 @@ final class TinyPolicy {
     /** Builds the model in {@code sd} and returns its logits. Weights come from {@code new Random(seed)}. */
     static SDVariable build(SameDiff sd, int t, int v, int d, int h, long seed) {
         Random rnd = new Random(seed);
-        SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT, -1, t);
+        SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT32, -1, t);
         SDVariable emb = sd.var("emb", gaussian(rnd, 0.8, v, d));
         SDVariable w1 = sd.var("w1", gaussian(rnd, 0.6, d, h));
         SDVariable b1 = sd.var("b1", gaussian(rnd, 0.1, h));
