@@ -36,7 +36,8 @@ import io.github.dl4jgrpoma.graph.SafeOps;
  * finite garbage in {@code A}, {@code old} and {@code ref} (e.g. 1e30), yet {@code r = 1},
  * {@code kl = 0}, {@code o = 0} there and the gradient reaching their logits is exactly 0, with no
  * {@code inf * 0 = NaN}. Non-finite values (NaN, inf) at masked positions are not supported. Targets at
- * masked positions may be any id, also out of range (its one-hot row is then 0).
+ * masked positions may be any id, also out of range (its one-hot row is then 0). The masks are not
+ * checked at run time: they must hold only 0 and 1, and a position set in both would count twice.
  *
  * <p>The gradient is the clipped PPO gradient: a token whose ratio is clipped on its advantage's side
  * ({@code A > 0, r > 1 + epsHigh} or {@code A < 0, r < 1 - epsLow}) gets zero surrogate gradient; inside
@@ -132,7 +133,7 @@ public final class GrpoLoss {
         loss.markAsLoss();
 
         addMetrics(sd, n, config, logProbs, tokenLogp, old, ratio, maskedAdv, mask, refKl);
-        LOG.debug("Attached GRPO loss '{}' ({}; beta={}, eps=[{}, {}], K={}) to logits '{}'", n.loss,
+        LOG.debug("Attached GRPO loss '{}' ({}; beta={}, eps=[{}, {}], kl={}) to logits '{}'", n.loss,
                 config.aggregation(), config.beta(), config.epsLow(), config.epsHigh(), config.klEstimator(),
                 logits.name());
         return new LossGraph(config, n.targets, n.thought, n.answer, n.advantages, n.old,

@@ -90,4 +90,30 @@ class GrpoLossGradientTest {
         assertTrue(r.passed(), "tiny model " + cfg + (onPolicy ? " on-policy" : "") + ": " + r);
         return r.checked();
     }
+
+    @Test
+    void metricsCanBeReadInTheTrainingPassWithoutChangingTheGradient() {
+        LossConfig cfg = LossConfig.builder().beta(0.2).aggregation("token-mean").build();
+        SameDiff sd = SameDiff.create();
+        SDVariable logits = TinyPolicy.build(sd, T, V, 4, 6, 71);
+        LossGraph g = GrpoLoss.attach(sd, logits, V, cfg);
+        LossBatch batch = LossBatch.random(B, T, V, 72);
+        Map<String, INDArray> feed = new HashMap<>(batch.feed(g));
+        feed.put(TinyPolicy.TOKENS, TinyPolicy.tokens(B, T, V, 73));
+        batch.perturbOldAndRef(sd.output(feed, g.tokenLogProbs()).get(g.tokenLogProbs()).toDoubleMatrix(), 74);
+        feed.putAll(batch.feed(g));
+        List<String> params = List.of("emb", "w1", "b1", "w_out", "b_out");
+        Map<String, INDArray> plain = sd.calculateGradients(feed, params);
+        List<String> outputs = new ArrayList<>(g.metricNames());
+        outputs.add(g.loss());
+        outputs.add(g.tokenLogProbs());
+        var both = sd.calculateGradientsAndOutputs(feed, outputs, params);
+        Map<String, INDArray> direct = sd.output(feed, outputs.toArray(new String[0]));
+        for (String p : params) {
+            assertEquals(plain.get(p), both.getGradients().get(p), p);
+        }
+        for (String o : outputs) {
+            assertEquals(direct.get(o), both.getOutputs().get(o), o);
+        }
+    }
 }
