@@ -90,21 +90,49 @@ public final class RewardScores {
     }
 
     /**
-     * Metrics in a fixed order: for every reward {@code rewards/<name>/mean}, {@code rewards/<name>/std}
-     * and {@code rewards/<name>/failures}, then {@code reward/mean} and {@code reward/std} of the totals.
-     * Means and standard deviations are over all {@code rows*cols} samples; std is the population std
-     * (divide by n).
+     * Metrics of this group in a fixed order; the same as {@link #pooledMetrics(List)} of this group alone.
      */
     public Map<String, Double> metrics() {
+        return pooledMetrics(List.of(this));
+    }
+
+    /**
+     * Metrics over the samples of several groups pooled together (e.g. all prompts of a batch), in a
+     * fixed order: for every reward {@code rewards/<name>/mean}, {@code rewards/<name>/std} and
+     * {@code rewards/<name>/failures} (sum), then {@code reward/mean} and {@code reward/std} of the
+     * totals. Means and standard deviations are over all pooled samples; std is the population std
+     * (divide by n).
+     *
+     * @throws IllegalArgumentException if the list is empty or the groups have different reward names
+     */
+    public static Map<String, Double> pooledMetrics(List<RewardScores> groups) {
+        if (groups == null || groups.isEmpty()) {
+            throw new IllegalArgumentException("groups is empty; fix: pass the scores of at least one group");
+        }
+        List<String> names = groups.get(0).rewardNames();
+        for (RewardScores g : groups) {
+            if (!g.rewardNames().equals(names)) {
+                throw new IllegalArgumentException("groups were scored with different rewards: " + names + " vs "
+                        + g.rewardNames() + "; fix: score every group with the same RewardScorer");
+            }
+        }
         Map<String, Double> m = new LinkedHashMap<>();
-        perReward.forEach((name, s) -> {
-            m.put("rewards/" + name + "/mean", mean(s));
-            m.put("rewards/" + name + "/std", std(s));
-            m.put("rewards/" + name + "/failures", (double) failureCounts.get(name));
-        });
+        for (String name : names) {
+            double[][] pooled = pool(groups, g -> g.perReward.get(name));
+            m.put("rewards/" + name + "/mean", mean(pooled));
+            m.put("rewards/" + name + "/std", std(pooled));
+            m.put("rewards/" + name + "/failures",
+                    (double) groups.stream().mapToInt(g -> g.failureCounts.get(name)).sum());
+        }
+        double[][] totals = pool(groups, g -> g.totals);
         m.put("reward/mean", mean(totals));
         m.put("reward/std", std(totals));
         return Collections.unmodifiableMap(m);
+    }
+
+    /** The rows of every group, one after another (widths may differ between groups). */
+    private static double[][] pool(List<RewardScores> groups, java.util.function.Function<RewardScores, double[][]> f) {
+        return groups.stream().flatMap(g -> java.util.Arrays.stream(f.apply(g))).toArray(double[][]::new);
     }
 
     private double[][] require(String name) {
@@ -115,7 +143,7 @@ public final class RewardScores {
         return s;
     }
 
-    static double mean(double[][] a) {
+    private static double mean(double[][] a) {
         double sum = 0;
         int n = 0;
         for (double[] row : a) {
@@ -127,7 +155,7 @@ public final class RewardScores {
         return n == 0 ? Double.NaN : sum / n;
     }
 
-    static double std(double[][] a) {
+    private static double std(double[][] a) {
         double mu = mean(a);
         double sq = 0;
         int n = 0;

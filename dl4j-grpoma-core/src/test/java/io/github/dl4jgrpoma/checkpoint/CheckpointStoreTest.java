@@ -78,6 +78,17 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void payloadNamesWithSpacesSeparatorsAndNonAsciiSurviveTheManifest() throws IOException {
+        CheckpointStore s = store(3);
+        String odd = "opt state=1:über #2.bin";
+        s.save(1, "fingerprint with = and é", dir -> Files.writeString(dir.resolve(odd), "x"));
+        Checkpoint c = s.latest().orElseThrow();
+        assertEquals("x", Files.readString(c.file(odd)));
+        assertEquals("fingerprint with = and é", c.configFingerprint());
+        assertEquals(List.of(odd), c.manifest().files().stream().map(PayloadFile::path).toList());
+    }
+
+    @Test
     void keepsOnlyTheLastN() throws IOException {
         CheckpointStore s = store(2);
         for (long step : new long[] {10, 20, 30, 40}) {

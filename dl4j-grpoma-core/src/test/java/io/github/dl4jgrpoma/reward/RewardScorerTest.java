@@ -99,6 +99,27 @@ class RewardScorerTest {
     }
 
     @Test
+    void pooledMetricsOverSeveralGroups() {
+        RewardScorer scorer = new RewardScorer(composite());
+        RewardScores a = scorer.scoreGroup(group()); // totals 0.2, -0.8, -0.5, 0.2
+        RewardScores b = scorer.scoreList(List.of(sample(0, 0, "42", 4, 2), sample(0, 1, "42"))); // 0.2, 1.2
+        Map<String, Double> m = RewardScores.pooledMetrics(List.of(a, b));
+        // six totals: 0.2, -0.8, -0.5, 0.2, 0.2, 1.2 -> mean 0.5/6
+        double mean = 0.5 / 6;
+        double sq = 0;
+        for (double v : new double[] {0.2, -0.8, -0.5, 0.2, 0.2, 1.2}) {
+            sq += (v - mean) * (v - mean);
+        }
+        assertEquals(mean, m.get("reward/mean"), 1e-12);
+        assertEquals(Math.sqrt(sq / 6), m.get("reward/std"), 1e-12);
+        assertEquals(4.0 / 6, m.get("rewards/numeric_match/mean"), 1e-12); // 1,0,0,1,1,1
+        assertEquals(0.0, m.get("rewards/length/failures"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RewardScores.pooledMetrics(
+                List.of(a, new RewardScorer(CompositeReward.of(NumericMatchReward.withDefaults())).scoreGroup(group()))));
+        assertTrue(e.getMessage().contains("different rewards"), e.getMessage());
+    }
+
+    @Test
     void scoreListHasOneRow() {
         RewardScores s = new RewardScorer(composite()).scoreList(List.of(sample(0, 0, "42", 4, 2),
                 sample(5, 7, "41", 4, 1), sample(0, 0, "x", 9)));
