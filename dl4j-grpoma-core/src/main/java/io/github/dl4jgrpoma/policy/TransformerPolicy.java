@@ -85,7 +85,7 @@ public final class TransformerPolicy implements PolicyModel {
         int f = c.mlpWidth();
         DataType dt = c.dataType();
 
-        SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT, -1, t);
+        SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT32, -1, t);
         SDVariable wte = init.matrix(WTE, v, d);
         SDVariable wpe = init.matrix(WPE, t, d);
         SDVariable x = sd.reshape(sd.reshape(SafeOps.oneHot(sd, tokens, v, dt), -1, v).mmul(wte), -1, t, d).add(wpe);

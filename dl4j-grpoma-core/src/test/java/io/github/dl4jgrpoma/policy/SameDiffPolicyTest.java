@@ -21,7 +21,7 @@ class SameDiffPolicyTest {
     /** A bigram model: logits[b,t,:] = onehot(x[b,t]) · W (causal by construction). */
     private static SameDiff bigram() {
         SameDiff sd = SameDiff.create();
-        SDVariable x = sd.placeHolder("x", DataType.INT, -1, 4);
+        SDVariable x = sd.placeHolder("x", DataType.INT32, -1, 4);
         SDVariable w = sd.var("W", Nd4j.createFromArray(new float[][] {{0, 1, 2}, {3, 4, 5}, {6, 7, 8}}));
         sd.reshape(sd.reshape(sd.oneHot(x, 3, -1, 1.0, 0.0, DataType.FLOAT), -1, 3).mmul(w), -1, 4, 3).rename("out");
         return sd;

@@ -99,7 +99,7 @@ class TransformerPolicyTest {
                 () -> TransformerConfig.builder().vocabSize(11).width(8).layers(0).heads(2).maxLength(6).build());
         assertTrue(e.getMessage().contains("layers = 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> TransformerConfig.builder().vocabSize(11).width(8).layers(1).heads(2).maxLength(6).dataType(DataType.HALF).build());
+                () -> TransformerConfig.builder().vocabSize(11).width(8).layers(1).heads(2).maxLength(6).dataType(DataType.FLOAT16).build());
         assertTrue(e.getMessage().contains("dataType = HALF"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> TransformerConfig.builder().vocabSize(11).width(8).layers(1).heads(2).maxLength(6).initStd(0).build());
