@@ -1,0 +1,249 @@
+package io.github.dl4jgrpoma.policy;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import io.github.dl4jgrpoma.graph.SafeOps;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A small decoder-only transformer (GPT-2 layout) built in SameDiff from a {@link TransformerConfig}.
+ *
+ * <p>For tokens {@code x_0..x_{T-1}} and {@code l = 0..L-1}:
+ * <pre>
+ *   h^0_t   = onehot(x_t) · wte + wpe[t]                                  (embedding by one-hot × matmul)
+ *   a       = LN(h^l; h{l}_ln1_g, h{l}_ln1_b)
+ *   q,k,v   = split(a · h{l}_wqkv + h{l}_bqkv) into H heads of width dh = D/H
+ *   att     = softmax(q kᵀ / sqrt(dh) + M) v,   M[t,s] = 0 if s &le; t else -1e9   (causal)
+ *   h'      = h^l + concat_heads(att) · h{l}_wo + h{l}_bo
+ *   h^{l+1} = h' + gelu(LN(h'; h{l}_ln2_g, h{l}_ln2_b) · h{l}_w1 + h{l}_b1) · h{l}_w2 + h{l}_b2
+ *   logits  = LN(h^L; lnf_g, lnf_b) · w_head + b_head
+ * </pre>
+ * Pre-LayerNorm ({@code sd.nn.layerNorm} over the last dimension, with its built-in epsilon), GELU as
+ * {@code sd.nn.gelu}. Attention is written by hand (matmul + additive mask + {@code sd.nn.softmax}) because
+ * {@code sd.nn.multiHeadDotProductAttention} of DL4J M2.1 has no causal mask; the embedding is one-hot × matmul
+ * because {@code sd.gather} has a wrong gradient in M2.1. Every op used passes a double-precision finite
+ * difference check ({@code TransformerPolicyGradientTest}).
+ *
+ * <p>Variable names are part of the public contract (the key/value-cache decoder reads the weights by name):
+ * {@value #WTE} {@code [V,D]}, {@value #WPE} {@code [T,D]}, per layer {@code h{l}_ln1_g}, {@code h{l}_ln1_b},
+ * {@code h{l}_wqkv [D,3D]} (columns: q | k | v, each head-major), {@code h{l}_bqkv [3D]}, {@code h{l}_wo [D,D]},
+ * {@code h{l}_bo}, {@code h{l}_ln2_g}, {@code h{l}_ln2_b}, {@code h{l}_w1 [D,F]}, {@code h{l}_b1 [F]},
+ * {@code h{l}_w2 [F,D]}, {@code h{l}_b2}, then {@value #LNF_G}, {@value #LNF_B}, {@value #W_HEAD} {@code [D,V]},
+ * {@value #B_HEAD} {@code [V]}. Placeholder {@value #TOKENS} {@code [-1,T]} INT, output {@value #LOGITS}.
+ *
+ * <p>Initialisation: every matrix is drawn from {@code N(0, initStd²)} with a {@link Random} seeded by
+ * {@code config.seed()} (independent of the global ND4J random generator), in the order of
+ * {@link #trainableVariables()}; biases and LayerNorm offsets are 0 and LayerNorm gains 1. This departs from
+ * GPT-2, which scales residual projections by {@code 1/sqrt(2L)}; for the tiny models here it does not matter.
+ * The config is stored in the graph as the constant {@value #CONFIG} so that {@link #load(File)} restores it.
+ */
+public final class TransformerPolicy implements PolicyModel {
+    public static final String TOKENS = "tokens";
+    public static final String LOGITS = "logits";
+    public static final String WTE = "wte";
+    public static final String WPE = "wpe";
+    public static final String LNF_G = "lnf_g";
+    public static final String LNF_B = "lnf_b";
+    public static final String W_HEAD = "w_head";
+    public static final String B_HEAD = "b_head";
+    public static final String CONFIG = "transformer_config";
+    /** Additive attention mask value for future positions. */
+    public static final double MASK_VALUE = -1e9;
+
+    private final SameDiff sd;
+    private final TransformerConfig config;
+    private final List<String> trainable;
+
+    private TransformerPolicy(SameDiff sd, TransformerConfig config, List<String> trainable) {
+        this.sd = sd;
+        this.config = config;
+        this.trainable = List.copyOf(trainable);
+    }
+
+    /** Name of a per-layer variable, e.g. {@code layerVar(0, "ln1_g") = "h0_ln1_g"}. */
+    public static String layerVar(int layer, String suffix) {
+        return "h" + layer + "_" + suffix;
+    }
+
+    /** Builds a freshly initialised model. */
+    public static TransformerPolicy create(TransformerConfig c) {
+        SameDiff sd = SameDiff.create();
+        Init init = new Init(sd, c);
+        int v = c.vocabSize();
+        int d = c.width();
+        int t = c.maxLength();
+        int h = c.heads();
+        int dh = c.headWidth();
+        int f = c.mlpWidth();
+        DataType dt = c.dataType();
+
+        SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT32, -1, t);
+        SDVariable wte = init.matrix(WTE, v, d);
+        SDVariable wpe = init.matrix(WPE, t, d);
+        SDVariable x = sd.reshape(sd.reshape(SafeOps.oneHot(sd, tokens, v, dt), -1, v).mmul(wte), -1, t, d).add(wpe);
+        SDVariable mask = sd.constant("causal_mask", causalMask(t, dt));
+        double scale = 1.0 / Math.sqrt(dh);
+        for (int l = 0; l < c.layers(); l++) {
+            SDVariable a = sd.nn.layerNorm(x, init.ones(layerVar(l, "ln1_g"), d), init.zeros(layerVar(l, "ln1_b"), d), false, 2);
+            SDVariable qkv = sd.reshape(a, -1, d).mmul(init.matrix(layerVar(l, "wqkv"), d, 3 * d))
+                    .add(init.zeros(layerVar(l, "bqkv"), 3 * d));
+            qkv = sd.permute(sd.reshape(qkv, -1, t, 3, h, dh), 2, 0, 3, 1, 4);          // [3,B,H,T,dh]
+            SDVariable[] parts = sd.unstack(qkv, 0, 3);
+            SDVariable s = sd.mmul(parts[0], parts[1], false, true, false).mul(scale).add(mask);   // [B,H,T,T]
+            SDVariable y = sd.mmul(sd.nn.softmax(s, 3), parts[2]);                             // [B,H,T,dh]
+            y = sd.reshape(sd.permute(y, 0, 2, 1, 3), -1, d).mmul(init.matrix(layerVar(l, "wo"), d, d))
+                    .add(init.zeros(layerVar(l, "bo"), d));
+            x = x.add(sd.reshape(y, -1, t, d));
+            SDVariable b = sd.reshape(sd.nn.layerNorm(x, init.ones(layerVar(l, "ln2_g"), d),
+                    init.zeros(layerVar(l, "ln2_b"), d), false, 2), -1, d);
+            SDVariable m = sd.nn.gelu(b.mmul(init.matrix(layerVar(l, "w1"), d, f)).add(init.zeros(layerVar(l, "b1"), f)))
+                    .mmul(init.matrix(layerVar(l, "w2"), f, d)).add(init.zeros(layerVar(l, "b2"), d));
+            x = x.add(sd.reshape(m, -1, t, d));
+        }
+        SDVariable xf = sd.nn.layerNorm(x, init.ones(LNF_G, d), init.zeros(LNF_B, d), false, 2);
+        SDVariable logits = sd.reshape(xf, -1, d).mmul(init.matrix(W_HEAD, d, v)).add(init.zeros(B_HEAD, v));
+        sd.reshape(logits, -1, t, v).rename(LOGITS);
+        sd.constant(CONFIG, Nd4j.createFromArray(c.vocabSize(), c.width(), c.layers(), c.heads(), c.mlpRatio(),
+                c.maxLength(), c.dataType() == DataType.DOUBLE ? 1L : 0L, c.seed(), Double.doubleToLongBits(c.initStd())));
+        return new TransformerPolicy(sd, c, init.names);
+    }
+
+    /**
+     * Loads a model written by {@link #save(File)}; its logits are identical to the saved model's.
+     *
+     * @throws IOException if the file is missing or is not a {@code TransformerPolicy} graph
+     */
+    public static TransformerPolicy load(File file) throws IOException {
+        if (!file.isFile()) {
+            throw new IOException("no model file at " + file.getAbsolutePath());
+        }
+        SameDiff sd = SameDiff.load(file, true);
+        if (!sd.hasVariable(CONFIG)) {
+            throw new IOException(file + " is a SameDiff graph without the '" + CONFIG
+                    + "' constant; it was not written by TransformerPolicy (use SameDiffPolicy.load)");
+        }
+        long[] a = sd.getVariable(CONFIG).getArr().toLongVector();
+        TransformerConfig c = new TransformerConfig((int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4],
+                (int) a[5], a[6] == 1L ? DataType.DOUBLE : DataType.FLOAT, a[7], Double.longBitsToDouble(a[8]));
+        List<String> names = variableNames(c.layers());
+        for (String n : names) {
+            if (!sd.hasVariable(n)) {
+                throw new IOException(file + " lacks the transformer variable '" + n + "'");
+            }
+        }
+        return new TransformerPolicy(sd, c, names);
+    }
+
+    /** Names of all trainable variables of an {@code layers}-layer model, in initialisation order. */
+    public static List<String> variableNames(int layers) {
+        List<String> names = new ArrayList<>(List.of(WTE, WPE));
+        for (int l = 0; l < layers; l++) {
+            for (String s : List.of("ln1_g", "ln1_b", "wqkv", "bqkv", "wo", "bo", "ln2_g", "ln2_b", "w1", "b1", "w2", "b2")) {
+                names.add(layerVar(l, s));
+            }
+        }
+        names.addAll(List.of(LNF_G, LNF_B, W_HEAD, B_HEAD));
+        return names;
+    }
+
+    /** The configuration the model was built from. */
+    public TransformerConfig config() {
+        return config;
+    }
+
+    @Override
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    @Override
+    public String tokensPlaceholder() {
+        return TOKENS;
+    }
+
+    @Override
+    public String logitsName() {
+        return LOGITS;
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int maxLength() {
+        return config.maxLength();
+    }
+
+    @Override
+    public DataType dataType() {
+        return config.dataType();
+    }
+
+    @Override
+    public List<String> trainableVariables() {
+        return trainable;
+    }
+
+    /** The weight array of a variable, shared with the graph (not a copy). */
+    public INDArray weight(String name) {
+        if (!trainable.contains(name)) {
+            throw new IllegalArgumentException("'" + name + "' is not a variable of this transformer; known: " + trainable);
+        }
+        return sd.getVariable(name).getArr();
+    }
+
+    private static INDArray causalMask(int t, DataType dt) {
+        double[] m = new double[t * t];
+        for (int i = 0; i < t; i++) {
+            for (int j = i + 1; j < t; j++) {
+                m[i * t + j] = MASK_VALUE;
+            }
+        }
+        return Nd4j.create(m, new long[] {t, t}, DataType.DOUBLE).castTo(dt);
+    }
+
+    /** Seeded variable factory; records the names in creation order. */
+    private static final class Init {
+        private final SameDiff sd;
+        private final TransformerConfig c;
+        private final Random random;
+        private final List<String> names = new ArrayList<>();
+
+        Init(SameDiff sd, TransformerConfig c) {
+            this.sd = sd;
+            this.c = c;
+            this.random = new Random(c.seed());
+        }
+
+        SDVariable matrix(String name, int rows, int cols) {
+            double[] w = new double[rows * cols];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = random.nextGaussian() * c.initStd();
+            }
+            return add(name, Nd4j.create(w, new long[] {rows, cols}, DataType.DOUBLE));
+        }
+
+        SDVariable ones(String name, int n) {
+            return add(name, Nd4j.ones(DataType.DOUBLE, n));
+        }
+
+        SDVariable zeros(String name, int n) {
+            return add(name, Nd4j.zeros(DataType.DOUBLE, n));
+        }
+
+        private SDVariable add(String name, INDArray value) {
+            names.add(name);
+            return sd.var(name, value.castTo(c.dataType()));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.dl4jgrpoma.rollout;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The mutable decoding state of a batch of rows, produced by {@link IncrementalDecoder#prefill}.
+ * Not thread-safe; a state is used by one rollout at a time.
+ */
+public interface DecodingState {
+
+    /** Number of rows. */
+    int rows();
+
+    /** Tokens consumed so far by row {@code row} (prefix plus appended tokens). */
+    int length(int row);
+
+    /**
+     * Logits {@code [rows, V]} of the next token of every row, given everything the row consumed. The array
+     * belongs to the state and is replaced by the next {@link #append}; copy it to keep it.
+     */
+    INDArray nextLogits();
+
+    /**
+     * Appends {@code tokens[b]} to every row {@code b} with {@code active[b]}; other rows are left exactly as
+     * they are (their token is ignored and their {@link #nextLogits()} row does not change).
+     *
+     * @throws IllegalArgumentException if the arrays do not have {@link #rows()} entries, an active token is
+     *                                  outside {@code [0, V)} or an active row would exceed the maximum length
+     */
+    void append(int[] tokens, boolean[] active);
+
+    /**
+     * A new, independent state whose row {@code i} is a copy of row {@code rows[i]} of this one (indices may
+     * repeat: {@code {0,0,1,1}} branches every row twice). This state is unchanged.
+     */
+    DecodingState fork(int[] rows);
+}

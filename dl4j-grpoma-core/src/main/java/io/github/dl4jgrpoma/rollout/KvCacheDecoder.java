@@ -1,0 +1,57 @@
+package io.github.dl4jgrpoma.rollout;
+
+import io.github.dl4jgrpoma.policy.TransformerPolicy;
+
+/**
+ * Key/value-cache decoder for the built-in {@link TransformerPolicy}, in plain INDArray ops (device-agnostic).
+ *
+ * <p>It reads the graph's weight arrays by name at every {@link #prefill} (so a rollout always sees the current
+ * weights, without copying them) and reproduces the SameDiff forward pass of {@link TransformerPolicy} exactly,
+ * op for op (LayerNorm, GELU and softmax are the same ND4J ops), so its logits equal the full forward at every
+ * position up to float rounding. Per row it caches the keys and values of every consumed token
+ * ({@code [rows, H, slots, dh]} per layer); a new token costs one row of each matmul plus attention over the
+ * cached slots. Rows of different lengths share slot indices: a row's unused slots (left padding of a shorter
+ * prefix, steps in which it was inactive) are masked out of attention with an additive {@code -1e9} and do not
+ * advance its position, so each row sees exactly its own tokens at positions {@code 0, 1, 2, ...}.
+ */
+public final class KvCacheDecoder implements IncrementalDecoder {
+    private final TransformerPolicy policy;
+
+    public KvCacheDecoder(TransformerPolicy policy) {
+        this.policy = policy;
+    }
+
+    @Override
+    public int vocabSize() {
+        return policy.vocabSize();
+    }
+
+    @Override
+    public int maxLength() {
+        return policy.maxLength();
+    }
+
+    @Override
+    public DecodingState prefill(int[][] prefixes) {
+        int n = 0;
+        for (int b = 0; b < prefixes.length; b++) {
+            RecomputeDecoder.checkPrefix(prefixes[b], b, vocabSize(), maxLength());
+            n = Math.max(n, prefixes[b].length);
+        }
+        if (prefixes.length == 0) {
+            throw new IllegalArgumentException("prefill needs at least one prefix");
+        }
+        int[][] tokens = new int[prefixes.length][n];
+        boolean[][] valid = new boolean[prefixes.length][n];
+        for (int b = 0; b < prefixes.length; b++) {
+            int pad = n - prefixes[b].length;
+            for (int i = 0; i < prefixes[b].length; i++) {
+                tokens[b][pad + i] = prefixes[b][i];
+                valid[b][pad + i] = true;
+            }
+        }
+        KvCacheState state = new KvCacheState(new TransformerWeights(policy), prefixes.length, n + 32);
+        state.consume(tokens, valid);
+        return state;
+    }
+}

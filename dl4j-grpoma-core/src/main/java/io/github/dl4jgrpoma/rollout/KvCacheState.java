@@ -1,0 +1,245 @@
+package io.github.dl4jgrpoma.rollout;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
+
+import io.github.dl4jgrpoma.policy.TransformerConfig;
+import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.LayerNorm;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Decoding state of {@link KvCacheDecoder}: per layer a key and a value cache {@code [rows, H, capacity, dh]},
+ * the validity of every slot of every row, each row's length (= position of its next token) and the next-token
+ * logits. The caches grow by doubling when full.
+ */
+final class KvCacheState implements DecodingState {
+    private final TransformerWeights w;
+    private final int rows;
+    private final int[] lengths;
+    private int slots;
+    private int capacity;
+    private INDArray[] keys;
+    private INDArray[] values;
+    private boolean[][] valid;
+    private INDArray next;
+
+    KvCacheState(TransformerWeights w, int rows, int capacity) {
+        TransformerConfig c = w.config;
+        this.w = w;
+        this.rows = rows;
+        this.lengths = new int[rows];
+        this.capacity = capacity;
+        this.keys = new INDArray[c.layers()];
+        this.values = new INDArray[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            keys[l] = Nd4j.create(c.dataType(), rows, c.heads(), capacity, c.headWidth());
+            values[l] = Nd4j.create(c.dataType(), rows, c.heads(), capacity, c.headWidth());
+        }
+        this.valid = new boolean[rows][capacity];
+        this.next = Nd4j.create(c.dataType(), rows, c.vocabSize());
+    }
+
+    private KvCacheState(KvCacheState src, int[] idx) {
+        this.w = src.w;
+        this.rows = idx.length;
+        this.lengths = new int[rows];
+        this.valid = new boolean[rows][];
+        for (int i = 0; i < rows; i++) {
+            lengths[i] = src.lengths[idx[i]];
+            valid[i] = src.valid[idx[i]].clone();
+        }
+        this.slots = src.slots;
+        this.capacity = src.capacity;
+        this.keys = new INDArray[src.keys.length];
+        this.values = new INDArray[src.values.length];
+        for (int l = 0; l < keys.length; l++) {
+            keys[l] = pullRows4(src.keys[l], idx);
+            values[l] = pullRows4(src.values[l], idx);
+        }
+        this.next = Nd4j.pullRows(src.next, 1, idx);
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int length(int row) {
+        return lengths[row];
+    }
+
+    @Override
+    public INDArray nextLogits() {
+        return next;
+    }
+
+    @Override
+    public void append(int[] tokens, boolean[] active) {
+        if (tokens.length != rows || active.length != rows) {
+            throw new IllegalArgumentException("append needs " + rows + " tokens and flags, got " + tokens.length
+                    + " and " + active.length);
+        }
+        int[][] t = new int[rows][1];
+        boolean[][] v = new boolean[rows][1];
+        for (int b = 0; b < rows; b++) {
+            t[b][0] = tokens[b];
+            v[b][0] = active[b];
+        }
+        consume(t, v);
+    }
+
+    @Override
+    public DecodingState fork(int[] idx) {
+        for (int i : idx) {
+            if (i < 0 || i >= rows) {
+                throw new IllegalArgumentException("fork: row " + i + " outside [0, " + rows + ")");
+            }
+        }
+        return new KvCacheState(this, idx);
+    }
+
+    /**
+     * Consumes a chunk of {@code n} new slots per row: {@code tokens[b][i]} occupies slot {@code slots + i} of
+     * row {@code b} if {@code validNew[b][i]}. Valid new tokens of a row must form a suffix of the chunk (left
+     * padding); rows whose last new slot is valid get new {@link #nextLogits()}.
+     */
+    void consume(int[][] tokens, boolean[][] validNew) {
+        TransformerConfig c = w.config;
+        int n = tokens[0].length;
+        int d = c.width();
+        int h = c.heads();
+        int dh = c.headWidth();
+        int t = c.maxLength();
+        DataType dt = c.dataType();
+        ensureCapacity(slots + n);
+        int s = slots + n;
+        int x = rows * n;
+        for (int b = 0; b < rows; b++) {
+            int count = 0;
+            for (int i = 0; i < n; i++) {
+                if (!validNew[b][i]) {
+                    continue;
+                }
+                count++;
+                if (tokens[b][i] < 0 || tokens[b][i] >= c.vocabSize()) {
+                    throw new IllegalArgumentException("token " + tokens[b][i] + " of row " + b + " is outside [0, "
+                            + c.vocabSize() + ")");
+                }
+            }
+            if (lengths[b] + count > t) {
+                throw new IllegalArgumentException("row " + b + " would hold " + (lengths[b] + count)
+                        + " tokens, more than the model's maximum length " + t + "; cap prompt + thought + answer at " + t);
+            }
+        }
+        int[] tokFlat = new int[x];
+        int[] posFlat = new int[x];
+        boolean anyInactive = false;
+        for (int b = 0; b < rows; b++) {
+            for (int i = 0; i < n; i++) {
+                boolean ok = validNew[b][i];
+                tokFlat[b * n + i] = ok ? tokens[b][i] : 0;
+                posFlat[b * n + i] = ok ? lengths[b]++ : Math.min(lengths[b], t - 1);
+                valid[b][slots + i] = ok;
+            }
+            anyInactive |= !validNew[b][n - 1];
+        }
+        INDArray mask = mask(n, s, dt);
+        INDArray hidden = Nd4j.pullRows(w.wte, 1, tokFlat).addi(Nd4j.pullRows(w.wpe, 1, posFlat));   // [X, D]
+        double scale = 1.0 / Math.sqrt(dh);
+        for (int l = 0; l < c.layers(); l++) {
+            INDArray a = layerNorm(hidden, w.ln1g[l], w.ln1b[l]);
+            INDArray qkv = a.mmul(w.wqkv[l]).addiRowVector(w.bqkv[l])
+                    .reshape('c', rows, n, 3, h, dh).permute(2, 0, 3, 1, 4);                    // [3, rows, H, n, dh]
+            INDArray q = qkv.get(point(0), all(), all(), all(), all());
+            keys[l].get(all(), all(), interval(slots, s), all()).assign(qkv.get(point(1), all(), all(), all(), all()));
+            values[l].get(all(), all(), interval(slots, s), all()).assign(qkv.get(point(2), all(), all(), all(), all()));
+            INDArray k = keys[l].get(all(), all(), interval(0, s), all());
+            INDArray v = values[l].get(all(), all(), interval(0, s), all());
+            INDArray scores = Nd4j.matmul(q, k, false, true, false).muli(scale).addi(mask);            // [rows, H, n, s]
+            INDArray probs = scores.ulike();
+            Nd4j.exec(new SoftMax(scores, probs, 3));
+            INDArray y = Nd4j.matmul(probs, v).permute(0, 2, 1, 3).dup('c').reshape(x, d);              // [X, D]
+            hidden.addi(y.mmul(w.wo[l]).addiRowVector(w.bo[l]));
+            INDArray m = layerNorm(hidden, w.ln2g[l], w.ln2b[l]).mmul(w.w1[l]).addiRowVector(w.b1[l]);
+            Nd4j.getExecutioner().exec(new GELU(m, m));
+            hidden.addi(m.mmul(w.w2[l]).addiRowVector(w.b2[l]));
+        }
+        if (n > 1) {
+            int[] last = new int[rows];
+            for (int b = 0; b < rows; b++) {
+                last[b] = b * n + n - 1;
+            }
+            hidden = Nd4j.pullRows(hidden, 1, last);
+        }
+        INDArray logits = layerNorm(hidden, w.lnfg, w.lnfb).mmul(w.whead).addiRowVector(w.bhead);   // [rows, V]
+        if (anyInactive) {
+            double[] keep = new double[rows];
+            for (int b = 0; b < rows; b++) {
+                keep[b] = validNew[b][n - 1] ? 0 : 1;
+            }
+            INDArray keepCol = Nd4j.createFromArray(keep).castTo(dt).reshape(rows, 1);
+            INDArray takeCol = keepCol.rsub(1.0);
+            logits = logits.muliColumnVector(takeCol).addi(next.mulColumnVector(keepCol));
+        }
+        next = logits;
+        slots = s;
+    }
+
+    /** Additive attention mask {@code [rows, 1, n, s]}: 0 where slot j is valid for row b and j <= query slot. */
+    private INDArray mask(int n, int s, DataType dt) {
+        float[] m = new float[rows * n * s];
+        for (int b = 0; b < rows; b++) {
+            for (int i = 0; i < n; i++) {
+                int base = (b * n + i) * s;
+                int query = slots + i;
+                for (int j = 0; j < s; j++) {
+                    m[base + j] = valid[b][j] && j <= query ? 0f : (float) TransformerPolicy.MASK_VALUE;
+                }
+            }
+        }
+        return Nd4j.create(m, new long[] {rows, 1, n, s}, 'c').castTo(dt);
+    }
+
+    private static INDArray layerNorm(INDArray in, INDArray gain, INDArray bias) {
+        INDArray out = in.ulike();
+        // 6-argument constructor: (input, gain, bias, OUTPUT, channelsFirst, dims). The 5-argument form would
+        // treat the third array as the output (DL4J-NOTES section 3).
+        Nd4j.exec(new LayerNorm(in, gain, bias, out, false, 1));
+        return out;
+    }
+
+    private void ensureCapacity(int needed) {
+        if (needed <= capacity) {
+            return;
+        }
+        int newCap = Math.max(needed, 2 * capacity);
+        for (int l = 0; l < keys.length; l++) {
+            keys[l] = grow(keys[l], newCap);
+            values[l] = grow(values[l], newCap);
+        }
+        for (int b = 0; b < rows; b++) {
+            valid[b] = java.util.Arrays.copyOf(valid[b], newCap);
+        }
+        capacity = newCap;
+    }
+
+    private INDArray grow(INDArray cache, int newCap) {
+        INDArray bigger = Nd4j.create(cache.dataType(), cache.size(0), cache.size(1), newCap, cache.size(3));
+        bigger.get(all(), all(), interval(0, capacity), all()).assign(cache);
+        return bigger;
+    }
+
+    /** Rows {@code idx} of a c-ordered rank-4 array, through a 2-D view (pullRows works on matrices). */
+    private static INDArray pullRows4(INDArray a, int[] idx) {
+        long[] shape = a.shape();
+        INDArray flat = a.reshape('c', shape[0], shape[1] * shape[2] * shape[3]);
+        return Nd4j.pullRows(flat, 1, idx).reshape('c', idx.length, shape[1], shape[2], shape[3]);
+    }
+}

@@ -1,0 +1,105 @@
+package io.github.dl4jgrpoma.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import io.github.dl4jgrpoma.policy.TransformerConfig;
+import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Rollouts of a real (tiny, random) transformer: every recorded log-prob equals the log-softmax of the full
+ * SameDiff forward of prompt + thought + answer divided by the temperature, and the KV-cache decoder with
+ * prefix sharing, without it, and the full-recompute decoder sample the same trees from the same seed.
+ */
+class TransformerRolloutTest {
+    private static final int V = 8;
+    private static final double TEMP = 1.3;
+    private static final TransformerPolicy POLICY = TransformerPolicy.create(TransformerConfig.builder().vocabSize(V)
+            .width(16).layers(2).heads(2).maxLength(24).seed(23).initStd(0.4).build());
+    private static final List<int[]> PROMPTS = List.of(new int[] {1, 5, 3}, new int[] {1, 6, 7, 5, 3});
+
+    private static RolloutConfig.Builder cfg() {
+        return RolloutConfig.builder().thoughts(2).answersPerThought(3).maxThoughtTokens(8).maxAnswerTokens(4)
+                .temperature(TEMP).endOfThoughtToken(4).answerStopTokens(Set.of(2));
+    }
+
+    @Test
+    void recordedLogProbsEqualTheFullForwardOfEachSequence() {
+        RolloutBatch batch = new RolloutEngine(new KvCacheDecoder(POLICY), cfg().build()).rollout(PROMPTS, 2024);
+        int checked = 0;
+        for (PromptRollout p : batch.prompts()) {
+            for (int k = 0; k < 2; k++) {
+                ThoughtRollout t = p.thoughts().get(k);
+                for (int m = 0; m < 3; m++) {
+                    int[] seq = p.sequence(k, m);
+                    INDArray logits = POLICY.forward(Nd4j.createFromArray(new int[][] {Arrays.copyOf(seq, 24)}));
+                    int promptLen = p.prompt().length;
+                    for (int i = 0; i < t.length(); i++) {
+                        assertEquals(logSoftmax(logits, promptLen + i - 1, seq[promptLen + i]), t.logProbs()[i], 1e-5);
+                        checked++;
+                    }
+                    AnswerRollout a = t.answers().get(m);
+                    int off = seq.length - a.length();
+                    for (int i = 0; i < a.length(); i++) {
+                        assertEquals(logSoftmax(logits, off + i - 1, seq[off + i]), a.logProbs()[i], 1e-5);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 40, "checked " + checked);
+        // this seed exercises both thought endings: a sampled end-of-thought and a forced one after truncation
+        long truncated = batch.prompts().stream().flatMap(p -> p.thoughts().stream()).filter(ThoughtRollout::truncated).count();
+        assertTrue(truncated >= 1 && truncated <= 3, "truncated thoughts: " + truncated);
+    }
+
+    @Test
+    void kvCacheWithAndWithoutSharingAndRecomputeSampleTheSameTrees() {
+        RolloutBatch kv = new RolloutEngine(new KvCacheDecoder(POLICY), cfg().build()).rollout(PROMPTS, 77);
+        RolloutBatch scratch = new RolloutEngine(new KvCacheDecoder(POLICY), cfg().prefixSharing(false).build()).rollout(PROMPTS, 77);
+        RolloutBatch recompute = new RolloutEngine(new RecomputeDecoder(POLICY), cfg().build()).rollout(PROMPTS, 77);
+        RolloutBatch again = new RolloutEngine(Decoders.forPolicy(POLICY), cfg().build()).rollout(PROMPTS, 77);
+        assertEquals(kv, again, "same seed, same decoder: identical trees");
+        assertSameTokens(kv, scratch);
+        assertSameTokens(kv, recompute);
+    }
+
+    private static void assertSameTokens(RolloutBatch a, RolloutBatch b) {
+        for (int p = 0; p < a.prompts().size(); p++) {
+            for (int k = 0; k < 2; k++) {
+                ThoughtRollout ta = a.prompts().get(p).thoughts().get(k);
+                ThoughtRollout tb = b.prompts().get(p).thoughts().get(k);
+                assertArrayEquals(ta.tokens(), tb.tokens());
+                assertArrayEquals(ta.logProbs(), tb.logProbs(), 1e-5);
+                assertEquals(ta.truncated(), tb.truncated());
+                for (int m = 0; m < 3; m++) {
+                    assertArrayEquals(ta.answers().get(m).tokens(), tb.answers().get(m).tokens());
+                    assertArrayEquals(ta.answers().get(m).logProbs(), tb.answers().get(m).logProbs(), 1e-5);
+                }
+            }
+        }
+    }
+
+    /** log softmax(logits[0, pos, :] / TEMP)[tok] in plain Java. */
+    private static double logSoftmax(INDArray logits, int pos, int tok) {
+        double max = Double.NEGATIVE_INFINITY;
+        double[] z = new double[V];
+        for (int v = 0; v < V; v++) {
+            z[v] = logits.getDouble(0, pos, v) / TEMP;
+            max = Math.max(max, z[v]);
+        }
+        double sum = 0;
+        for (double x : z) {
+            sum += Math.exp(x - max);
+        }
+        return z[tok] - max - Math.log(sum);
+    }
+}
