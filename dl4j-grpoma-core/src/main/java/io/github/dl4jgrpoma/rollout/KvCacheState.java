@@ -27,10 +27,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class KvCacheState implements DecodingState {
     private static final String WORKSPACE_ID = "dl4jgrpoma-kv-cache-step";
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0).overallocationLimit(0.5).policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .policyLearning(LearningPolicy.FIRST_LOOP).policyMirroring(MirroringPolicy.FULL)
-            .policySpill(SpillPolicy.REALLOCATE).build();
     private final TransformerWeights w;
     private final int rows;
     private final int[] lengths;
@@ -160,7 +156,7 @@ final class KvCacheState implements DecodingState {
         }
         // Intermediates live in a workspace (a reused block: no per-op off-heap allocation); only the new
         // next-token logits leave it (detach) and the caches, allocated outside, are written by assign.
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(workspaceConfig(), WORKSPACE_ID)) {
             next = forward(tokFlat, posFlat, validNew, anyInactive, n, s).detach();
         }
         slots = s;
@@ -237,6 +233,16 @@ final class KvCacheState implements DecodingState {
             }
         }
         return Nd4j.create(m, new long[] {rows, 1, n, s}, 'c').castTo(dt);
+    }
+
+    /**
+     * Per-thread workspace for the intermediates of one step: it learns its size on the first step, reuses the
+     * block afterwards and grows (reallocates) when a later step needs more.
+     */
+    private static WorkspaceConfiguration workspaceConfig() {
+        return WorkspaceConfiguration.builder().initialSize(0).overallocationLimit(0.5)
+                .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
+                .policyMirroring(MirroringPolicy.FULL).policySpill(SpillPolicy.REALLOCATE).build();
     }
 
     /** {@code x · w + b} in one op (xw_plus_b) instead of a matmul and a broadcast add. */
