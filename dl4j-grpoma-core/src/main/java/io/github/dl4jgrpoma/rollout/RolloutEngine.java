@@ -181,8 +181,10 @@ public final class RolloutEngine {
         int[] rowOf = identity(n);          // state row -> generation row
         int alive = n;
         for (int step = 0; step < cap && alive > 0; step++) {
-            double[][] logits = state.nextLogits().toDoubleMatrix();
             int rows = state.rows();
+            // one bulk copy (INDArray.toDoubleMatrix reads element by element: ~1.4 ms for [64, 20])
+            double[] flat = state.nextLogits().dup('c').data().asDouble();
+            int vocab = flat.length / rows;
             int[] feed = new int[rows];
             boolean[] consume = new boolean[rows];
             boolean anyConsume = false;
@@ -191,7 +193,7 @@ public final class RolloutEngine {
                 if (!active[g]) {
                     continue;
                 }
-                SampledToken t = sampler.sample(logits[s], rng[g]);
+                SampledToken t = sampler.sample(Arrays.copyOfRange(flat, s * vocab, (s + 1) * vocab), rng[g]);
                 tok[g][len[g]] = t.token();
                 lp[g][len[g]] = t.logProb();
                 len[g]++;

@@ -47,14 +47,23 @@ public final class TokenSampler {
         this.topP = topP;
     }
 
-    /** Samples one token from {@code logits} (length V) with the random source {@code rng}. */
+    /**
+     * Samples one token from {@code logits} (length V) with the random source {@code rng}. {@code -Infinity}
+     * entries are never drawn.
+     *
+     * @throws IllegalStateException if a logit is NaN or +Infinity, or every logit is -Infinity
+     */
     public SampledToken sample(double[] logits, SplittableRandom rng) {
         int v = logits.length;
         double[] z = new double[v];
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < v; i++) {
             z[i] = logits[i] / temperature;
-            max = Math.max(max, z[i]);
+            max = Double.isNaN(z[i]) ? Double.NaN : Math.max(max, z[i]);
+        }
+        if (!Double.isFinite(max)) {
+            throw new IllegalStateException("cannot sample: the logits " + (Double.isNaN(max) ? "contain NaN" : max > 0
+                    ? "contain +Infinity" : "are all -Infinity") + "; the policy has diverged or masked every token");
         }
         double sum = 0;
         double[] w = new double[v];

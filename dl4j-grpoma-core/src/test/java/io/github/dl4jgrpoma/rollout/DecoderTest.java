@@ -151,6 +151,27 @@ class DecoderTest {
         }
     }
 
+    @Test
+    void kvCacheMatchesTheFullForwardOfADoubleModelTo1e9() {
+        TransformerPolicy p = TransformerPolicy.create(TransformerConfig.builder().vocabSize(V).width(8).layers(2)
+                .heads(2).maxLength(10).dataType(DataType.DOUBLE).seed(4).initStd(0.5).build());
+        int[][] seqs = {{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, {12, 11, 0, 0, 5, 5, 7, 1, 2, 3}};
+        INDArray expected = p.forward(Nd4j.createFromArray(seqs));
+        DecodingState st = new KvCacheDecoder(p).prefill(new int[][] {{1, 2}, {12, 11, 0, 0, 5}});
+        int[] len = {2, 5};
+        for (int step = 0; step < 8; step++) {
+            for (int b = 0; b < 2; b++) {
+                double diff = expected.get(point(b), point(len[b] - 1), all()).sub(st.nextLogits().getRow(b)).amaxNumber().doubleValue();
+                assertTrue(diff < 1e-9, "row " + b + " position " + (len[b] - 1) + ": " + diff);
+            }
+            boolean[] active = {len[0] < 10, len[1] < 10};
+            st.append(new int[] {active[0] ? seqs[0][len[0]] : 0, active[1] ? seqs[1][len[1]] : 0}, active);
+            for (int b = 0; b < 2; b++) {
+                len[b] += active[b] ? 1 : 0;
+            }
+        }
+    }
+
     private static int[] concat(int[]... parts) {
         int n = 0;
         for (int[] p : parts) {

@@ -103,6 +103,21 @@ class TokenSamplerTest {
     }
 
     @Test
+    void nonFiniteLogitsAreAnErrorButMinusInfinityMasksAToken() {
+        TokenSampler s = new TokenSampler(1.0, 0, 1.0);
+        SplittableRandom rng = new SplittableRandom(5);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.sample(new double[] {0, Double.NaN, 1}, rng));
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> s.sample(new double[] {0, Double.POSITIVE_INFINITY}, rng));
+        assertThrows(IllegalStateException.class, () -> s.sample(new double[] {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY}, rng));
+        for (int i = 0; i < 200; i++) {
+            SampledToken t = s.sample(new double[] {Double.NEGATIVE_INFINITY, 0, 0}, rng);
+            assertTrue(t.token() != 0);
+            assertEquals(Math.log(0.5), t.logProb(), 1e-12);
+        }
+    }
+
+    @Test
     void invalidSettingsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new TokenSampler(0, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new TokenSampler(1, -1, 1));
