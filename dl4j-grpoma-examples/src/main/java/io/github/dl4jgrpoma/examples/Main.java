@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
+import io.github.dl4jgrpoma.examples.bench.RolloutBenchmarkCommand;
+
 /**
  * Entry point of {@code bin/grpoma}: {@code bin/grpoma <command> [options]}. Each command is a
  * {@link Command}; {@code bin/grpoma <command> --help} documents its options.
@@ -14,7 +16,7 @@ public final class Main {
 
     /** The commands, in the order {@code --help} lists them. */
     static List<Command> commands() {
-        return List.of(new SimulateCommand());
+        return List.of(new SimulateCommand(), new RolloutBenchmarkCommand());
     }
 
     public static void main(String[] args) {

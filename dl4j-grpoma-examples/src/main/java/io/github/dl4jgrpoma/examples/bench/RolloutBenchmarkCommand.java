@@ -1,6 +1,7 @@
-package io.github.dl4jgrpoma.bench;
+package io.github.dl4jgrpoma.examples.bench;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+import io.github.dl4jgrpoma.examples.CliSupport;
+import io.github.dl4jgrpoma.examples.Command;
+import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
 import io.github.dl4jgrpoma.policy.TransformerConfig;
 import io.github.dl4jgrpoma.policy.TransformerPolicy;
@@ -37,59 +45,66 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * ratio and the peak resident set size (VmHWM). {@code System.gc()} runs between rollouts, as a training loop
  * would once per step.
  *
- * <p>Usage: {@code RolloutBenchmark [width=64] [layers=2] [heads=4] [vocab=20] [maxLength=64] [prompts=4]
- * [promptLength=10] [thought=30] [answer=5] [warmup=3] [reps=5] [seed=1]}
+ * <p>Usage: {@code bin/grpoma bench-rollout [--width 64] [--layers 2] ...}; {@code --help} lists the options.
  */
-public final class RolloutBenchmark {
+public final class RolloutBenchmarkCommand implements Command {
+    private static final Map<String, Integer> DEFAULTS = defaults();
 
-    private RolloutBenchmark() {
+    private static Map<String, Integer> defaults() {
+        Map<String, Integer> d = new LinkedHashMap<>();
+        d.put("width", 64);
+        d.put("layers", 2);
+        d.put("heads", 4);
+        d.put("vocab", 20);
+        d.put("max-length", 64);
+        d.put("prompts", 4);
+        d.put("prompt-length", 10);
+        d.put("thought", 30);
+        d.put("answer", 5);
+        d.put("warmup", 3);
+        d.put("reps", 5);
+        d.put("seed", 1);
+        return d;
     }
 
-    public static void main(String[] args) throws IOException {
-        Map<String, Integer> opt = new LinkedHashMap<>();
-        for (String k : List.of("width", "layers", "heads", "vocab", "maxLength", "prompts", "promptLength", "thought",
-                "answer", "warmup", "reps", "seed")) {
-            opt.put(k, switch (k) {
-                case "width" -> 64;
-                case "layers" -> 2;
-                case "heads" -> 4;
-                case "vocab" -> 20;
-                case "maxLength" -> 64;
-                case "prompts" -> 4;
-                case "promptLength" -> 10;
-                case "thought" -> 30;
-                case "answer" -> 5;
-                case "warmup" -> 3;
-                case "reps" -> 5;
-                default -> 1;
-            });
-        }
-        for (String a : args) {
-            String[] kv = a.split("=", 2);
-            if (kv.length != 2 || !opt.containsKey(kv[0])) {
-                System.err.println("unknown argument '" + a + "'; use key=value with keys " + opt.keySet());
-                System.exit(2);
-            }
-            try {
-                opt.put(kv[0], Integer.parseInt(kv[1]));
-            } catch (NumberFormatException e) {
-                System.err.println("argument '" + a + "' needs an integer value");
-                System.exit(2);
-            }
-        }
-        run(opt);
+    @Override
+    public String name() {
+        return "bench-rollout";
     }
 
-    private static void run(Map<String, Integer> o) throws IOException {
+    @Override
+    public String summary() {
+        return "rollout tokens/s of T16A1 vs T4A4: full recompute, KV cache, KV cache + prefix sharing";
+    }
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Options options = new Options();
+        DEFAULTS.forEach((k, v) -> options.addOption(Option.builder().longOpt(k).hasArg().argName("N")
+                .desc(k + " (default " + v + ")").build()));
+        CommandLine cl = CliSupport.parse(options, args);
+        if (cl.hasOption("help")) {
+            CliSupport.printUsage(out, name(), summary(), options);
+            return 0;
+        }
+        Map<String, Integer> o = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : DEFAULTS.entrySet()) {
+            o.put(e.getKey(), CliSupport.intOpt(cl, e.getKey(), e.getValue(), e.getKey().equals("seed") || e.getKey().equals("warmup") ? 0 : 1, 1 << 20));
+        }
+        run(o, out);
+        return 0;
+    }
+
+    private static void run(Map<String, Integer> o, PrintStream out) throws IOException {
         TransformerConfig cfg = TransformerConfig.builder().vocabSize(o.get("vocab")).width(o.get("width"))
-                .layers(o.get("layers")).heads(o.get("heads")).maxLength(o.get("maxLength")).seed(o.get("seed")).build();
+                .layers(o.get("layers")).heads(o.get("heads")).maxLength(o.get("max-length")).seed(o.get("seed")).build();
         TransformerPolicy policy = TransformerPolicy.create(cfg);
         policy.weight(TransformerPolicy.B_HEAD).putScalar(CharTokenizer.END_OF_THOUGHT, -20.0);
         policy.weight(TransformerPolicy.B_HEAD).putScalar(CharTokenizer.EOS, -20.0);
         Random r = new Random(o.get("seed"));
         List<int[]> prompts = new ArrayList<>();
         for (int p = 0; p < o.get("prompts"); p++) {
-            int[] t = new int[o.get("promptLength")];
+            int[] t = new int[o.get("prompt-length")];
             t[0] = CharTokenizer.BOS;
             for (int i = 1; i < t.length - 1; i++) {
                 t[i] = CharTokenizer.NUM_SPECIAL + r.nextInt(cfg.vocabSize() - CharTokenizer.NUM_SPECIAL);
@@ -97,9 +112,9 @@ public final class RolloutBenchmark {
             t[t.length - 1] = CharTokenizer.BEGIN_THOUGHT;
             prompts.add(t);
         }
-        System.out.printf("model: V=%d D=%d L=%d H=%d T=%d (%s); %d prompts x %d tokens, thoughts %d tokens, answers %d tokens, "
+        out.printf("model: V=%d D=%d L=%d H=%d T=%d (%s); %d prompts x %d tokens, thoughts %d tokens, answers %d tokens, "
                         + "reps %d, OMP_NUM_THREADS=%s%n", cfg.vocabSize(), cfg.width(), cfg.layers(), cfg.heads(), cfg.maxLength(),
-                cfg.dataType(), prompts.size(), o.get("promptLength"), o.get("thought"), o.get("answer"), o.get("reps"),
+                cfg.dataType(), prompts.size(), o.get("prompt-length"), o.get("thought"), o.get("answer"), o.get("reps"),
                 System.getenv("OMP_NUM_THREADS"));
         int[][] km = {{16, 1}, {4, 4}};
         String[] modes = {"(a) full recompute", "(b) KV cache, no prefix sharing", "(c) KV cache, prefix sharing"};
@@ -127,18 +142,18 @@ public final class RolloutBenchmark {
                 }
                 Arrays.sort(t);
                 seconds[s][m] = t[t.length / 2];
-                System.out.printf("T%dA%d %-34s %6d tokens  %8.3f s  %8.0f tokens/s   RSS %s%n", km[s][0], km[s][1], modes[m],
+                out.printf("T%dA%d %-34s %6d tokens  %8.3f s  %8.0f tokens/s   RSS %s%n", km[s][0], km[s][1], modes[m],
                         tokens[s][m], seconds[s][m], tokens[s][m] / seconds[s][m], status("VmRSS"));
             }
         }
-        System.out.println();
+        out.println();
         for (int s = 0; s < 2; s++) {
-            System.out.printf("T%dA%d speed-up over (a): (b) %.1fx  (c) %.1fx%n", km[s][0], km[s][1],
+            out.printf("T%dA%d speed-up over (a): (b) %.1fx  (c) %.1fx%n", km[s][0], km[s][1],
                     seconds[s][0] / seconds[s][1], seconds[s][0] / seconds[s][2]);
         }
-        System.out.printf("wall time T4A4 / T16A1: (a) %.2f  (b) %.2f  (c) %.2f%n", seconds[1][0] / seconds[0][0],
+        out.printf("wall time T4A4 / T16A1: (a) %.2f  (b) %.2f  (c) %.2f%n", seconds[1][0] / seconds[0][0],
                 seconds[1][1] / seconds[0][1], seconds[1][2] / seconds[0][2]);
-        System.out.println("peak RSS (VmHWM): " + status("VmHWM"));
+        out.println("peak RSS (VmHWM): " + status("VmHWM"));
     }
 
     private static String status(String key) throws IOException {
