@@ -1,0 +1,53 @@
+package io.github.dl4jgrpoma.examples.math;
+
+import java.util.SplittableRandom;
+
+import io.github.dl4jgrpoma.policy.Tokenizer;
+import io.github.dl4jgrpoma.train.SftExample;
+
+/**
+ * Demonstration traces for the SFT warm-up: {@code prompt -> scratchpad </think> answer <eos>} for training
+ * problems, where a fraction {@code mistakeRate} of the traces has one column off by 1 to 3 (the rest of the
+ * scratchpad and the answer follow consistently from the mistake, see {@link Scratchpad}). The warmed-up
+ * policy is therefore imperfect in a way a verifiable reward can fix.
+ */
+public final class MathTraces {
+    private final MathTask task;
+    private final Tokenizer tokenizer;
+    private final double mistakeRate;
+
+    /**
+     * @param mistakeRate probability that a trace contains a mistake, in [0, 1]
+     */
+    public MathTraces(MathTask task, Tokenizer tokenizer, double mistakeRate) {
+        if (!(mistakeRate >= 0 && mistakeRate <= 1)) {
+            throw new IllegalArgumentException("mistakeRate must be in [0, 1], got " + mistakeRate);
+        }
+        this.task = task;
+        this.tokenizer = tokenizer;
+        this.mistakeRate = mistakeRate;
+    }
+
+    /** One trace for a problem drawn from {@code rng}. */
+    public SftExample sample(SplittableRandom rng) {
+        MathProblem p = task.sampleTrain(rng);
+        Scratchpad s = Scratchpad.of(p);
+        if (rng.nextDouble() < mistakeRate) {
+            int delta = (1 + rng.nextInt(3)) * (rng.nextBoolean() ? 1 : -1);
+            s = Scratchpad.of(p, rng.nextInt(Scratchpad.columns(p)), delta);
+        }
+        return new SftExample(MathEvaluator.promptTokens(tokenizer, p), completion(tokenizer, s));
+    }
+
+    /** The completion tokens of a scratchpad: thought, end-of-thought, answer, EOS. */
+    public static int[] completion(Tokenizer tok, Scratchpad s) {
+        int[] th = tok.encode(s.thought());
+        int[] an = tok.encode(s.answer());
+        int[] out = new int[th.length + an.length + 2];
+        System.arraycopy(th, 0, out, 0, th.length);
+        out[th.length] = tok.endOfThought();
+        System.arraycopy(an, 0, out, th.length + 1, an.length);
+        out[out.length - 1] = tok.eos();
+        return out;
+    }
+}
