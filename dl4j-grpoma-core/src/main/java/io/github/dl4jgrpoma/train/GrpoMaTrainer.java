@@ -27,6 +27,7 @@ import io.github.dl4jgrpoma.graph.UnsafeOps;
 import io.github.dl4jgrpoma.listener.ListenerResponse;
 import io.github.dl4jgrpoma.listener.Listeners;
 import io.github.dl4jgrpoma.listener.StepEvent;
+import io.github.dl4jgrpoma.loss.AggregationRegistry;
 import io.github.dl4jgrpoma.loss.GrpoLoss;
 import io.github.dl4jgrpoma.loss.LossGraph;
 import io.github.dl4jgrpoma.policy.PolicyModel;
@@ -133,7 +134,7 @@ public final class GrpoMaTrainer {
         SameDiff sd = policy.sameDiff();
         SDVariable logits = sd.getVariable(policy.logitsName());
         this.loss = GrpoLoss.attach(sd, temperature == 1.0 ? logits : logits.div(temperature), policy.vocabSize(),
-                config.loss());
+                config.loss(), AggregationRegistry.defaults(), freePrefix(sd));
         UnsafeOps.requireNone(sd, "policy + GRPO-MA loss");
         if (!b.sameDiffListeners.isEmpty()) {
             sd.addListeners(b.sameDiffListeners.toArray(new Listener[0]));
@@ -369,6 +370,15 @@ public final class GrpoMaTrainer {
                     + " tokens, more than the policy's maxLength " + policy.maxLength() + "; fix: make maxThoughtTokens +"
                     + " maxAnswerTokens <= " + room + ", shorten the prompt, or build the policy with maxLength >= " + need);
         }
+    }
+
+    /** {@code grpo_}, or {@code grpo<n>_} when an earlier trainer already attached a loss to this graph. */
+    private static String freePrefix(SameDiff sd) {
+        String prefix = GrpoLoss.DEFAULT_PREFIX;
+        for (int i = 2; sd.hasVariable(prefix + "loss"); i++) {
+            prefix = "grpo" + i + "_";
+        }
+        return prefix;
     }
 
     private static boolean hasSpread(double[][] totals) {
