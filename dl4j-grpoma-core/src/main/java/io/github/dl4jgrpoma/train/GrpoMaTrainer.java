@@ -284,35 +284,19 @@ public final class GrpoMaTrainer {
         if (store == null) {
             throw new IllegalStateException("this trainer has no checkpoint directory; set one in the builder");
         }
-        Optional<Checkpoint> latest = store.latest();
-        if (latest.isEmpty()) {
-            int n = store.checkpointDirectories().size();
-            if (n > 0) {
-                throw new CheckpointException("none of the " + n + " checkpoints in " + store.root()
-                        + " is valid (see the WARN lines); fix: delete the corrupt ones to start fresh");
-            }
-            return OptionalLong.empty();
-        }
-        restore(latest.get());
-        return OptionalLong.of(completed);
+        Optional<Checkpoint> latest = TrainingCheckpoints.latest(store);
+        latest.ifPresent(this::restore);
+        return latest.isPresent() ? OptionalLong.of(completed) : OptionalLong.empty();
     }
 
-    /** Restores a given (verified) checkpoint. */
+    /** Restores a given checkpoint after verifying it again (fingerprint, phase and SHA-256 sums). */
     public void restore(Checkpoint checkpoint) {
         Checkpoint c = store != null ? store.verify(checkpoint) : checkpoint;
-        c.requireFingerprint(fingerprint);
-        Properties state = TrainingCheckpoints.readState(c);
-        String phase = TrainingCheckpoints.require(state, "phase", c);
-        if (!PHASE.equals(phase)) {
-            throw new CheckpointException("checkpoint " + c.directory() + " is from phase '" + phase
-                    + "', not '" + PHASE + "'; fix: resume it with the matching trainer");
-        }
-        TrainingCheckpoints.restoreWeights(c, TrainingCheckpoints.MODEL, policy.sameDiff(), policy.trainableVariables());
+        Properties state = TrainingCheckpoints.restore(c, fingerprint, PHASE, policy, updater.optimizer());
         if (reference != null) {
             TrainingCheckpoints.restoreWeights(c, TrainingCheckpoints.REFERENCE, reference.sameDiff(),
                     policy.trainableVariables());
         }
-        TrainingCheckpoints.restoreOptimizer(c, updater.optimizer(), state);
         List<Double> history = new ArrayList<>();
         String h = state.getProperty("gradNormHistory", "");
         for (String part : h.isEmpty() ? new String[0] : h.split(",")) {

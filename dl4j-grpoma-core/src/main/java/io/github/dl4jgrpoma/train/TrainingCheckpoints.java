@@ -140,6 +140,40 @@ final class TrainingCheckpoints {
     }
 
     /**
+     * The newest valid checkpoint of a store.
+     *
+     * @return empty when the directory holds no checkpoint
+     * @throws CheckpointException when checkpoints exist but none verifies
+     */
+    static java.util.Optional<Checkpoint> latest(io.github.dl4jgrpoma.checkpoint.CheckpointStore store) {
+        java.util.Optional<Checkpoint> latest = store.latest();
+        int n = store.checkpointDirectories().size();
+        if (latest.isEmpty() && n > 0) {
+            throw new CheckpointException("none of the " + n + " checkpoints in " + store.root()
+                    + " is valid (see the WARN lines); fix: delete the corrupt ones to start fresh");
+        }
+        return latest;
+    }
+
+    /**
+     * Checks fingerprint and phase, then restores the policy weights and the optimiser state.
+     *
+     * @return the state properties (step and trainer extras)
+     */
+    static Properties restore(Checkpoint c, String fingerprint, String phase, PolicyModel policy, AdamOptimizer optimizer) {
+        c.requireFingerprint(fingerprint);
+        Properties state = readState(c);
+        String saved = require(state, "phase", c);
+        if (!phase.equals(saved)) {
+            throw new CheckpointException("checkpoint " + c.directory() + " is from phase '" + saved + "', not '" + phase
+                    + "'; fix: resume it with the matching trainer");
+        }
+        restoreWeights(c, MODEL, policy.sameDiff(), policy.trainableVariables());
+        restoreOptimizer(c, optimizer, state);
+        return state;
+    }
+
+    /**
      * SHA-256 (hex) of the config text and the model's shape: vocabulary, T, data type and every trainable
      * variable's name and shape.
      */
