@@ -105,4 +105,30 @@ class GrpoMaTrainerStepTest {
         assertTrue(rec.steps.get(0).metrics().get("kl") >= -1e-6);
         assertTrue(m2.get("kl") > 0, "after an update the policy differs from the reference: " + m2);
     }
+
+    @Test
+    void sameDiffListenersArePassedThroughAndSeeTheRawGradients() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        org.nd4j.autodiff.listeners.BaseListener spy = new org.nd4j.autodiff.listeners.BaseListener() {
+            @Override
+            public boolean isActive(org.nd4j.autodiff.listeners.Operation operation) {
+                return true;
+            }
+
+            @Override
+            public void activationAvailable(org.nd4j.autodiff.samediff.SameDiff sd, org.nd4j.autodiff.listeners.At at,
+                                            org.nd4j.linalg.dataset.api.MultiDataSet batch,
+                                            org.nd4j.autodiff.samediff.internal.SameDiffOp op, String varName,
+                                            INDArray activation) {
+                seen.add(varName);
+            }
+        };
+        TransformerPolicy policy = Tiny.policy(10, 4);
+        GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(Tiny.TOKENIZER)
+                .promptSource(Tiny.digits()).reward(Tiny.parityReward()).config(config().build())
+                .sameDiffListeners(List.of(spy)).build();
+        trainer.step();
+        assertTrue(seen.contains(TransformerPolicy.W_HEAD + "-grad"), "seen " + seen.size() + " activations");
+        assertTrue(seen.contains(trainer.lossGraph().loss()));
+    }
 }
