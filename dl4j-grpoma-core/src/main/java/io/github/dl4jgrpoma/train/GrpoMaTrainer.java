@@ -18,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.dl4jgrpoma.algo.AdvantageEstimator;
-import io.github.dl4jgrpoma.algo.AdvantageEstimators;
 import io.github.dl4jgrpoma.algo.Advantages;
 import io.github.dl4jgrpoma.checkpoint.Checkpoint;
 import io.github.dl4jgrpoma.checkpoint.CheckpointException;

@@ -131,4 +131,24 @@ class GrpoMaTrainerStepTest {
         assertTrue(seen.contains(TransformerPolicy.W_HEAD + "-grad"), "seen " + seen.size() + " activations");
         assertTrue(seen.contains(trainer.lossGraph().loss()));
     }
+
+    @Test
+    void plainGrpoPacksCoupledAndUsesOnlyTheAnswerMask() {
+        TransformerPolicy policy = Tiny.policy(10, 5);
+        GrpoMaConfig cfg = GrpoMaConfig.builder().estimator("grpo").rollout(Tiny.rollout(6, 1, 2, 2).build())
+                .promptsPerStep(3).steps(1).seed(8).build();
+        assertEquals(PackingMode.COUPLED, cfg.resolvedPacking());
+        INDArray head = policy.weight(TransformerPolicy.W_HEAD).dup();
+        StepResult r = GrpoMaTrainer.builder().policy(policy).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())
+                .reward(Tiny.parityReward()).config(cfg).build().step();
+        assertTrue(r.updated());
+        assertTrue(policy.weight(TransformerPolicy.W_HEAD).sub(head).amaxNumber().doubleValue() > 0);
+        // with M = 1 the GRPO advantage of each response is its thought advantage as well
+        for (var a : r.advantages()) {
+            for (int k = 0; k < 6; k++) {
+                assertEquals(a.thoughtAdvantage(k), a.answerAdvantage(k, 0), 1e-12);
+            }
+        }
+        assertTrue(Double.isFinite(r.metric("loss")));
+    }
 }
