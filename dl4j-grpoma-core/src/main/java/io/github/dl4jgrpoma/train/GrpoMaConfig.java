@@ -21,7 +21,8 @@ import io.github.dl4jgrpoma.rollout.RolloutConfig;
  * @param promptsPerStep    prompts per RL step (default 8), {@code >= 1}
  * @param innerEpochs       gradient steps on the same rollout batch (PPO-style; default 1), {@code >= 1}; with
  *                          1 the ratio is 1 and clipping never acts
- * @param steps             total RL steps of {@link GrpoMaTrainer#fit()}, {@code >= 0}
+ * @param steps             total RL steps of {@link GrpoMaTrainer#fit()} (builder default 100), {@code >= 0}; not
+ *                          part of the checkpoint fingerprint, so a resumed run may extend it
  * @param dynamicSampling   filtering of prompts without reward spread (default {@link DynamicSampling#OFF})
  * @param packing           advantage placement (default {@link PackingMode#AUTO})
  * @param rewardErrorPolicy what a throwing or non-finite reward does (default {@link RewardErrorPolicy#fail()})
