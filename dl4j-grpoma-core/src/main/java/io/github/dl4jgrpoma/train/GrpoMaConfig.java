@@ -1,0 +1,264 @@
+package io.github.dl4jgrpoma.train;
+
+import java.util.TreeSet;
+
+import io.github.dl4jgrpoma.algo.AdvantageConfig;
+import io.github.dl4jgrpoma.algo.AdvantageEstimators;
+import io.github.dl4jgrpoma.loss.LossConfig;
+import io.github.dl4jgrpoma.reward.RewardErrorPolicy;
+import io.github.dl4jgrpoma.rollout.RolloutConfig;
+
+/**
+ * Everything {@link GrpoMaTrainer} needs to know about a run. Immutable; build it with {@link #builder()}.
+ *
+ * @param rollout           K, M, caps and sampling (default {@code RolloutConfig.builder().build()}: T4A4,
+ *                          32 thought / 8 answer tokens, temperature 1)
+ * @param estimator         advantage estimator name (default {@value #DEFAULT_ESTIMATOR}; {@code "grpo"} needs
+ *                          M = 1, {@code "dr-grpo"} skips std scaling)
+ * @param advantage         advantage options (default {@link AdvantageConfig#defaults()})
+ * @param loss              loss options (default {@link LossConfig#defaults()}: clip 0.2, beta 0, sequence-mean)
+ * @param optimizer         Adam settings (default {@link OptimizerConfig#defaults()}: lr 1e-3, clip norm 1)
+ * @param promptsPerStep    prompts per RL step (default 8), {@code >= 1}
+ * @param innerEpochs       gradient steps on the same rollout batch (PPO-style; default 1), {@code >= 1}; with
+ *                          1 the ratio is 1 and clipping never acts
+ * @param steps             total RL steps of {@link GrpoMaTrainer#fit()} (builder default 100), {@code >= 0}; not
+ *                          part of the checkpoint fingerprint, so a resumed run may extend it
+ * @param dynamicSampling   filtering of prompts without reward spread (default {@link DynamicSampling#OFF})
+ * @param packing           advantage placement (default {@link PackingMode#AUTO})
+ * @param rewardErrorPolicy what a throwing or non-finite reward does (default {@link RewardErrorPolicy#fail()})
+ * @param seed              seed of all randomness: step {@code s} draws prompts and rollouts from seeds derived
+ *                          from {@code (seed, s)} (default 42)
+ * @param checkpointEvery   write a checkpoint every N steps and at the end of {@code fit} (0 = off, the
+ *                          default), {@code >= 0}; needs a checkpoint directory
+ * @param keepCheckpoints   checkpoints kept (default 3), {@code >= 1}
+ * @param successThreshold  an answer counts as correct for the {@code accuracy} metric when its score is
+ *                          {@code >= successThreshold} (default 1.0), finite
+ * @param accuracyReward    whose score {@code accuracy} compares: {@code ""} (default) the weighted total, or
+ *                          the name of one reward of the composite (e.g. {@code "correct"}), never null
+ */
+public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageConfig advantage, LossConfig loss,
+                           OptimizerConfig optimizer, int promptsPerStep, int innerEpochs, long steps,
+                           DynamicSampling dynamicSampling, PackingMode packing, RewardErrorPolicy rewardErrorPolicy,
+                           long seed, int checkpointEvery, int keepCheckpoints, double successThreshold,
+                           String accuracyReward) {
+    /** Default of {@link #estimator()}. */
+    public static final String DEFAULT_ESTIMATOR = "grpo-ma";
+    /** Default of {@link #promptsPerStep()}. */
+    public static final int DEFAULT_PROMPTS_PER_STEP = 8;
+    /** Default of {@link #keepCheckpoints()}. */
+    public static final int DEFAULT_KEEP_CHECKPOINTS = 3;
+
+    /** Validates every field; messages name the field, the value and the fix. */
+    public GrpoMaConfig {
+        require(rollout != null, "rollout", rollout, "pass a RolloutConfig, e.g. RolloutConfig.builder().build()");
+        require(estimator != null && !estimator.isBlank(), "estimator", estimator,
+                "use one of grpo-ma (default), grpo, dr-grpo");
+        require(advantage != null, "advantage", advantage, "pass AdvantageConfig.defaults()");
+        require(loss != null, "loss", loss, "pass LossConfig.defaults()");
+        require(optimizer != null, "optimizer", optimizer, "pass OptimizerConfig.defaults()");
+        int k = rollout.thoughts();
+        int m = rollout.answersPerThought();
+        require((long) k * m >= 2, "rollout.thoughts x answersPerThought", k + " x " + m,
+                "GRPO needs a group of at least 2 answers per prompt: raise K or M");
+        require(!("grpo".equals(estimator) && m > 1), "estimator", estimator + " with M = " + m,
+                "plain GRPO scores one answer per thought; use estimator grpo-ma for M > 1, or set M = 1");
+        require(promptsPerStep >= 1, "promptsPerStep", promptsPerStep, "use at least 1 prompt per step (default 8)");
+        require(innerEpochs >= 1, "innerEpochs", innerEpochs, "use at least 1 gradient step per rollout batch");
+        require(steps >= 0, "steps", steps, "use the number of RL steps to run (>= 0)");
+        require(dynamicSampling != null, "dynamicSampling", dynamicSampling, "use OFF (default) or DROP");
+        require(packing != null, "packing", packing, "use AUTO (default), DECOUPLED or COUPLED");
+        require(!(packing == PackingMode.COUPLED && m > 1), "packing", packing + " with M = " + m,
+                "COUPLED packing is plain GRPO and needs M = 1; use DECOUPLED or AUTO");
+        require(rewardErrorPolicy != null, "rewardErrorPolicy", rewardErrorPolicy,
+                "use RewardErrorPolicy.fail() (default) or substitute(value)");
+        require(checkpointEvery >= 0, "checkpointEvery", checkpointEvery, "use 0 (off) or a positive number of steps");
+        require(keepCheckpoints >= 1, "keepCheckpoints", keepCheckpoints, "keep at least 1 checkpoint (default 3)");
+        require(Double.isFinite(successThreshold), "successThreshold", successThreshold,
+                "use a finite score, e.g. 1.0 for 0/1 correctness rewards");
+        require(accuracyReward != null, "accuracyReward", accuracyReward,
+                "use \"\" for the weighted total or the name of one reward");
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this config. */
+    public Builder toBuilder() {
+        return new Builder().rollout(rollout).estimator(estimator).advantage(advantage).loss(loss).optimizer(optimizer)
+                .promptsPerStep(promptsPerStep).innerEpochs(innerEpochs).steps(steps).dynamicSampling(dynamicSampling)
+                .packing(packing).rewardErrorPolicy(rewardErrorPolicy).seed(seed).checkpointEvery(checkpointEvery)
+                .keepCheckpoints(keepCheckpoints).successThreshold(successThreshold).accuracyReward(accuracyReward);
+    }
+
+    /** The packing actually used: {@link #packing()} with AUTO resolved by the estimator name. */
+    public PackingMode resolvedPacking() {
+        return packing.resolve(estimator);
+    }
+
+    /**
+     * Checks that the estimator is registered.
+     *
+     * @throws IllegalArgumentException listing the known names
+     */
+    public void requireEstimatorIn(AdvantageEstimators registry) {
+        require(registry.contains(estimator), "estimator", estimator, "use one of " + registry.names()
+                + " or register your estimator in the AdvantageEstimators passed to the trainer");
+    }
+
+    /**
+     * A canonical description of every field that changes the training trajectory, for checkpoint
+     * fingerprints. It leaves out {@link #steps()}, {@link #checkpointEvery()} and {@link #keepCheckpoints()}
+     * (a run may be extended or checkpointed differently after a resume) and lists the stop tokens sorted
+     * (set iteration order is not stable across JVMs).
+     */
+    public String fingerprintText() {
+        RolloutConfig r = rollout;
+        return "rollout[K=" + r.thoughts() + ",M=" + r.answersPerThought() + ",maxThought=" + r.maxThoughtTokens()
+                + ",maxAnswer=" + r.maxAnswerTokens() + ",temperature=" + r.temperature() + ",topK=" + r.topK()
+                + ",topP=" + r.topP() + ",eot=" + r.endOfThoughtToken() + ",stops=" + new TreeSet<>(r.answerStopTokens())
+                + ",prefixSharing=" + r.prefixSharing() + "];estimator=" + estimator + ";" + advantage + ";" + loss + ";"
+                + optimizer + ";promptsPerStep=" + promptsPerStep + ";innerEpochs=" + innerEpochs + ";dynamicSampling="
+                + dynamicSampling + ";packing=" + resolvedPacking() + ";" + rewardErrorPolicy + ";seed=" + seed;
+    }
+
+    private static void require(boolean ok, String field, Object value, String fix) {
+        if (!ok) {
+            throw new IllegalArgumentException("GrpoMaConfig." + field + " = " + value + " is invalid: " + fix);
+        }
+    }
+
+    /** Mutable builder with the documented defaults; {@link #build()} validates. */
+    public static final class Builder {
+        private RolloutConfig rollout = RolloutConfig.builder().build();
+        private String estimator = DEFAULT_ESTIMATOR;
+        private AdvantageConfig advantage = AdvantageConfig.defaults();
+        private LossConfig loss = LossConfig.defaults();
+        private OptimizerConfig optimizer = OptimizerConfig.defaults();
+        private int promptsPerStep = DEFAULT_PROMPTS_PER_STEP;
+        private int innerEpochs = 1;
+        private long steps = 100;
+        private DynamicSampling dynamicSampling = DynamicSampling.OFF;
+        private PackingMode packing = PackingMode.AUTO;
+        private RewardErrorPolicy rewardErrorPolicy = RewardErrorPolicy.fail();
+        private long seed = 42;
+        private int checkpointEvery;
+        private int keepCheckpoints = DEFAULT_KEEP_CHECKPOINTS;
+        private double successThreshold = 1.0;
+        private String accuracyReward = "";
+
+        private Builder() {
+        }
+
+        /** See {@link GrpoMaConfig#rollout()}. */
+        public Builder rollout(RolloutConfig v) {
+            rollout = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#estimator()}. */
+        public Builder estimator(String v) {
+            estimator = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#advantage()}. */
+        public Builder advantage(AdvantageConfig v) {
+            advantage = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#loss()}. */
+        public Builder loss(LossConfig v) {
+            loss = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#optimizer()}. */
+        public Builder optimizer(OptimizerConfig v) {
+            optimizer = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#promptsPerStep()}. */
+        public Builder promptsPerStep(int v) {
+            promptsPerStep = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#innerEpochs()}. */
+        public Builder innerEpochs(int v) {
+            innerEpochs = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#steps()} (builder default 100). */
+        public Builder steps(long v) {
+            steps = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#dynamicSampling()}. */
+        public Builder dynamicSampling(DynamicSampling v) {
+            dynamicSampling = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#packing()}. */
+        public Builder packing(PackingMode v) {
+            packing = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#rewardErrorPolicy()}. */
+        public Builder rewardErrorPolicy(RewardErrorPolicy v) {
+            rewardErrorPolicy = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#seed()}. */
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#checkpointEvery()}. */
+        public Builder checkpointEvery(int v) {
+            checkpointEvery = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#keepCheckpoints()}. */
+        public Builder keepCheckpoints(int v) {
+            keepCheckpoints = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#successThreshold()}. */
+        public Builder successThreshold(double v) {
+            successThreshold = v;
+            return this;
+        }
+
+        /** See {@link GrpoMaConfig#accuracyReward()}. */
+        public Builder accuracyReward(String v) {
+            accuracyReward = v;
+            return this;
+        }
+
+        /** Validates, including that the estimator is one of the built-ins ({@link AdvantageEstimators#defaults()}). */
+        public GrpoMaConfig build() {
+            return build(AdvantageEstimators.defaults());
+        }
+
+        /** Validates, checking the estimator name against {@code registry}. */
+        public GrpoMaConfig build(AdvantageEstimators registry) {
+            GrpoMaConfig c = new GrpoMaConfig(rollout, estimator, advantage, loss, optimizer, promptsPerStep, innerEpochs,
+                    steps, dynamicSampling, packing, rewardErrorPolicy, seed, checkpointEvery, keepCheckpoints,
+                    successThreshold, accuracyReward);
+            c.requireEstimatorIn(registry);
+            return c;
+        }
+    }
+}

@@ -1,0 +1,393 @@
+package io.github.dl4jgrpoma.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.SplittableRandom;
+
+import org.nd4j.autodiff.listeners.Listener;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.dl4jgrpoma.algo.AdvantageEstimator;
+import io.github.dl4jgrpoma.algo.Advantages;
+import io.github.dl4jgrpoma.checkpoint.Checkpoint;
+import io.github.dl4jgrpoma.checkpoint.CheckpointException;
+import io.github.dl4jgrpoma.checkpoint.CheckpointStore;
+import io.github.dl4jgrpoma.graph.UnsafeOps;
+import io.github.dl4jgrpoma.listener.ListenerResponse;
+import io.github.dl4jgrpoma.listener.Listeners;
+import io.github.dl4jgrpoma.listener.StepEvent;
+import io.github.dl4jgrpoma.loss.AggregationRegistry;
+import io.github.dl4jgrpoma.loss.GrpoLoss;
+import io.github.dl4jgrpoma.loss.LossGraph;
+import io.github.dl4jgrpoma.policy.PolicyModel;
+import io.github.dl4jgrpoma.policy.Tokenizer;
+import io.github.dl4jgrpoma.reward.CompositeReward;
+import io.github.dl4jgrpoma.reward.RewardScorer;
+import io.github.dl4jgrpoma.reward.RewardScores;
+import io.github.dl4jgrpoma.rollout.Decoders;
+import io.github.dl4jgrpoma.rollout.RolloutBatch;
+import io.github.dl4jgrpoma.rollout.RolloutEngine;
+
+/**
+ * GRPO-MA reinforcement learning of a {@link PolicyModel} (GRPO-MA.md section 3; plain GRPO with estimator
+ * {@code "grpo"} and M = 1).
+ *
+ * <p>One {@link #step()} reads top to bottom: sample prompts (generator seeded from {@code (seed, step)}) ->
+ * K x M rollouts (seeded from {@code (seed, step)}) -> rewards -> advantages -> packed batch
+ * ({@link BatchPacker}) -> reference log-probs (beta &gt; 0) -> {@code innerEpochs} x (forward + backward of the
+ * loss, Adam with global-norm clipping) -> metrics -> listeners -> {@code System.gc()} (SameDiff's off-heap
+ * arrays are freed only by the Java GC; DL4J-NOTES section 6).
+ *
+ * <p>The loss is {@link GrpoLoss} attached to {@code logits / temperature}, so its log-probs are those of the
+ * distribution the rollout sampled from and the recorded rollout log-probs serve as old log-probs (ratio 1 up
+ * to float error in the first inner epoch). Departure from common GRPO code: no separate forward pass recomputes
+ * the old log-probs; top-k / top-p filtering is not reflected in them (see {@code TokenSampler}).
+ *
+ * <h2>Metrics (in this order; names follow TRL where it has one)</h2>
+ * {@code rewards/<name>/mean|std|failures} per reward, {@code reward/mean}, {@code reward/std} (population std
+ * over all K*M*P answers); {@code accuracy}: fraction of answers whose score ({@link GrpoMaConfig#accuracyReward()},
+ * the total by default) is {@code >= successThreshold}; {@code thought_value/std}: mean over prompts of the std
+ * of the K thought values; {@code adv/thought_std}, {@code adv/answer_std}: population std of all thought / answer
+ * advantages of the step; {@code zero_std_frac/thought} (prompts whose thought values are all equal),
+ * {@code zero_std_frac/answer} (answer groups without spread); {@code prompts_dropped}, {@code update_skipped}
+ * (1 when dynamic sampling dropped every prompt; then the update metrics below are absent);
+ * {@code loss}, {@code kl} (reference KL, beta &gt; 0 only), {@code approx_kl}, {@code clip_frac/low},
+ * {@code clip_frac/high}, {@code ratio/mean}, {@code entropy}, {@code grad_norm} (before clipping): means over the
+ * inner epochs of the values computed in each forward pass (before that epoch's update); {@code grad_spike_score}:
+ * this step's {@code grad_norm} over the median of the previous 10 steps' (absent on the first step);
+ * {@code len/thought}, {@code len/answer} (sampled tokens), {@code truncated_frac/thought|answer};
+ * {@code tokens_per_s} (sampled tokens / rollout time); {@code time/rollout_ms}, {@code time/reward_ms},
+ * {@code time/update_ms}.
+ *
+ * <h2>Checkpoints and resume</h2>
+ * With a checkpoint directory, {@link #fit()} writes a checkpoint every {@code checkpointEvery} steps and after
+ * the last one (format: {@link TrainingCheckpoints}); {@link #restoreLatest()} (or {@link #resume(GrpoMaTrainerBuilder)})
+ * restores weights, Adam state, step counter and spike-score history from the newest valid one, so the resumed
+ * run continues exactly as an uninterrupted one. The RNG state is the step counter: all randomness of step
+ * {@code s} derives from {@code (seed, s)}.
+ */
+public final class GrpoMaTrainer {
+    /** Phase name in step events and checkpoints. */
+    public static final String PHASE = StepEvent.PHASE_RL;
+    private static final Logger LOG = LoggerFactory.getLogger(GrpoMaTrainer.class);
+
+    private final PolicyModel policy;
+    private final PromptSource prompts;
+    private final GrpoMaConfig config;
+    private final Listeners listeners;
+    private final String runName;
+    private final CheckpointStore store;
+    private final AdvantageEstimator estimator;
+    private final PackingMode packing;
+    private final RolloutEngine engine;
+    private final RewardStage rewards;
+    private final BatchPacker packer;
+    private final LossGraph loss;
+    private final ReferencePolicy reference;
+    private final GraphUpdater updater;
+    private final GradientSpikeTracker spikes = new GradientSpikeTracker();
+    private final String fingerprint;
+    private long completed;
+    private long phaseStart = -1;
+
+    GrpoMaTrainer(GrpoMaTrainerBuilder b) {
+        this.policy = require(b.policy, "policy");
+        Tokenizer tokenizer = require(b.tokenizer, "tokenizer");
+        this.prompts = require(b.prompts, "promptSource");
+        this.config = require(b.config, "config");
+        CompositeReward reward = require(b.reward, "reward");
+        config.requireEstimatorIn(b.estimators);
+        if (!config.accuracyReward().isEmpty() && !reward.names().contains(config.accuracyReward())) {
+            throw new IllegalArgumentException("GrpoMaConfig.accuracyReward = " + config.accuracyReward()
+                    + " is not a reward of the composite; use \"\" (the total) or one of " + reward.names());
+        }
+        if (tokenizer.vocabSize() != policy.vocabSize()) {
+            throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabSize() + " ids but the policy scores "
+                    + policy.vocabSize() + "; build the policy with vocabSize = tokenizer.vocabSize()");
+        }
+        if (config.checkpointEvery() > 0 && b.checkpointDirectory == null) {
+            throw new IllegalArgumentException("GrpoMaConfig.checkpointEvery = " + config.checkpointEvery()
+                    + " needs a checkpoint directory; call checkpointDirectory(path) or set checkpointEvery(0)");
+        }
+        requireFits(1, "the shortest possible prompt");
+        this.listeners = Listeners.of(b.listeners);
+        this.runName = b.runName;
+        this.store = b.checkpointDirectory == null ? null : new CheckpointStore(b.checkpointDirectory, config.keepCheckpoints());
+        this.estimator = b.estimators.get(config.estimator());
+        this.packing = config.resolvedPacking();
+        this.engine = new RolloutEngine(Decoders.forPolicy(policy), config.rollout());
+        this.rewards = new RewardStage(tokenizer, new RewardScorer(reward, config.rewardErrorPolicy()));
+        this.packer = new BatchPacker(policy.maxLength(), policy.dataType(), tokenizer.pad());
+        double temperature = config.rollout().temperature();
+        this.reference = config.loss().usesReference() ? ReferencePolicy.copyOf(policy, temperature) : null;
+        SameDiff sd = policy.sameDiff();
+        SDVariable logits = sd.getVariable(policy.logitsName());
+        this.loss = GrpoLoss.attach(sd, temperature == 1.0 ? logits : logits.div(temperature), policy.vocabSize(),
+                config.loss(), AggregationRegistry.defaults(), freePrefix(sd));
+        UnsafeOps.requireNone(sd, "policy + GRPO-MA loss");
+        if (!b.sameDiffListeners.isEmpty()) {
+            sd.addListeners(b.sameDiffListeners.toArray(new Listener[0]));
+        }
+        this.updater = new GraphUpdater(policy, loss.loss(), config.optimizer());
+        this.fingerprint = TrainingCheckpoints.fingerprint(config.fingerprintText(), policy);
+    }
+
+    /** A builder; policy, tokenizer, prompt source, reward and config are required. */
+    public static GrpoMaTrainerBuilder builder() {
+        return new GrpoMaTrainerBuilder();
+    }
+
+    /** Builds the trainer and restores the newest valid checkpoint of its directory, if there is one. */
+    public static GrpoMaTrainer resume(GrpoMaTrainerBuilder builder) {
+        GrpoMaTrainer t = builder.build();
+        t.restoreLatest();
+        return t;
+    }
+
+    /** The configuration. */
+    public GrpoMaConfig config() {
+        return config;
+    }
+
+    /** Steps completed so far (restored ones included). */
+    public long completedSteps() {
+        return completed;
+    }
+
+    /** The names of the loss placeholders and outputs in the policy graph. */
+    public LossGraph lossGraph() {
+        return loss;
+    }
+
+    /** The SHA-256 config fingerprint recorded in checkpoints. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /** Runs one RL step (see the class documentation) and reports it to the listeners. */
+    public StepResult step() {
+        if (phaseStart < 0) {
+            phaseStart = System.currentTimeMillis();
+        }
+        long s = completed;
+        List<Prompt> batchPrompts = samplePrompts(s);
+        long t0 = System.nanoTime();
+        RolloutBatch batch = engine.rollout(batchPrompts.stream().map(Prompt::tokens).toList(), seed(s, 2));
+        long t1 = System.nanoTime();
+        List<RewardScores> scores = rewards.score(batchPrompts, batch);
+        long t2 = System.nanoTime();
+        List<Advantages> advantages = new ArrayList<>();
+        boolean[] keep = new boolean[scores.size()];
+        int dropped = 0;
+        for (int p = 0; p < scores.size(); p++) {
+            advantages.add(estimator.estimate(scores.get(p).totals(), config.advantage(), p));
+            keep[p] = config.dynamicSampling() == DynamicSampling.OFF || hasSpread(scores.get(p).totals());
+            dropped += keep[p] ? 0 : 1;
+        }
+        Map<String, Double> update = dropped == keep.length ? Map.of() : update(batch, advantages, keep);
+        long t3 = System.nanoTime();
+
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        StepMetrics.rewards(metrics, scores, config.successThreshold(), config.accuracyReward());
+        StepMetrics.advantages(metrics, advantages);
+        metrics.put("prompts_dropped", (double) dropped);
+        metrics.put("update_skipped", update.isEmpty() ? 1.0 : 0.0);
+        metrics.putAll(update);
+        if (update.containsKey("grad_norm")) {
+            double spike = spikes.score(update.get("grad_norm"));
+            if (!Double.isNaN(spike)) {
+                metrics.put("grad_spike_score", spike);
+            }
+        } else {
+            LOG.warn("step {}: every prompt had equal rewards and was dropped; no update was made", s + 1);
+        }
+        StepMetrics.lengths(metrics, batch);
+        metrics.put("tokens_per_s", batch.sampledTokens() / Math.max(1e-9, (t1 - t0) / 1e9));
+        metrics.put("time/rollout_ms", (t1 - t0) / 1e6);
+        metrics.put("time/reward_ms", (t2 - t1) / 1e6);
+        metrics.put("time/update_ms", (t3 - t2) / 1e6);
+        completed = s + 1;
+        ListenerResponse response = listeners.onStep(new StepEvent(PHASE, completed, Math.max(completed, config.steps()),
+                System.currentTimeMillis() - phaseStart, metrics));
+        StepResult result = new StepResult(completed, metrics, batchPrompts, batch, scores, advantages, keep,
+                !update.isEmpty(), response);
+        System.gc();
+        return result;
+    }
+
+    /** Runs steps until {@link GrpoMaConfig#steps()} are completed, honouring STOP, with checkpoints. */
+    public TrainingResult fit() {
+        Map<String, String> summary = new LinkedHashMap<>();
+        summary.put("phase", PHASE);
+        summary.put("estimator", config.estimator());
+        summary.put("K", Integer.toString(config.rollout().thoughts()));
+        summary.put("M", Integer.toString(config.rollout().answersPerThought()));
+        summary.put("promptsPerStep", Integer.toString(config.promptsPerStep()));
+        summary.put("packing", packing.name());
+        summary.put("startStep", Long.toString(completed));
+        return FitLoop.run(listeners, runName, config.steps(), summary, config.checkpointEvery(), new FitLoop.Stepper() {
+            @Override
+            public long completedSteps() {
+                return completed;
+            }
+
+            @Override
+            public FitLoop.Outcome step() {
+                StepResult r = GrpoMaTrainer.this.step();
+                return new FitLoop.Outcome(r.metrics(), r.response());
+            }
+
+            @Override
+            public Optional<Path> checkpoint() {
+                return store == null ? Optional.empty() : Optional.of(saveCheckpoint().directory());
+            }
+        });
+    }
+
+    /**
+     * Writes a checkpoint of the completed steps.
+     *
+     * @throws IllegalStateException without a checkpoint directory
+     */
+    public Checkpoint saveCheckpoint() {
+        if (store == null) {
+            throw new IllegalStateException("this trainer has no checkpoint directory; set one in the builder");
+        }
+        Properties state = new Properties();
+        state.setProperty("phase", PHASE);
+        state.setProperty("step", Long.toString(completed));
+        state.setProperty("gradNormHistory", spikes.history().stream().map(d -> Long.toString(Double.doubleToLongBits(d)))
+                .reduce((a, c) -> a + "," + c).orElse(""));
+        return store.save(completed, fingerprint, dir -> TrainingCheckpoints.write(dir, policy, updater.optimizer(), state,
+                reference == null ? null : reference.sameDiff()));
+    }
+
+    /**
+     * Restores the newest valid checkpoint of the checkpoint directory (invalid newer ones are skipped with a
+     * WARN).
+     *
+     * @return the restored step, or empty when the directory holds no checkpoint
+     * @throws CheckpointException if checkpoints exist but none is valid, or the config fingerprint differs
+     */
+    public OptionalLong restoreLatest() {
+        if (store == null) {
+            throw new IllegalStateException("this trainer has no checkpoint directory; set one in the builder");
+        }
+        Optional<Checkpoint> latest = TrainingCheckpoints.latest(store);
+        latest.ifPresent(this::restore);
+        return latest.isPresent() ? OptionalLong.of(completed) : OptionalLong.empty();
+    }
+
+    /** Restores a given checkpoint after verifying it again (fingerprint, phase and SHA-256 sums). */
+    public void restore(Checkpoint checkpoint) {
+        Checkpoint c = store != null ? store.verify(checkpoint) : checkpoint;
+        Properties state = TrainingCheckpoints.restore(c, fingerprint, PHASE, policy, updater.optimizer());
+        if (reference != null) {
+            TrainingCheckpoints.restoreWeights(c, TrainingCheckpoints.REFERENCE, reference.sameDiff(),
+                    policy.trainableVariables());
+        }
+        List<Double> history = new ArrayList<>();
+        String h = state.getProperty("gradNormHistory", "");
+        for (String part : h.isEmpty() ? new String[0] : h.split(",")) {
+            history.add(Double.longBitsToDouble(Long.parseLong(part)));
+        }
+        spikes.restore(history);
+        completed = Long.parseLong(TrainingCheckpoints.require(state, "step", c));
+        LOG.info("restored checkpoint {} (step {})", c.directory(), completed);
+    }
+
+    private List<Prompt> samplePrompts(long s) {
+        List<Prompt> out = prompts.sample(config.promptsPerStep(), new SplittableRandom(seed(s, 1)));
+        if (out == null || out.size() != config.promptsPerStep()) {
+            throw new IllegalStateException("PromptSource returned " + (out == null ? "null" : out.size() + " prompts")
+                    + " for " + config.promptsPerStep() + " requested; it must return exactly count prompts");
+        }
+        for (Prompt p : out) {
+            requireFits(p.length(), "prompt '" + p.text() + "'");
+        }
+        return out;
+    }
+
+    private Map<String, Double> update(RolloutBatch batch, List<Advantages> advantages, boolean[] keep) {
+        PackedBatch packed = packer.pack(batch, advantages, keep, packing);
+        INDArray ref = reference == null ? null : reference.tokenLogProbs(packed.tokens(), packed.targets());
+        Map<String, INDArray> feed = new java.util.HashMap<>(loss.feed(packed.targets(), packed.thoughtMask(),
+                packed.answerMask(), packed.advantages(), packed.oldLogProbs(), ref));
+        feed.put(policy.tokensPlaceholder(), packed.tokens());
+        Map<String, String> names = new LinkedHashMap<>();
+        names.put("loss", loss.loss());
+        loss.refKl().ifPresent(n -> names.put("kl", n));
+        names.put("approx_kl", loss.approxKl());
+        names.put("clip_frac/low", loss.clipFracLow());
+        names.put("clip_frac/high", loss.clipFracHigh());
+        names.put("ratio/mean", loss.ratioMean());
+        names.put("entropy", loss.entropy());
+        List<Map<String, Double>> epochs = new ArrayList<>();
+        for (int e = 0; e < config.innerEpochs(); e++) {
+            GraphUpdater.Result r = updater.update(feed, new ArrayList<>(names.values()));
+            Map<String, Double> m = new LinkedHashMap<>();
+            names.forEach((metric, var) -> m.put(metric, r.outputs().get(var).getDouble(0)));
+            m.put("grad_norm", r.gradNorm());
+            epochs.add(m);
+        }
+        return StepMetrics.mean(epochs);
+    }
+
+    private void requireFits(int promptLength, String what) {
+        int need = config.rollout().maxSequenceLength(promptLength);
+        if (need > policy.maxLength()) {
+            int room = policy.maxLength() - promptLength - 1;
+            throw new IllegalArgumentException("GrpoMaConfig.rollout: " + what + " has " + promptLength + " tokens; with"
+                    + " maxThoughtTokens = " + config.rollout().maxThoughtTokens() + ", a forced end-of-thought and"
+                    + " maxAnswerTokens = " + config.rollout().maxAnswerTokens() + " a sequence may reach " + need
+                    + " tokens, more than the policy's maxLength " + policy.maxLength() + "; fix: make maxThoughtTokens +"
+                    + " maxAnswerTokens <= " + room + ", shorten the prompt, or build the policy with maxLength >= " + need);
+        }
+    }
+
+    /** {@code grpo_}, or {@code grpo<n>_} when an earlier trainer already attached a loss to this graph. */
+    private static String freePrefix(SameDiff sd) {
+        String prefix = GrpoLoss.DEFAULT_PREFIX;
+        for (int i = 2; sd.hasVariable(prefix + "loss"); i++) {
+            prefix = "grpo" + i + "_";
+        }
+        return prefix;
+    }
+
+    private static boolean hasSpread(double[][] totals) {
+        double first = totals[0][0];
+        for (double[] row : totals) {
+            for (double v : row) {
+                if (v != first) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** SplitMix64 of (seed, step, stream): independent generators per step and purpose. */
+    private long seed(long step, int stream) {
+        long z = config.seed() * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + stream * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static <T> T require(T value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException("GrpoMaTrainer." + name + " is required; set it on the builder");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,116 @@
+package io.github.dl4jgrpoma.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nd4j.autodiff.listeners.Listener;
+
+import io.github.dl4jgrpoma.algo.AdvantageEstimators;
+import io.github.dl4jgrpoma.listener.TrainingListener;
+import io.github.dl4jgrpoma.policy.PolicyModel;
+import io.github.dl4jgrpoma.policy.Tokenizer;
+import io.github.dl4jgrpoma.reward.CompositeReward;
+import io.github.dl4jgrpoma.reward.RewardFunction;
+
+/**
+ * Builder of {@link GrpoMaTrainer}. Required: {@link #policy}, {@link #tokenizer}, {@link #promptSource},
+ * {@link #reward} and {@link #config}. Optional: listeners (none), a checkpoint directory (none), SameDiff
+ * listeners passed through to the policy graph with {@code sd.addListeners} (none), an estimator registry
+ * ({@link AdvantageEstimators#defaults()}) and the run name ({@code "grpo-ma"}).
+ */
+public final class GrpoMaTrainerBuilder {
+    PolicyModel policy;
+    Tokenizer tokenizer;
+    PromptSource prompts;
+    CompositeReward reward;
+    GrpoMaConfig config;
+    final List<TrainingListener> listeners = new ArrayList<>();
+    final List<Listener> sameDiffListeners = new ArrayList<>();
+    Path checkpointDirectory;
+    AdvantageEstimators estimators = AdvantageEstimators.defaults();
+    String runName = "grpo-ma";
+
+    GrpoMaTrainerBuilder() {
+    }
+
+    /** The policy to train (its graph gets the loss attached, once). */
+    public GrpoMaTrainerBuilder policy(PolicyModel v) {
+        policy = v;
+        return this;
+    }
+
+    /** Decodes thoughts and answers for the rewards; its vocabulary must match the policy's. */
+    public GrpoMaTrainerBuilder tokenizer(Tokenizer v) {
+        tokenizer = v;
+        return this;
+    }
+
+    /** Where the prompts of each step come from. */
+    public GrpoMaTrainerBuilder promptSource(PromptSource v) {
+        prompts = v;
+        return this;
+    }
+
+    /** A weighted composite of named rewards. */
+    public GrpoMaTrainerBuilder reward(CompositeReward v) {
+        reward = v;
+        return this;
+    }
+
+    /** A single reward (wrapped in a composite named "total" with weight 1). */
+    public GrpoMaTrainerBuilder reward(RewardFunction v) {
+        reward = v == null ? null : v instanceof CompositeReward c ? c : CompositeReward.of(v);
+        return this;
+    }
+
+    /** The run configuration. */
+    public GrpoMaTrainerBuilder config(GrpoMaConfig v) {
+        config = v;
+        return this;
+    }
+
+    /** Adds training listeners, called in order. */
+    public GrpoMaTrainerBuilder listeners(List<? extends TrainingListener> v) {
+        listeners.addAll(v);
+        return this;
+    }
+
+    /** Adds one training listener. */
+    public GrpoMaTrainerBuilder listener(TrainingListener v) {
+        listeners.add(v);
+        return this;
+    }
+
+    /** Directory of the {@link io.github.dl4jgrpoma.checkpoint.CheckpointStore} (needed for checkpoints and resume). */
+    public GrpoMaTrainerBuilder checkpointDirectory(Path v) {
+        checkpointDirectory = v;
+        return this;
+    }
+
+    /** Raw SameDiff listeners, added to the policy graph. */
+    public GrpoMaTrainerBuilder sameDiffListeners(List<? extends Listener> v) {
+        sameDiffListeners.addAll(v);
+        return this;
+    }
+
+    /** Registry in which {@link GrpoMaConfig#estimator()} is looked up. */
+    public GrpoMaTrainerBuilder estimators(AdvantageEstimators v) {
+        estimators = v;
+        return this;
+    }
+
+    /** Name of the run in the start event. */
+    public GrpoMaTrainerBuilder runName(String v) {
+        runName = v;
+        return this;
+    }
+
+    /** Attaches the loss and builds the trainer (validating everything). */
+    public GrpoMaTrainer build() {
+        if (estimators == null) {
+            throw new IllegalArgumentException("GrpoMaTrainer.estimators is null; pass AdvantageEstimators.defaults()");
+        }
+        return new GrpoMaTrainer(this);
+    }
+}

@@ -1,0 +1,27 @@
+/**
+ * Training: the GRPO-MA reinforcement-learning trainer, supervised warm-up, and what they share.
+ *
+ * <ul>
+ *   <li>{@link io.github.dl4jgrpoma.train.GrpoMaTrainer} (built by {@link io.github.dl4jgrpoma.train.GrpoMaTrainerBuilder},
+ *       configured by {@link io.github.dl4jgrpoma.train.GrpoMaConfig}): prompts from a
+ *       {@link io.github.dl4jgrpoma.train.PromptSource} -> K x M rollouts -> rewards -> advantages ->
+ *       {@link io.github.dl4jgrpoma.train.BatchPacker} -> clipped loss -> Adam; one
+ *       {@link io.github.dl4jgrpoma.train.StepResult} per step, {@link io.github.dl4jgrpoma.train.TrainingResult}
+ *       per {@code fit}.</li>
+ *   <li>{@link io.github.dl4jgrpoma.train.PackingMode}: decoupled (GRPO-MA: thoughts carry the thought advantage
+ *       once, answers their own) or coupled (plain GRPO); {@link io.github.dl4jgrpoma.train.DynamicSampling}
+ *       drops prompts without reward spread.</li>
+ *   <li>{@link io.github.dl4jgrpoma.train.SftTrainer} with {@link io.github.dl4jgrpoma.train.SftLoss}: next-token
+ *       training on {@link io.github.dl4jgrpoma.train.SftExample}s, loss on completion tokens only.</li>
+ *   <li>{@link io.github.dl4jgrpoma.train.AdamOptimizer} / {@link io.github.dl4jgrpoma.train.OptimizerConfig}: the
+ *       update of both trainers (the loop is our own because {@code sd.fit} has no clipping and reports loss 0 in
+ *       M2.1).</li>
+ * </ul>
+ *
+ * <p>Determinism: every random draw of step {@code s} (prompt sampling, rollouts, SFT batches) is seeded from
+ * {@code (seed, s)}, so the completed step count is the whole RNG state; checkpoints (through
+ * {@link io.github.dl4jgrpoma.checkpoint.CheckpointStore}) hold weights, Adam moments and that count, and a resumed
+ * run reproduces an uninterrupted one. Memory: each step ends with {@code System.gc()}, which releases SameDiff's
+ * off-heap arrays (DL4J-NOTES section 6).
+ */
+package io.github.dl4jgrpoma.train;
