@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.github.dl4jgrpoma.examples.bench.RolloutBenchmarkCommand;
+import io.github.dl4jgrpoma.examples.math.MathCommand;
+import io.github.dl4jgrpoma.examples.math.StudyCommand;
 
 /**
  * Entry point of {@code bin/grpoma}: {@code bin/grpoma <command> [options]}. Each command is a
@@ -16,7 +18,7 @@ public final class Main {
 
     /** The commands, in the order {@code --help} lists them. */
     static List<Command> commands() {
-        return List.of(new SimulateCommand(), new RolloutBenchmarkCommand());
+        return List.of(new MathCommand(), new StudyCommand(), new SimulateCommand(), new RolloutBenchmarkCommand());
     }
 
     public static void main(String[] args) {

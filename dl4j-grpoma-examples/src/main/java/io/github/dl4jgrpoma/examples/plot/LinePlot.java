@@ -106,6 +106,11 @@ public final class LinePlot {
             gy.dispose();
             int idx = 0;
             int legendY = top + 16;
+            int legendW = 0;
+            for (String name : series.keySet()) {
+                legendW = Math.max(legendW, fm.stringWidth(name));
+            }
+            int legendX = left + pw - legendW - 30;
             for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
                 Color c = PALETTE[idx++ % PALETTE.length];
                 g.setColor(c);
@@ -122,9 +127,9 @@ public final class LinePlot {
                     }
                     prev = new int[] {px, py};
                 }
-                g.fillRect(left + pw - 150, legendY - 9, 12, 10);
+                g.fillRect(legendX, legendY - 9, 12, 10);
                 g.setColor(Color.BLACK);
-                g.drawString(e.getKey(), left + pw - 132, legendY);
+                g.drawString(e.getKey(), legendX + 18, legendY);
                 legendY += 16;
             }
         } finally {

@@ -1,0 +1,65 @@
+package io.github.dl4jgrpoma.examples.math;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
+import io.github.dl4jgrpoma.examples.plot.LinePlot;
+
+/** Writes a math run's plots, samples and summary next to its metrics files. */
+final class MathOutputs {
+    private MathOutputs() {
+    }
+
+    static void write(MathResult r, Path dir, String samples) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        double[][] reward = r.series("reward/mean");
+        double[][] acc = r.series("accuracy");
+        new LinePlot("GRPO-MA training reward (" + r.settings().shape() + ")", "RL step", "value")
+                .add("reward/mean", reward[0], reward[1]).add("accuracy (sampled answers)", acc[0], acc[1])
+                .writePng(dir.resolve("reward.png"));
+        LinePlot accuracy = new LinePlot("Held-out greedy accuracy", "RL step", "accuracy");
+        if (!r.evalCurve().isEmpty()) {
+            double[] x = r.evalCurve().stream().mapToDouble(EvalPoint::step).toArray();
+            double[] y = r.evalCurve().stream().mapToDouble(EvalPoint::greedyAccuracy).toArray();
+            accuracy.add("held-out greedy", x, y);
+        }
+        long last = r.rlSteps().isEmpty() ? 0 : r.rlSteps().get(r.rlSteps().size() - 1).step();
+        accuracy.add("before RL / after RL", new double[] {0, last},
+                new double[] {r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy()});
+        accuracy.writePng(dir.resolve("accuracy.png"));
+        double[][] grad = r.series("grad_norm");
+        new LinePlot("Gradient norm (before clipping)", "RL step", "global L2 norm")
+                .add("grad_norm", grad[0], grad[1]).writePng(dir.resolve("grad_norm.png"));
+        AtomicFiles.writeString(dir.resolve("samples.txt"), samples);
+        AtomicFiles.writeString(dir.resolve("summary.txt"), summary(r));
+    }
+
+    static String summary(MathResult r) {
+        MathSettings s = r.settings();
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "GRPO-MA math run %s, estimator %s, seed %d%n", s.shape(), s.estimator(), s.seed()));
+        sb.append(String.format(Locale.ROOT, "model: width %d, %d layers, %d heads, max length %d%n", s.width(), s.layers(),
+                s.heads(), s.maxLength()));
+        sb.append(String.format(Locale.ROOT, "SFT: %d steps in %.0f s; RL: %d steps in %.0f s%n", s.sftSteps(),
+                r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()));
+        sb.append(String.format(Locale.ROOT, "%-34s %10s %10s%n", "", "after SFT", "after RL"));
+        row(sb, "held-out greedy accuracy", r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy());
+        row(sb, "held-out sampled pass@1", r.heldOutBefore().sampledPass1(), r.heldOutAfter().sampledPass1());
+        row(sb, "OOD (" + (s.task().maxDigits() + 1) + " digits) greedy accuracy", r.oodBefore().greedyAccuracy(),
+                r.oodAfter().greedyAccuracy());
+        row(sb, "OOD sampled pass@1", r.oodBefore().sampledPass1(), r.oodAfter().sampledPass1());
+        sb.append(String.format(Locale.ROOT, "(%d held-out and %d OOD problems, disjoint from training)%n",
+                r.heldOutAfter().problems(), r.oodAfter().problems()));
+        sb.append("greedy examples after RL:").append(System.lineSeparator());
+        for (String e : r.heldOutAfter().examples()) {
+            sb.append("  ").append(e).append(System.lineSeparator());
+        }
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, String name, double before, double after) {
+        sb.append(String.format(Locale.ROOT, "%-34s %10.3f %10.3f%n", name, before, after));
+    }
+}

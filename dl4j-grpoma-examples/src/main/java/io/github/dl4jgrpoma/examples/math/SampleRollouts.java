@@ -1,0 +1,54 @@
+package io.github.dl4jgrpoma.examples.math;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.github.dl4jgrpoma.policy.Tokenizer;
+import io.github.dl4jgrpoma.reward.CompositeReward;
+import io.github.dl4jgrpoma.reward.RewardContext;
+import io.github.dl4jgrpoma.rollout.AnswerRollout;
+import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
+import io.github.dl4jgrpoma.rollout.PromptRollout;
+import io.github.dl4jgrpoma.rollout.RolloutBatch;
+import io.github.dl4jgrpoma.rollout.RolloutConfig;
+import io.github.dl4jgrpoma.rollout.RolloutEngine;
+import io.github.dl4jgrpoma.rollout.ThoughtRollout;
+
+/** Renders a few K x M rollout trees with their rewards as text, for a human to read. */
+final class SampleRollouts {
+    private SampleRollouts() {
+    }
+
+    static String render(IncrementalDecoder decoder, Tokenizer tok, CompositeReward reward, List<MathProblem> problems,
+                         RolloutConfig config, long seed) {
+        List<int[]> prompts = new ArrayList<>();
+        for (MathProblem p : problems) {
+            prompts.add(MathEvaluator.promptTokens(tok, p));
+        }
+        RolloutBatch batch = new RolloutEngine(decoder, config).rollout(prompts, seed);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < problems.size(); i++) {
+            MathProblem p = problems.get(i);
+            sb.append(String.format(Locale.ROOT, "prompt %s   (expected %d)%n", p.promptText(), p.answer()));
+            PromptRollout pr = batch.prompts().get(i);
+            for (int k = 0; k < pr.thoughts().size(); k++) {
+                ThoughtRollout t = pr.thoughts().get(k);
+                String thought = tok.decode(t.tokens(), true);
+                sb.append(String.format(Locale.ROOT, "  thought %d: %s%s%n", k, thought, t.truncated() ? "  [truncated]" : ""));
+                for (int m = 0; m < t.answers().size(); m++) {
+                    AnswerRollout a = t.answers().get(m);
+                    String answer = tok.decode(a.tokens(), true);
+                    RewardContext ctx = RewardContext.builder().indices(i, k, m).prompt(p.promptText())
+                            .metadata(Map.of(MathPromptSource.EXPECTED, Long.toString(p.answer())))
+                            .thought(thought, t.tokens()).thoughtTruncated(t.truncated())
+                            .answer(answer, a.tokens()).answerTruncated(a.truncated()).build();
+                    sb.append(String.format(Locale.ROOT, "    answer %d: %-8s reward %.2f%n", m, answer, reward.score(ctx)));
+                }
+            }
+            sb.append(System.lineSeparator());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,99 @@
+package io.github.dl4jgrpoma.examples.math;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
+import io.github.dl4jgrpoma.examples.CliSupport;
+import io.github.dl4jgrpoma.examples.Command;
+import io.github.dl4jgrpoma.examples.UsageException;
+import io.github.dl4jgrpoma.policy.TransformerPolicy;
+
+/**
+ * {@code bin/grpoma study}: T16A1 (GRPO), T4A4, T4A1 (GRPO), T2A8 and the M sweep T4A1/T4A2/T4A4/T4A8 on the
+ * math task, each from the same SFT policy of its seed, with the same RL step budget and prompts per step, over
+ * several seeds. Writes {@code study.md} (see {@link StudyReport} for the definitions) and plots.
+ */
+public final class StudyCommand implements Command {
+
+    @Override
+    public String name() {
+        return "study";
+    }
+
+    @Override
+    public String summary() {
+        return "T16A1 vs T4A4 vs T4A1 vs T2A8 and the M sweep over seeds: markdown table and plots (long)";
+    }
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Options options = MathCommand.options();
+        options.addOption(Option.builder().longOpt("seeds").hasArg().argName("N").desc("seeds 1..N (default 3)").build());
+        options.addOption(Option.builder().longOpt("shapes").hasArg().argName("LIST")
+                .desc("shapes to run (default T16A1,T4A4,T4A1,T2A8,T4A2,T4A8); M = 1 runs plain GRPO").build());
+        options.addOption(Option.builder().longOpt("target").hasArg().argName("X")
+                .desc("target held-out accuracy for 'steps to target' (default: halfway from SFT to the best shape)").build());
+        CommandLine cl = CliSupport.parse(options, args);
+        if (cl.hasOption("help")) {
+            CliSupport.printUsage(out, name(), summary(), options);
+            return 0;
+        }
+        if (cl.hasOption("k") || cl.hasOption("m") || cl.hasOption("estimator") || cl.hasOption("seed")) {
+            throw new UsageException("study sets K, M, the estimator and the seeds itself: use --shapes and --seeds");
+        }
+        MathSettings base = MathCommand.parse(cl, MathCommand.DEFAULTS.withSeed(1, Path.of("runs/study")));
+        int seeds = CliSupport.intOpt(cl, "seeds", 3, 1, 100);
+        List<StudyShape> shapes = new ArrayList<>();
+        if (cl.hasOption("shapes")) {
+            for (String s : cl.getOptionValue("shapes").split(",")) {
+                try {
+                    shapes.add(StudyShape.parse(s));
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--shapes: " + e.getMessage());
+                }
+            }
+        } else {
+            shapes.addAll(StudyShape.defaults());
+        }
+        int evalEvery = base.evalEvery() > 0 ? base.evalEvery() : Math.max(1, base.rlSteps() / 6);
+        Path root = base.outDir();
+        StudyReport report = new StudyReport();
+        RunTimer total = new RunTimer();
+        for (int seed = 1; seed <= seeds; seed++) {
+            Path seedDir = root.resolve("seed-" + seed);
+            MathSettings sftSettings = base.withSeed(seed, seedDir.resolve("sft"));
+            WarmUp w = MathExperiment.warmUp(sftSettings, out, err);
+            File sftModel = seedDir.resolve("sft-policy.sd").toFile();
+            w.policy().save(sftModel);
+            for (StudyShape shape : shapes) {
+                MathSettings s = sftSettings.withShape(shape.thoughts(), shape.answers(), shape.estimator(), evalEvery,
+                        seedDir.resolve(shape.name()));
+                MathResult r = MathExperiment.reinforce(s, TransformerPolicy.load(sftModel), w, out, err);
+                report.add(shape.name(), r);
+                out.printf(Locale.ROOT, "[study] seed %d %-6s held-out %.3f -> %.3f, pass@1 %.3f -> %.3f, RL %.0f s (%.0f min so far)%n",
+                        seed, shape.name(), r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy(),
+                        r.heldOutBefore().sampledPass1(), r.heldOutAfter().sampledPass1(), r.rlSeconds(), total.seconds() / 60);
+            }
+        }
+        double target = CliSupport.doubleOpt(cl, "target", report.defaultTarget(), 0, 1);
+        String md = "# GRPO-MA study on the math task\n\n" + report.markdown(target);
+        Files.createDirectories(root);
+        AtomicFiles.writeString(root.resolve("study.md"), md);
+        report.writePlots(root);
+        out.println();
+        out.print(md);
+        out.printf(Locale.ROOT, "%nstudy took %.0f min; table in %s, plots study_accuracy.png and study_reward.png%n",
+                total.seconds() / 60, root.resolve("study.md").toAbsolutePath());
+        return 0;
+    }
+}
