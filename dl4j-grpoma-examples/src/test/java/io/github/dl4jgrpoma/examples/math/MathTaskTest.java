@@ -28,7 +28,7 @@ class MathTaskTest {
 
     @Test
     void correctScratchpadsGiveTheExactAnswerEverywhere() {
-        MathTask task = MathTask.defaults();
+        MathTask task = new MathTask(EnumSet.allOf(Operation.class), 2, 3, 10);
         SplittableRandom rng = new SplittableRandom(3);
         for (int i = 0; i < 3000; i++) {
             MathProblem p = task.sampleTrain(rng);
@@ -57,7 +57,7 @@ class MathTaskTest {
 
     @Test
     void splitsAreDisjointAndDeterministic() {
-        MathTask task = MathTask.defaults();
+        MathTask task = new MathTask(EnumSet.allOf(Operation.class), 2, 3, 10);
         List<MathProblem> held = task.heldOut(200, 11);
         assertEquals(200, new HashSet<>(held).size());
         assertEquals(held, task.heldOut(200, 11));
