@@ -3,6 +3,10 @@ package io.github.dl4jgrpoma.train;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import io.github.dl4jgrpoma.checkpoint.Checkpoint;
 
 import io.github.dl4jgrpoma.listener.EndReason;
 import io.github.dl4jgrpoma.listener.ListenerResponse;
@@ -22,21 +26,20 @@ final class FitLoop {
     record Outcome(Map<String, Double> metrics, ListenerResponse response) {
     }
 
-    /** The trainer side of the loop. */
-    interface Stepper {
-        long completedSteps();
-
-        Outcome step();
-
-        /** Writes a checkpoint of the completed steps; empty when the trainer has no checkpoint directory. */
-        Optional<Path> checkpoint();
-    }
-
     private FitLoop() {
     }
 
+    /**
+     * Runs the loop for a trainer given as three functions.
+     *
+     * @param completed the number of completed steps
+     * @param step      runs one step (which calls {@code onStep} itself)
+     * @param save      writes a checkpoint of the completed steps; {@code null} when the trainer has no
+     *                  checkpoint directory
+     */
     static TrainingResult run(TrainingListener listeners, String runName, long totalSteps, Map<String, String> summary,
-                              int checkpointEvery, Stepper stepper) {
+                              int checkpointEvery, LongSupplier completed, Supplier<Outcome> step,
+                              Supplier<Checkpoint> save) {
         long start = System.currentTimeMillis();
         long run = 0;
         Map<String, Double> last = Map.of();
@@ -46,15 +49,15 @@ final class FitLoop {
         String detail = "";
         listeners.onStart(new TrainingStartEvent(runName, totalSteps, summary));
         try {
-            while (stepper.completedSteps() < totalSteps) {
-                Outcome o = stepper.step();
+            while (completed.getAsLong() < totalSteps) {
+                Outcome o = step.get();
                 run++;
                 last = o.metrics();
-                if (checkpointEvery > 0 && stepper.completedSteps() % checkpointEvery == 0) {
-                    Optional<Path> p = stepper.checkpoint();
+                if (checkpointEvery > 0 && completed.getAsLong() % checkpointEvery == 0) {
+                    Optional<Path> p = checkpoint(save);
                     if (p.isPresent()) {
                         lastCheckpoint = p;
-                        lastCheckpointStep = stepper.completedSteps();
+                        lastCheckpointStep = completed.getAsLong();
                     }
                 }
                 if (o.response().stop()) {
@@ -63,8 +66,8 @@ final class FitLoop {
                     break;
                 }
             }
-            if (checkpointEvery > 0 && run > 0 && lastCheckpointStep != stepper.completedSteps()) {
-                Optional<Path> p = stepper.checkpoint();
+            if (checkpointEvery > 0 && run > 0 && lastCheckpointStep != completed.getAsLong()) {
+                Optional<Path> p = checkpoint(save);
                 if (p.isPresent()) {
                     lastCheckpoint = p;
                 }
@@ -76,6 +79,10 @@ final class FitLoop {
         }
         long elapsed = System.currentTimeMillis() - start;
         listeners.onEnd(new TrainingEndEvent(reason, run, elapsed, last, detail));
-        return new TrainingResult(reason, stepper.completedSteps(), run, elapsed, last, lastCheckpoint, detail);
+        return new TrainingResult(reason, completed.getAsLong(), run, elapsed, last, lastCheckpoint, detail);
+    }
+
+    private static Optional<Path> checkpoint(Supplier<Checkpoint> save) {
+        return save == null ? Optional.empty() : Optional.of(save.get().directory());
     }
 }

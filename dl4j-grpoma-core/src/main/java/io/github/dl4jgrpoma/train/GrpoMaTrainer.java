@@ -1,6 +1,5 @@
 package io.github.dl4jgrpoma.train;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -235,23 +234,11 @@ public final class GrpoMaTrainer {
         summary.put("promptsPerStep", Integer.toString(config.promptsPerStep()));
         summary.put("packing", packing.name());
         summary.put("startStep", Long.toString(completed));
-        return FitLoop.run(listeners, runName, config.steps(), summary, config.checkpointEvery(), new FitLoop.Stepper() {
-            @Override
-            public long completedSteps() {
-                return completed;
-            }
-
-            @Override
-            public FitLoop.Outcome step() {
-                StepResult r = GrpoMaTrainer.this.step();
-                return new FitLoop.Outcome(r.metrics(), r.response());
-            }
-
-            @Override
-            public Optional<Path> checkpoint() {
-                return store == null ? Optional.empty() : Optional.of(saveCheckpoint().directory());
-            }
-        });
+        return FitLoop.run(listeners, runName, config.steps(), summary, config.checkpointEvery(),
+                () -> completed, () -> {
+                    StepResult r = step();
+                    return new FitLoop.Outcome(r.metrics(), r.response());
+                }, store == null ? null : this::saveCheckpoint);
     }
 
     /**
@@ -260,15 +247,11 @@ public final class GrpoMaTrainer {
      * @throws IllegalStateException without a checkpoint directory
      */
     public Checkpoint saveCheckpoint() {
-        if (store == null) {
-            throw new IllegalStateException("this trainer has no checkpoint directory; set one in the builder");
-        }
-        Properties state = new Properties();
-        state.setProperty("phase", PHASE);
-        state.setProperty("step", Long.toString(completed));
+        CheckpointStore s = TrainingCheckpoints.requireStore(store, "set one in the builder");
+        Properties state = TrainingCheckpoints.state(PHASE, completed);
         state.setProperty("gradNormHistory", spikes.history().stream().map(d -> Long.toString(Double.doubleToLongBits(d)))
                 .reduce((a, c) -> a + "," + c).orElse(""));
-        return store.save(completed, fingerprint, dir -> TrainingCheckpoints.write(dir, policy, updater.optimizer(), state,
+        return s.save(completed, fingerprint, dir -> TrainingCheckpoints.write(dir, policy, updater.optimizer(), state,
                 reference == null ? null : reference.sameDiff()));
     }
 
@@ -280,10 +263,8 @@ public final class GrpoMaTrainer {
      * @throws CheckpointException if checkpoints exist but none is valid, or the config fingerprint differs
      */
     public OptionalLong restoreLatest() {
-        if (store == null) {
-            throw new IllegalStateException("this trainer has no checkpoint directory; set one in the builder");
-        }
-        Optional<Checkpoint> latest = TrainingCheckpoints.latest(store);
+        Optional<Checkpoint> latest = TrainingCheckpoints.latest(
+                TrainingCheckpoints.requireStore(store, "set one in the builder"));
         latest.ifPresent(this::restore);
         return latest.isPresent() ? OptionalLong.of(completed) : OptionalLong.empty();
     }

@@ -148,43 +148,25 @@ public final class SftTrainer {
         summary.put("examples", Integer.toString(examples.size()));
         summary.put("batchSize", Integer.toString(config.batchSize()));
         summary.put("startStep", Long.toString(completed));
-        return FitLoop.run(listeners, "sft", config.steps(), summary, config.checkpointEvery(), new FitLoop.Stepper() {
-            @Override
-            public long completedSteps() {
-                return completed;
-            }
-
-            @Override
-            public FitLoop.Outcome step() {
-                SftStepResult r = SftTrainer.this.step();
-                return new FitLoop.Outcome(r.metrics(), r.response());
-            }
-
-            @Override
-            public Optional<Path> checkpoint() {
-                return store == null ? Optional.empty() : Optional.of(saveCheckpoint().directory());
-            }
-        });
+        return FitLoop.run(listeners, "sft", config.steps(), summary, config.checkpointEvery(),
+                () -> completed, () -> {
+                    SftStepResult r = step();
+                    return new FitLoop.Outcome(r.metrics(), r.response());
+                }, store == null ? null : this::saveCheckpoint);
     }
 
     /** Writes a checkpoint of the completed steps (same format as the GRPO-MA trainer, phase "sft"). */
     public Checkpoint saveCheckpoint() {
-        if (store == null) {
-            throw new IllegalStateException("this trainer has no checkpoint directory; pass one to the constructor");
-        }
-        Properties state = new Properties();
-        state.setProperty("phase", PHASE);
-        state.setProperty("step", Long.toString(completed));
-        return store.save(completed, fingerprint, dir -> TrainingCheckpoints.write(dir, policy, updater.optimizer(), state,
+        CheckpointStore s = TrainingCheckpoints.requireStore(store, "pass one to the constructor");
+        Properties state = TrainingCheckpoints.state(PHASE, completed);
+        return s.save(completed, fingerprint, dir -> TrainingCheckpoints.write(dir, policy, updater.optimizer(), state,
                 null));
     }
 
     /** Restores the newest valid checkpoint; empty when there is none (see {@link GrpoMaTrainer#restoreLatest()}). */
     public OptionalLong restoreLatest() {
-        if (store == null) {
-            throw new IllegalStateException("this trainer has no checkpoint directory; pass one to the constructor");
-        }
-        Optional<Checkpoint> latest = TrainingCheckpoints.latest(store);
+        Optional<Checkpoint> latest = TrainingCheckpoints.latest(
+                TrainingCheckpoints.requireStore(store, "pass one to the constructor"));
         if (latest.isEmpty()) {
             return OptionalLong.empty();
         }

@@ -140,6 +140,28 @@ final class TrainingCheckpoints {
     }
 
     /**
+     * The trainer's checkpoint store.
+     *
+     * @param fix how to give the trainer a checkpoint directory
+     * @throws IllegalStateException when {@code store} is null
+     */
+    static io.github.dl4jgrpoma.checkpoint.CheckpointStore requireStore(io.github.dl4jgrpoma.checkpoint.CheckpointStore store,
+                                                                        String fix) {
+        if (store == null) {
+            throw new IllegalStateException("this trainer has no checkpoint directory; " + fix);
+        }
+        return store;
+    }
+
+    /** The state properties every trainer writes: its phase and the completed step count. */
+    static Properties state(String phase, long step) {
+        Properties state = new Properties();
+        state.setProperty("phase", phase);
+        state.setProperty("step", Long.toString(step));
+        return state;
+    }
+
+    /**
      * The newest valid checkpoint of a store.
      *
      * @return empty when the directory holds no checkpoint
