@@ -7,7 +7,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,17 +34,15 @@ import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
  * which aborts training. The file is closed at {@code onEnd} (or {@link #close()}).
  */
 public final class CsvMetricsListener implements TrainingListener, AutoCloseable {
+    private final MetricsFile out;
     private final Path file;
     private final List<String> columns = new ArrayList<>();
-    private Writer writer;
     private boolean headerKnown;
 
     /** @param file the CSV file (created or appended to) */
     public CsvMetricsListener(Path file) {
-        if (file == null) {
-            throw new IllegalArgumentException("file is null; fix: pass e.g. runDir.resolve(\"metrics.csv\")");
-        }
-        this.file = file.toAbsolutePath();
+        this.out = new MetricsFile(file, "metrics.csv");
+        this.file = out.path();
     }
 
     /** The file written. */
@@ -60,33 +57,30 @@ public final class CsvMetricsListener implements TrainingListener, AutoCloseable
 
     @Override
     public ListenerResponse onStep(StepEvent e) {
-        MetricRows.checkNoClash(e, file);
-        try {
-            if (!headerKnown) {
-                openWithHeader(e);
-            }
-            List<String> added = new ArrayList<>();
-            for (String k : e.metrics().keySet()) {
-                if (!columns.contains(k)) {
-                    added.add(k);
-                }
-            }
-            if (!added.isEmpty()) {
-                widen(added);
-            }
-            List<String> cells = new ArrayList<>(List.of(e.phase(), Long.toString(e.step()),
-                    Long.toString(e.totalSteps()), Long.toString(e.elapsedMillis())));
-            for (String c : columns) {
-                Double v = e.metrics().get(c);
-                cells.add(v == null ? "" : Double.toString(v));
-            }
-            writer.write(line(cells));
-            writer.flush();
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write the metrics row of " + e.phase() + " step " + e.step() + " to "
-                    + file + ": " + ex + "; fix: check that the directory exists, is writable and the disk is not full", ex);
+        return out.write(e, () -> row(e));
+    }
+
+    /** Opens or widens the file as the step needs, then gives the step's row. */
+    private String row(StepEvent e) throws IOException {
+        if (!headerKnown) {
+            openWithHeader(e);
         }
-        return ListenerResponse.CONTINUE;
+        List<String> added = new ArrayList<>();
+        for (String k : e.metrics().keySet()) {
+            if (!columns.contains(k)) {
+                added.add(k);
+            }
+        }
+        if (!added.isEmpty()) {
+            widen(added);
+        }
+        List<String> cells = new ArrayList<>(List.of(e.phase(), Long.toString(e.step()),
+                Long.toString(e.totalSteps()), Long.toString(e.elapsedMillis())));
+        for (String c : columns) {
+            Double v = e.metrics().get(c);
+            cells.add(v == null ? "" : Double.toString(v));
+        }
+        return line(cells);
     }
 
     @Override
@@ -97,13 +91,10 @@ public final class CsvMetricsListener implements TrainingListener, AutoCloseable
     /** Closes the file; a later step reopens it in append mode. */
     @Override
     public void close() {
-        if (writer != null) {
+        if (out.isOpen()) {
             try {
-                writer.close();
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot close metrics file " + file + ": " + ex, ex);
+                out.close();
             } finally {
-                writer = null;
                 headerKnown = false;
                 columns.clear();
             }
@@ -111,7 +102,6 @@ public final class CsvMetricsListener implements TrainingListener, AutoCloseable
     }
 
     private void openWithHeader(StepEvent e) throws IOException {
-        Files.createDirectories(file.getParent());
         if (Files.exists(file) && Files.size(file) > 0) {
             String header;
             try (var r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -123,33 +113,31 @@ public final class CsvMetricsListener implements TrainingListener, AutoCloseable
                         + " (found '" + header + "'); fix: choose a new metrics file or delete this one");
             }
             columns.addAll(names.subList(MetricRows.FIXED.size(), names.size()));
-            writer = append();
+            Writer writer = out.append();
             if (!endsWithNewline()) {
                 writer.write('\n'); // a row cut by a crash stays a (short) row of its own
             }
         } else {
             columns.addAll(e.metrics().keySet());
-            writer = append();
-            writer.write(header());
+            out.append().write(header());
         }
         headerKnown = true;
     }
 
     private void widen(List<String> added) throws IOException {
-        writer.close();
-        writer = null;
+        out.closeWriter();
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         columns.addAll(added);
         String pad = ",".repeat(added.size());
-        AtomicFiles.write(file, out -> {
-            Writer w = new BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
+        AtomicFiles.write(file, os -> {
+            Writer w = new BufferedWriter(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8));
             w.write(header());
             for (int i = 1; i < lines.size(); i++) {
                 w.write(lines.get(i) + pad + "\n");
             }
             w.flush();
         });
-        writer = append();
+        out.append();
     }
 
     private boolean endsWithNewline() throws IOException {
@@ -159,10 +147,6 @@ public final class CsvMetricsListener implements TrainingListener, AutoCloseable
             ch.read(b);
             return b.get(0) == '\n';
         }
-    }
-
-    private Writer append() throws IOException {
-        return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private String header() {

@@ -1,12 +1,7 @@
 package io.github.dl4jgrpoma.listener;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Appends one JSON object per step to a file (JSON Lines, UTF-8):
@@ -20,20 +15,16 @@ import java.nio.file.StandardOpenOption;
  * naming the file and step. The file is closed at {@code onEnd} (or {@link #close()}).
  */
 public final class JsonlMetricsListener implements TrainingListener, AutoCloseable {
-    private final Path file;
-    private Writer writer;
+    private final MetricsFile out;
 
     /** @param file the JSONL file (created or appended to) */
     public JsonlMetricsListener(Path file) {
-        if (file == null) {
-            throw new IllegalArgumentException("file is null; fix: pass e.g. runDir.resolve(\"metrics.jsonl\")");
-        }
-        this.file = file.toAbsolutePath();
+        this.out = new MetricsFile(file, "metrics.jsonl");
     }
 
     /** The file written. */
     public Path file() {
-        return file;
+        return out.path();
     }
 
     /** The JSON object written for a step (without the line break). */
@@ -49,21 +40,7 @@ public final class JsonlMetricsListener implements TrainingListener, AutoCloseab
 
     @Override
     public ListenerResponse onStep(StepEvent e) {
-        MetricRows.checkNoClash(e, file);
-        try {
-            if (writer == null) {
-                Files.createDirectories(file.getParent());
-                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
-            }
-            writer.write(toJson(e));
-            writer.write('\n');
-            writer.flush();
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write the metrics row of " + e.phase() + " step " + e.step() + " to "
-                    + file + ": " + ex + "; fix: check that the directory exists, is writable and the disk is not full", ex);
-        }
-        return ListenerResponse.CONTINUE;
+        return out.write(e, () -> toJson(e) + '\n');
     }
 
     @Override
@@ -74,15 +51,7 @@ public final class JsonlMetricsListener implements TrainingListener, AutoCloseab
     /** Closes the file; a later step reopens it in append mode. */
     @Override
     public void close() {
-        if (writer != null) {
-            try {
-                writer.close();
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot close metrics file " + file + ": " + ex, ex);
-            } finally {
-                writer = null;
-            }
-        }
+        out.close();
     }
 
     /** A JSON string literal: escapes quote, backslash and control characters. */
