@@ -16,24 +16,17 @@ package io.github.dl4jgrpoma.algo;
  * loss normaliser instead of per-response length) belongs to the loss aggregation, not here. Groups whose
  * values are all equal get exactly 0. Needs {@code K*M >= 2}.
  */
-public final class DrGrpoEstimator implements AdvantageEstimator {
+public final class DrGrpoEstimator extends ValidatedEstimator {
     /** Registry name. */
     public static final String NAME = "dr-grpo";
 
-    @Override
-    public String name() {
-        return NAME;
+    /** The estimator (stateless). */
+    public DrGrpoEstimator() {
+        super(NAME);
     }
 
     @Override
-    public Advantages estimate(double[][] rewards, AdvantageConfig cfg, int promptIndex) {
-        RewardValidation.requireConfig(cfg, NAME);
-        RewardValidation.validate(rewards, promptIndex, 2, NAME);
+    Advantages compute(double[][] rewards, AdvantageConfig cfg, int promptIndex) {
         return MultiAnswerAdvantages.compute(rewards, cfg, false);
-    }
-
-    @Override
-    public String toString() {
-        return NAME;
     }
 }

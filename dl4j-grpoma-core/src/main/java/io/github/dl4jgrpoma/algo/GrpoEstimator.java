@@ -14,19 +14,17 @@ package io.github.dl4jgrpoma.algo;
  * {@code thoughtValues = R_i}. Std convention and delta come from {@link AdvantageConfig}; an all-equal
  * group gets exactly 0.
  */
-public final class GrpoEstimator implements AdvantageEstimator {
+public final class GrpoEstimator extends ValidatedEstimator {
     /** Registry name. */
     public static final String NAME = "grpo";
 
-    @Override
-    public String name() {
-        return NAME;
+    /** The estimator (stateless). */
+    public GrpoEstimator() {
+        super(NAME);
     }
 
     @Override
-    public Advantages estimate(double[][] rewards, AdvantageConfig cfg, int promptIndex) {
-        RewardValidation.requireConfig(cfg, NAME);
-        RewardValidation.validate(rewards, promptIndex, 2, NAME);
+    Advantages compute(double[][] rewards, AdvantageConfig cfg, int promptIndex) {
         int k = rewards.length;
         int m = rewards[0].length;
         if (m != 1) {
@@ -46,10 +44,5 @@ public final class GrpoEstimator implements AdvantageEstimator {
         double std = GroupStats.std(r, cfg.stdConvention());
         boolean zero = GroupStats.allEqual(r);
         return new Advantages(a, answers, r, std, std, zero, zero ? 1 : 0, 1);
-    }
-
-    @Override
-    public String toString() {
-        return NAME;
     }
 }

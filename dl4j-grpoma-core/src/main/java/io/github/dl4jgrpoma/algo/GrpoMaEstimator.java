@@ -22,24 +22,17 @@ package io.github.dl4jgrpoma.algo;
  *
  * <p>Needs {@code K*M >= 2}.
  */
-public final class GrpoMaEstimator implements AdvantageEstimator {
+public final class GrpoMaEstimator extends ValidatedEstimator {
     /** Registry name. */
     public static final String NAME = "grpo-ma";
 
-    @Override
-    public String name() {
-        return NAME;
+    /** The estimator (stateless). */
+    public GrpoMaEstimator() {
+        super(NAME);
     }
 
     @Override
-    public Advantages estimate(double[][] rewards, AdvantageConfig cfg, int promptIndex) {
-        RewardValidation.requireConfig(cfg, NAME);
-        RewardValidation.validate(rewards, promptIndex, 2, NAME);
+    Advantages compute(double[][] rewards, AdvantageConfig cfg, int promptIndex) {
         return MultiAnswerAdvantages.compute(rewards, cfg, true);
-    }
-
-    @Override
-    public String toString() {
-        return NAME;
     }
 }
