@@ -20,32 +20,19 @@ import io.github.dl4jgrpoma.policy.TransformerPolicy;
  * of the examples a step costs a few milliseconds and is dominated by per-op overhead, so batching many rows
  * (all thoughts of all prompts, then all answers) is what makes decoding fast.
  */
-public final class KvCacheDecoder implements IncrementalDecoder {
+public final class KvCacheDecoder extends PolicyDecoder {
     private final TransformerPolicy policy;
 
     public KvCacheDecoder(TransformerPolicy policy) {
+        super(policy);
         this.policy = policy;
     }
 
     @Override
-    public int vocabSize() {
-        return policy.vocabSize();
-    }
-
-    @Override
-    public int maxLength() {
-        return policy.maxLength();
-    }
-
-    @Override
-    public DecodingState prefill(int[][] prefixes) {
+    DecodingState start(int[][] prefixes) {
         int n = 0;
-        for (int b = 0; b < prefixes.length; b++) {
-            RecomputeDecoder.checkPrefix(prefixes[b], b, vocabSize(), maxLength());
-            n = Math.max(n, prefixes[b].length);
-        }
-        if (prefixes.length == 0) {
-            throw new IllegalArgumentException("prefill needs at least one prefix");
+        for (int[] prefix : prefixes) {
+            n = Math.max(n, prefix.length);
         }
         int[][] tokens = new int[prefixes.length][n];
         boolean[][] valid = new boolean[prefixes.length][n];
