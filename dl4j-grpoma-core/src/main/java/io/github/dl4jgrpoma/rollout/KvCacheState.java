@@ -90,10 +90,7 @@ final class KvCacheState implements DecodingState {
 
     @Override
     public void append(int[] tokens, boolean[] active) {
-        if (tokens.length != rows || active.length != rows) {
-            throw new IllegalArgumentException("append needs " + rows + " tokens and flags, got " + tokens.length
-                    + " and " + active.length);
-        }
+        DecodingChecks.checkAppend(rows, tokens, active);
         int[][] t = new int[rows][1];
         boolean[][] v = new boolean[rows][1];
         for (int b = 0; b < rows; b++) {
@@ -105,11 +102,7 @@ final class KvCacheState implements DecodingState {
 
     @Override
     public DecodingState fork(int[] idx) {
-        for (int i : idx) {
-            if (i < 0 || i >= rows) {
-                throw new IllegalArgumentException("fork: row " + i + " outside [0, " + rows + ")");
-            }
-        }
+        DecodingChecks.checkFork(rows, idx);
         return new KvCacheState(this, idx);
     }
 

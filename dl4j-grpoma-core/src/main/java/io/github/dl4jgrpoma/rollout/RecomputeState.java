@@ -58,10 +58,7 @@ final class RecomputeState implements DecodingState {
 
     @Override
     public void append(int[] tokens, boolean[] active) {
-        if (tokens.length != rows() || active.length != rows()) {
-            throw new IllegalArgumentException("append needs " + rows() + " tokens and flags, got " + tokens.length
-                    + " and " + active.length);
-        }
+        DecodingChecks.checkAppend(rows(), tokens, active);
         for (int b = 0; b < rows(); b++) {
             if (!active[b]) {
                 continue;
@@ -84,11 +81,7 @@ final class RecomputeState implements DecodingState {
 
     @Override
     public DecodingState fork(int[] idx) {
-        for (int i : idx) {
-            if (i < 0 || i >= rows()) {
-                throw new IllegalArgumentException("fork: row " + i + " outside [0, " + rows() + ")");
-            }
-        }
+        DecodingChecks.checkFork(rows(), idx);
         return new RecomputeState(this, idx);
     }
 
