@@ -37,6 +37,15 @@ public record AggregationContext(SameDiff sd, SDVariable objective, SDVariable t
         return base + "_" + i;
     }
 
+    /**
+     * {@code sum_{b,t} (w_th th[b,t] + ans[b,t]) o[b,t]}, a scalar: the objective summed over the
+     * loss-carrying tokens, thought tokens weighted by {@link LossConfig#thoughtWeight()}.
+     */
+    SDVariable weightedTokenSum() {
+        SDVariable weights = thoughtMask.mul(config.thoughtWeight()).add(answerMask);
+        return objective.mul(weights).sum();
+    }
+
     /** A scalar constant of the objective's data type. */
     public SDVariable scalar(double value) {
         return sd.constant(Nd4j.scalar(objective.dataType(), value));

@@ -25,8 +25,7 @@ public final class ConstantAggregation implements LossAggregation {
 
     @Override
     public SDVariable aggregate(AggregationContext c) {
-        SDVariable weights = c.thoughtMask().mul(c.config().thoughtWeight()).add(c.answerMask());
-        SDVariable sum = c.objective().mul(weights).sum();
+        SDVariable sum = c.weightedTokenSum();
         double configured = c.config().constantNormalizer();
         SDVariable normalizer = configured > 0
                 ? c.scalar(configured)

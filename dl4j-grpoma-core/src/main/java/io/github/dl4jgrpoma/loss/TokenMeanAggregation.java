@@ -22,8 +22,7 @@ public final class TokenMeanAggregation implements LossAggregation {
 
     @Override
     public SDVariable aggregate(AggregationContext c) {
-        SDVariable weights = c.thoughtMask().mul(c.config().thoughtWeight()).add(c.answerMask());
         SDVariable tokens = c.thoughtMask().add(c.answerMask()).sum();
-        return c.objective().mul(weights).sum().div(c.atLeastOne(tokens)).neg();
+        return c.weightedTokenSum().div(c.atLeastOne(tokens)).neg();
     }
 }
