@@ -22,7 +22,7 @@ import io.github.dl4jgrpoma.examples.UsageException;
 public final class MathCommand implements Command {
     /** Defaults of {@code bin/grpoma math}. */
     static final MathSettings DEFAULTS = new MathSettings(MathTask.defaults(), 64, 2, 4, 600, 32, 3e-3, 0.2, 20_000,
-            200, 4, 4, 8, 5e-4, 1.0, "grpo-ma", 1, 0.0, 0.1, 200, 4, 25, 1, Path.of("runs/math"), false);
+            200, 4, 4, 16, 2e-4, 1.0, "grpo-ma", 1, 0.0, 0.1, 200, 4, 25, 1, Path.of("runs/math"), false);
 
     @Override
     public String name() {
