@@ -2,8 +2,6 @@ package io.github.dl4jgrpoma.examples.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,6 +16,7 @@ import org.apache.commons.cli.Options;
 
 import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
+import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
 import io.github.dl4jgrpoma.policy.TransformerConfig;
@@ -143,7 +142,7 @@ public final class RolloutBenchmarkCommand implements Command {
                 Arrays.sort(t);
                 seconds[s][m] = t[t.length / 2];
                 out.printf("T%dA%d %-34s %6d tokens  %8.3f s  %8.0f tokens/s   RSS %s%n", km[s][0], km[s][1], modes[m],
-                        tokens[s][m], seconds[s][m], tokens[s][m] / seconds[s][m], status("VmRSS"));
+                        tokens[s][m], seconds[s][m], tokens[s][m] / seconds[s][m], ProcessMemory.currentRss());
             }
         }
         out.println();
@@ -153,19 +152,6 @@ public final class RolloutBenchmarkCommand implements Command {
         }
         out.printf("wall time T4A4 / T16A1: (a) %.2f  (b) %.2f  (c) %.2f%n", seconds[1][0] / seconds[0][0],
                 seconds[1][1] / seconds[0][1], seconds[1][2] / seconds[0][2]);
-        out.println("peak RSS (VmHWM): " + status("VmHWM"));
-    }
-
-    private static String status(String key) throws IOException {
-        Path p = Path.of("/proc/self/status");
-        if (!Files.isReadable(p)) {
-            return "n/a";
-        }
-        for (String line : Files.readAllLines(p)) {
-            if (line.startsWith(key + ":")) {
-                return line.substring(key.length() + 1).trim();
-            }
-        }
-        return "n/a";
+        out.println("peak RSS (VmHWM): " + ProcessMemory.peakRss());
     }
 }

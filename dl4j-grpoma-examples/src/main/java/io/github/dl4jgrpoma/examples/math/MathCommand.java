@@ -12,6 +12,7 @@ import org.apache.commons.cli.Options;
 
 import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
+import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.UsageException;
 
 /**
@@ -132,8 +133,8 @@ public final class MathCommand implements Command {
         MathResult r = MathExperiment.run(s, out, err);
         out.println();
         out.print(MathOutputs.summary(r));
-        out.printf(Locale.ROOT, "total time %.0f s; outputs in %s (summary.txt, samples.txt, *.png, *_metrics.csv, checkpoints/)%n",
-                timer.seconds(), s.outDir().toAbsolutePath());
+        out.printf(Locale.ROOT, "total time %.0f s, peak RSS %s; outputs in %s%n(summary.txt, samples.txt, *.png, "
+                + "*_metrics.csv, checkpoints/)%n", timer.seconds(), ProcessMemory.peakRss(), s.outDir().toAbsolutePath());
         return 0;
     }
 }
