@@ -23,7 +23,8 @@ import io.github.dl4jgrpoma.examples.UsageException;
 public final class MathCommand implements Command {
     /** Defaults of {@code bin/grpoma math}. */
     static final MathSettings DEFAULTS = new MathSettings(MathTask.defaults(), 64, 2, 4, 600, 32, 3e-3, 0.2, 20_000,
-            200, 4, 4, 16, 2e-4, 1.0, "grpo-ma", 1, 0.0, 0.1, 200, 4, 25, 1, Path.of("runs/math"), false);
+            200, 4, 4, 16, 2e-4, 1.0, "grpo-ma", 1, 0.0, 0.1, 200, 4, 25, 1, Path.of("runs/math"), false,
+            ThoughtStyle.FULL);
 
     @Override
     public String name() {
@@ -41,6 +42,8 @@ public final class MathCommand implements Command {
         opt(o, "out", "DIR", "output folder: metrics CSVs, PNG plots, samples, summary, final checkpoint", d.outDir());
         opt(o, "seed", "N", "seed of everything (model init, data, sampling)", d.seed());
         opt(o, "ops", "LIST", "operations: comma-separated add,sub,mul", "add,sub,mul");
+        opt(o, "thought-style", "STYLE", "scratchpad: full (with carries) or no-carry (the answer applies them)",
+                d.thoughtStyle().cliName());
         opt(o, "min-digits", "N", "fewest operand digits in training", d.task().minDigits());
         opt(o, "max-digits", "N", "most operand digits in training (OOD slice: one more)", d.task().maxDigits());
         opt(o, "width", "N", "transformer width", d.width());
@@ -114,7 +117,7 @@ public final class MathCommand implements Command {
                     CliSupport.intOpt(cl, "eval-samples", base.evalSamples(), 0, 1000),
                     CliSupport.intOpt(cl, "eval-every", base.evalEvery(), 0, 1_000_000),
                     CliSupport.longOpt(cl, "seed", base.seed()), Path.of(cl.getOptionValue("out", base.outDir().toString())),
-                    base.quiet());
+                    base.quiet(), ThoughtStyle.parse(cl.getOptionValue("thought-style", base.thoughtStyle().cliName())));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

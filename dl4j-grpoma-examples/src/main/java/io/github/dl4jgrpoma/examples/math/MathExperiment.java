@@ -63,7 +63,7 @@ public final class MathExperiment {
                 .width(s.width()).layers(s.layers()).heads(s.heads()).maxLength(s.maxLength()).seed(s.seed()).build());
         String tag = "SFT seed " + s.seed();
         RunTimer sftTimer = new RunTimer();
-        MathTraces traces = new MathTraces(s.task(), tok, s.mistakeRate());
+        MathTraces traces = new MathTraces(s.task(), tok, s.mistakeRate(), s.thoughtStyle());
         SplittableRandom traceRng = new SplittableRandom(s.seed() * 1_000_003L + 1);
         List<SftExample> examples = new ArrayList<>(s.sftTraces());
         for (int i = 0; i < s.sftTraces(); i++) {

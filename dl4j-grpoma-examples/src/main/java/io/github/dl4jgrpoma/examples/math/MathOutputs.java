@@ -39,7 +39,8 @@ final class MathOutputs {
     static String summary(MathResult r) {
         MathSettings s = r.settings();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "GRPO-MA math run %s, estimator %s, seed %d%n", s.shape(), s.estimator(), s.seed()));
+        sb.append(String.format(Locale.ROOT, "GRPO-MA math run %s, estimator %s, seed %d, thought style %s%n", s.shape(),
+                s.estimator(), s.seed(), s.thoughtStyle().cliName()));
         sb.append(String.format(Locale.ROOT, "model: width %d, %d layers, %d heads, max length %d%n", s.width(), s.layers(),
                 s.heads(), s.maxLength()));
         sb.append(String.format(Locale.ROOT, "SFT: %d steps in %.0f s; RL: %d steps in %.0f s%n", s.sftSteps(),

@@ -15,26 +15,29 @@ public final class MathTraces {
     private final MathTask task;
     private final Tokenizer tokenizer;
     private final double mistakeRate;
+    private final ThoughtStyle style;
 
     /**
      * @param mistakeRate probability that a trace contains a mistake, in [0, 1]
+     * @param style       how much the scratchpad writes down
      */
-    public MathTraces(MathTask task, Tokenizer tokenizer, double mistakeRate) {
+    public MathTraces(MathTask task, Tokenizer tokenizer, double mistakeRate, ThoughtStyle style) {
         if (!(mistakeRate >= 0 && mistakeRate <= 1)) {
             throw new IllegalArgumentException("mistakeRate must be in [0, 1], got " + mistakeRate);
         }
         this.task = task;
         this.tokenizer = tokenizer;
         this.mistakeRate = mistakeRate;
+        this.style = style;
     }
 
     /** One trace for a problem drawn from {@code rng}. */
     public SftExample sample(SplittableRandom rng) {
         MathProblem p = task.sampleTrain(rng);
-        Scratchpad s = Scratchpad.of(p);
+        Scratchpad s = Scratchpad.of(p, style);
         if (rng.nextDouble() < mistakeRate) {
             int delta = (1 + rng.nextInt(3)) * (rng.nextBoolean() ? 1 : -1);
-            s = Scratchpad.of(p, rng.nextInt(Scratchpad.columns(p)), delta);
+            s = Scratchpad.of(p, rng.nextInt(Scratchpad.columns(p)), delta, style);
         }
         return new SftExample(MathEvaluator.promptTokens(tokenizer, p), completion(tokenizer, s));
     }

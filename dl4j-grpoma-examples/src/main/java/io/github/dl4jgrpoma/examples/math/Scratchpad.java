@@ -24,6 +24,54 @@ public record Scratchpad(String thought, String answer) {
         return of(p, -1, 0);
     }
 
+    /** The correct scratchpad of a problem in the given style. */
+    public static Scratchpad of(MathProblem p, ThoughtStyle style) {
+        return of(p, -1, 0, style);
+    }
+
+    /** A scratchpad with a mistake (as {@link #of(MathProblem, int, int)}) in the given style. */
+    public static Scratchpad of(MathProblem p, int mistakeColumn, int mistakeDelta, ThoughtStyle style) {
+        return style == ThoughtStyle.FULL ? of(p, mistakeColumn, mistakeDelta) : noCarry(p, mistakeColumn, mistakeDelta);
+    }
+
+    /**
+     * {@link ThoughtStyle#NO_CARRY}: columns {@code x+y=s}, {@code x-y=r} (r may be negative) or {@code x*y=s}
+     * without carries; the answer applies them: {@code v_i = s_i + c_i}, digit {@code floorMod(v_i, 10)},
+     * {@code c_(i+1) = floorDiv(v_i, 10)}. A mistake shifts one column result by the delta.
+     */
+    static Scratchpad noCarry(MathProblem p, int mistakeColumn, int mistakeDelta) {
+        String as = Long.toString(p.a());
+        String bs = Long.toString(p.b());
+        int columns = columns(p);
+        StringBuilder thought = new StringBuilder();
+        StringBuilder digits = new StringBuilder();
+        int carry = 0;
+        for (int i = 0; i < columns; i++) {
+            int x = digitAt(as, i);
+            int y = p.op() == Operation.MUL ? (int) p.b() : digitAt(bs, i);
+            int s = switch (p.op()) {
+                case ADD -> x + y;
+                case SUB -> x - y;
+                case MUL -> x * y;
+            };
+            if (i == mistakeColumn && mistakeDelta != 0) {
+                s += mistakeDelta;
+            }
+            thought.append(x).append(p.op().symbol()).append(y).append('=').append(s).append('|');
+            int v = s + carry;
+            digits.append(Math.floorMod(v, 10));
+            carry = Math.floorDiv(v, 10);
+        }
+        String answer = digits.reverse().toString();
+        if (carry > 0) {
+            answer = carry + answer;
+        } else if (carry < 0) {
+            answer = "-" + answer;     // only after a mistake: a > b guarantees no final borrow
+        }
+        answer = answer.replaceFirst("^(-?)0+(?=.)", "$1");
+        return new Scratchpad(thought.toString(), answer);
+    }
+
     /**
      * A scratchpad whose column {@code mistakeColumn} (0 = units) writes a column result off by
      * {@code mistakeDelta}; later columns continue consistently from the wrong value. A column index

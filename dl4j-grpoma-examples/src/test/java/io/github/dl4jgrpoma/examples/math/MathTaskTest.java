@@ -44,6 +44,30 @@ class MathTaskTest {
     }
 
     @Test
+    void noCarryScratchpadsLeaveTheCarriesToTheAnswer() {
+        assertEquals(new Scratchpad("7+8=15|5+6=11|", "125"),
+                Scratchpad.of(new MathProblem(57, Operation.ADD, 68), ThoughtStyle.NO_CARRY));
+        assertEquals(new Scratchpad("5-8=-3|6-2=4|", "37"),
+                Scratchpad.of(new MathProblem(65, Operation.SUB, 28), ThoughtStyle.NO_CARRY));
+        assertEquals(new Scratchpad("7*8=56|5*8=40|", "456"),
+                Scratchpad.of(new MathProblem(57, Operation.MUL, 8), ThoughtStyle.NO_CARRY));
+        assertEquals(new Scratchpad("1-0=1|0-9=-9|1-0=1|", "11"),
+                Scratchpad.of(new MathProblem(101, Operation.SUB, 90), ThoughtStyle.NO_CARRY));
+        MathTask task = new MathTask(EnumSet.allOf(Operation.class), 2, 3, 10);
+        SplittableRandom rng = new SplittableRandom(9);
+        for (int i = 0; i < 3000; i++) {
+            MathProblem p = task.sampleTrain(rng);
+            Scratchpad s = Scratchpad.of(p, ThoughtStyle.NO_CARRY);
+            assertEquals(Long.toString(p.answer()), s.answer(), p.toString());
+            assertTrue(s.thought().length() <= MathTask.maxThoughtChars(task.maxDigits()));
+        }
+        // a mistake in one column shifts the answer by delta * 10^column
+        assertEquals("135", Scratchpad.of(new MathProblem(57, Operation.ADD, 68), 1, 1, ThoughtStyle.NO_CARRY).answer());
+        assertEquals(ThoughtStyle.NO_CARRY, ThoughtStyle.parse("no-carry"));
+        assertThrows(IllegalArgumentException.class, () -> ThoughtStyle.parse("terse"));
+    }
+
+    @Test
     void aMistakePropagatesToAConsistentWrongAnswer() {
         MathProblem p = new MathProblem(57, Operation.ADD, 68);
         Scratchpad s = Scratchpad.of(p, 0, 1);
