@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <ul>
  *   <li>{@link #min}: {@code min(a, b) = a - relu(a - b)}. {@code sd.math.min} gives the full upstream
  *       gradient to both inputs on ties; this form gives it to {@code a} only (a valid subgradient).</li>
- *   <li>{@link #logSoftmax}: {@code z = x - max(x); log_softmax(x) = z - log(sum(exp(z)))} along one
+ *   <li>{@link #stableLogSoftmax}: {@code z = x - max(x); log_softmax(x) = z - log(sum(exp(z)))} along one
  *       dimension. {@code sd.nn.logSoftmax} and {@code sd.math.logSumExp} throw in backprop. The shift by
  *       the maximum keeps {@code exp} finite; its gradient cancels analytically.</li>
  *   <li>{@link #oneHot}: one-hot of integer indices; with a matmul it replaces {@code sd.gather}, whose
@@ -37,7 +37,7 @@ public final class SafeOps {
      * Numerically stable log-softmax along {@code dim}:
      * {@code z = x - max_dim(x)}, {@code logp = z - log(sum_dim(exp(z)))}.
      */
-    public static SDVariable logSoftmax(SameDiff sd, String name, SDVariable x, int dim) {
+    public static SDVariable stableLogSoftmax(SameDiff sd, String name, SDVariable x, int dim) {
         SDVariable z = x.sub(x.max(true, dim));
         SDVariable logNorm = sd.math.log(sd.math.exp(z).sum(true, dim));
         return named(z.sub(logNorm), name);

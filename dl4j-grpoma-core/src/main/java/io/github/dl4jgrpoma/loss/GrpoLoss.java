@@ -111,7 +111,7 @@ public final class GrpoLoss {
         SDVariable old = sd.placeHolder(n.old, dt, -1, -1);
         SDVariable ref = config.usesReference() ? sd.placeHolder(n.ref, dt, -1, -1) : null;
 
-        SDVariable logProbs = SafeOps.logSoftmax(sd, prefix + "log_softmax", logits, 2);          // [B,T,V]
+        SDVariable logProbs = SafeOps.stableLogSoftmax(sd, prefix + "log_softmax", logits, 2);          // [B,T,V]
         SDVariable tokenLogp = logProbs.mul(SafeOps.oneHot(sd, targets, vocabSize, dt)).sum(2)
                 .rename(n.tokenLogp);                                                             // [B,T]
         SDVariable mask = th.add(ans).rename(prefix + "loss_mask");

@@ -44,7 +44,7 @@ final class ReferencePolicy {
                 logits = logits.div(temperature);
             }
             SDVariable targets = ref.placeHolder(TARGETS, DataType.INT32, -1, -1);
-            SDVariable logp = SafeOps.logSoftmax(ref, "ref_log_softmax", logits, 2);
+            SDVariable logp = SafeOps.stableLogSoftmax(ref, "ref_log_softmax", logits, 2);
             logp.mul(SafeOps.oneHot(ref, targets, policy.vocabSize(), logits.dataType())).sum(2).rename(TOKEN_LOGP);
             return new ReferencePolicy(ref, policy.tokensPlaceholder());
         } catch (IOException e) {

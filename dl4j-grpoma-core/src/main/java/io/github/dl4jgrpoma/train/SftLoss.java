@@ -45,7 +45,7 @@ public record SftLoss(String targets, String mask, String loss, String tokenAccu
         DataType dt = logits.dataType();
         SDVariable targets = sd.placeHolder(prefix + "targets", DataType.INT32, -1, -1);
         SDVariable mask = sd.placeHolder(prefix + "mask", dt, -1, -1);
-        SDVariable logp = SafeOps.logSoftmax(sd, prefix + "log_softmax", logits, 2)
+        SDVariable logp = SafeOps.stableLogSoftmax(sd, prefix + "log_softmax", logits, 2)
                 .mul(SafeOps.oneHot(sd, targets, vocabSize, dt)).sum(2);
         SDVariable count = SafeOps.max(sd, prefix + "count", mask.sum(), sd.constant(Nd4j.scalar(dt, 1.0)));
         SDVariable loss = logp.mul(mask).sum().div(count).neg().rename(prefix + "loss");

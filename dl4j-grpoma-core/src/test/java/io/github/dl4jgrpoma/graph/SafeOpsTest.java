@@ -21,7 +21,7 @@ class SafeOpsTest {
         SameDiff sd = SameDiff.create();
         double[][] x = {{1, 2, 3, 4}, {1000, -1000, 0, 999}};
         SDVariable in = sd.constant("x", Nd4j.createFromArray(x));
-        SafeOps.logSoftmax(sd, "lp", in, 1);
+        SafeOps.stableLogSoftmax(sd, "lp", in, 1);
         INDArray lp = sd.output(Map.of(), "lp").get("lp");
         for (int r = 0; r < 2; r++) {
             double max = Double.NEGATIVE_INFINITY;
@@ -45,7 +45,7 @@ class SafeOpsTest {
         SDVariable w = sd.var("w", Nd4j.randn(DataType.DOUBLE, 3, 5));
         SDVariable v = sd.var("v", Nd4j.randn(DataType.DOUBLE, 3, 5));
         SDVariable target = sd.constant("t", Nd4j.createFromArray(new int[] {1, 4, 0}));
-        SDVariable lp = SafeOps.logSoftmax(sd, null, SafeOps.max(sd, null, w, v.mul(0.5)), 1);
+        SDVariable lp = SafeOps.stableLogSoftmax(sd, null, SafeOps.max(sd, null, w, v.mul(0.5)), 1);
         SDVariable picked = lp.mul(SafeOps.oneHot(sd, target, 5, DataType.DOUBLE)).sum(1);
         SafeOps.min(sd, null, picked, v.sum(1)).sum().rename("loss");
         GradientCheckResult r = GradientCheck.defaults().checkAll(sd, Map.of(), "loss");
@@ -72,7 +72,7 @@ class SafeOpsTest {
         x = SafeOps.min(sd, null, x, w.mul(3.0));
         x = SafeOps.max(sd, null, x, w.mul(-1.0));
         x = SafeOps.max(sd, null, x, w.mul(-2.0));
-        x = SafeOps.logSoftmax(sd, null, SafeOps.logSoftmax(sd, null, x, 0), 0);
+        x = SafeOps.stableLogSoftmax(sd, null, SafeOps.stableLogSoftmax(sd, null, x, 0), 0);
         x.sum().rename("loss");
         assertTrue(GradientCheck.defaults().checkAll(sd, Map.of(), "loss").passed());
     }

@@ -61,7 +61,7 @@ class UnsafeOpsTest {
         SameDiff sd = SameDiff.create();
         SDVariable w = sd.var("w", Nd4j.rand(DataType.DOUBLE, 2, 4));
         SDVariable x = sd.placeHolder("x", DataType.DOUBLE, 2, 4);
-        SDVariable lp = SafeOps.logSoftmax(sd, "lp", SafeOps.max(sd, null, SafeOps.min(sd, null, w, x), x), 1);
+        SDVariable lp = SafeOps.stableLogSoftmax(sd, "lp", SafeOps.max(sd, null, SafeOps.min(sd, null, w, x), x), 1);
         lp.sum().rename("loss");
         assertEquals(List.of(), UnsafeOps.find(sd));
     }
