@@ -22,6 +22,7 @@ public final class ProgressBarListener implements TrainingListener {
     private final int width;
     private final long minIntervalMillis;
     private final List<String> metrics;
+    private final boolean interactive;
 
     private String phase;
     private long firstStep;
@@ -36,6 +37,16 @@ public final class ProgressBarListener implements TrainingListener {
      * @param metrics           metrics shown after the bar, in order (missing ones are left out)
      */
     public ProgressBarListener(PrintStream out, int width, long minIntervalMillis, List<String> metrics) {
+        this(out, width, minIntervalMillis, metrics, true);
+    }
+
+    /**
+     * @param interactive true: redraw one line in place with {@code \r} (a terminal); false: print each
+     *                    update as a line of its own, for logs and files (use a longer interval, e.g. 10 s)
+     * @see #ProgressBarListener(PrintStream, int, long, List)
+     */
+    public ProgressBarListener(PrintStream out, int width, long minIntervalMillis, List<String> metrics,
+                               boolean interactive) {
         if (out == null) {
             throw new IllegalArgumentException("out is null; fix: pass System.err or another PrintStream");
         }
@@ -49,6 +60,7 @@ public final class ProgressBarListener implements TrainingListener {
         this.width = width;
         this.minIntervalMillis = minIntervalMillis;
         this.metrics = List.copyOf(metrics);
+        this.interactive = interactive;
     }
 
     /** Width 30, redraw at most every 500 ms, no metrics. */
@@ -90,10 +102,15 @@ public final class ProgressBarListener implements TrainingListener {
         }
         if (newPhase || e.isLast() || e.elapsedMillis() - lastDrawElapsed >= minIntervalMillis) {
             String line = render(e, firstStep);
+            lastDrawElapsed = e.elapsedMillis();
+            if (!interactive) {
+                out.println(line);
+                out.flush();
+                return ListenerResponse.CONTINUE;
+            }
             int pad = Math.max(0, lastLength - line.length());
             out.print("\r" + line + " ".repeat(pad));
             lastLength = line.length();
-            lastDrawElapsed = e.elapsedMillis();
             lineOpen = true;
             if (e.isLast()) {
                 endLine();

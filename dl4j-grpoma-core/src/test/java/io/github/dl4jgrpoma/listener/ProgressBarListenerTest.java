@@ -1,6 +1,7 @@
 package io.github.dl4jgrpoma.listener;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -81,5 +82,18 @@ class ProgressBarListenerTest {
         bar.onStep(new StepEvent("rl", 1, 2, 100, Map.of()));
         String t = text();
         assertTrue(t.startsWith("\rsft  33% [#---] 1/3") && t.contains("\n\rrl  50% [##--] 1/2"), t);
+    }
+
+    @Test
+    void nonInteractiveModePrintsWholeLinesWithoutCarriageReturns() {
+        ProgressBarListener bar = new ProgressBarListener(out, 4, 1000, List.of("loss"), false);
+        for (int s = 1; s <= 10; s++) {
+            bar.onStep(step(s, 10, 400L * s));
+        }
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertFalse(text.contains("\r"), text);
+        // drawn at the first step, then whenever 1000 ms passed (steps 4, 7, 10), the last step always
+        assertEquals(4, text.lines().count(), text);
+        assertTrue(text.lines().allMatch(l -> l.startsWith("rl ") && l.contains("loss=0.125")), text);
     }
 }

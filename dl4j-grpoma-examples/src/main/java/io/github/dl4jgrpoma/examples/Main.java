@@ -59,7 +59,7 @@ public final class Main {
         s.println("usage: bin/grpoma <command> [options]   (bin/grpoma <command> --help for its options)");
         s.println("commands:");
         for (Command c : commands) {
-            s.printf("  %-10s %s%n", c.name(), c.summary());
+            s.printf("  %-14s %s%n", c.name(), c.summary());
         }
     }
 }

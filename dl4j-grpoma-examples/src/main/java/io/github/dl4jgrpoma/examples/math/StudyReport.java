@@ -108,12 +108,15 @@ public final class StudyReport {
         for (Map.Entry<String, List<MathResult>> e : byShape.entrySet()) {
             List<MathResult> rs = e.getValue();
             int n = rs.stream().mapToInt(r -> r.evalCurve().size()).min().orElse(0);
-            double[] x = new double[n];
-            double[] y = new double[n];
+            double[] x = new double[n + 1];
+            double[] y = new double[n + 1];
+            for (MathResult r : rs) {
+                y[0] += r.heldOutBefore().greedyAccuracy() / rs.size();      // step 0: the SFT policy
+            }
             for (int i = 0; i < n; i++) {
-                x[i] = rs.get(0).evalCurve().get(i).step();
+                x[i + 1] = rs.get(0).evalCurve().get(i).step();
                 for (MathResult r : rs) {
-                    y[i] += r.evalCurve().get(i).greedyAccuracy() / rs.size();
+                    y[i + 1] += r.evalCurve().get(i).greedyAccuracy() / rs.size();
                 }
             }
             acc.add(e.getKey(), x, y);
