@@ -14,6 +14,8 @@ import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.UsageException;
+import io.github.dl4jgrpoma.loss.AggregationRegistry;
+import io.github.dl4jgrpoma.loss.LossConfig;
 
 /**
  * {@code bin/grpoma math}: the main job. Trains a small transformer from scratch on multi-digit arithmetic
@@ -24,7 +26,7 @@ public final class MathCommand implements Command {
     /** Defaults of {@code bin/grpoma math}. */
     static final MathSettings DEFAULTS = new MathSettings(MathTask.defaults(), 64, 2, 4, 600, 32, 3e-3, 0.2, 20_000,
             200, 4, 4, 16, 2e-4, 1.0, "grpo-ma", 1, 0.0, 0.1, 200, 4, 25, 1, Path.of("runs/math"), false,
-            ThoughtStyle.FULL);
+            ThoughtStyle.FULL, LossConfig.DEFAULT_AGGREGATION, LossConfig.DEFAULT_THOUGHT_WEIGHT);
 
     @Override
     public String name() {
@@ -61,6 +63,9 @@ public final class MathCommand implements Command {
         opt(o, "temperature", "X", "sampling temperature", d.temperature());
         opt(o, "estimator", "NAME", "advantage estimator: grpo-ma, grpo (needs --m 1), dr-grpo", d.estimator());
         opt(o, "inner-epochs", "N", "gradient steps per rollout batch", d.innerEpochs());
+        opt(o, "aggregation", "NAME", "loss aggregation: sequence-mean (paper), token-mean (DAPO), constant (Dr. GRPO)",
+                d.aggregation());
+        opt(o, "thought-weight", "X", "weight w_th of thought-token terms against answer-token terms", d.thoughtWeight());
         opt(o, "beta", "X", "KL coefficient to the SFT policy (0: no reference model)", d.beta());
         opt(o, "format-weight", "X", "weight of the format reward (answer parses as a number)", d.formatWeight());
         opt(o, "eval-problems", "N", "held-out and OOD problems evaluated", d.evalProblems());
@@ -117,10 +122,20 @@ public final class MathCommand implements Command {
                     CliSupport.intOpt(cl, "eval-samples", base.evalSamples(), 0, 1000),
                     CliSupport.intOpt(cl, "eval-every", base.evalEvery(), 0, 1_000_000),
                     CliSupport.longOpt(cl, "seed", base.seed()), Path.of(cl.getOptionValue("out", base.outDir().toString())),
-                    base.quiet(), ThoughtStyle.parse(cl.getOptionValue("thought-style", base.thoughtStyle().cliName())));
+                    base.quiet(), ThoughtStyle.parse(cl.getOptionValue("thought-style", base.thoughtStyle().cliName())),
+                    aggregation(cl.getOptionValue("aggregation", base.aggregation())),
+                    CliSupport.doubleOpt(cl, "thought-weight", base.thoughtWeight(), 0, 100));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    private static String aggregation(String name) {
+        if (!AggregationRegistry.defaults().names().contains(name)) {
+            throw new IllegalArgumentException("--aggregation '" + name + "' is unknown; use one of "
+                    + AggregationRegistry.defaults().names());
+        }
+        return name;
     }
 
     @Override

@@ -109,7 +109,7 @@ public final class MathExperiment {
                 .maxThoughtTokens(s.maxThoughtTokens()).maxAnswerTokens(s.maxAnswerTokens()).temperature(s.temperature())
                 .endOfThoughtToken(tok.endOfThought()).answerStopTokens(Set.of(tok.eos())).build();
         GrpoMaConfig rl = GrpoMaConfig.builder().rollout(rollout).estimator(s.estimator())
-                .loss(LossConfig.builder().beta(s.beta()).build())
+                .loss(LossConfig.builder().beta(s.beta()).aggregation(s.aggregation()).thoughtWeight(s.thoughtWeight()).build())
                 .optimizer(OptimizerConfig.defaults().withLearningRate(s.rlLr())).promptsPerStep(s.promptsPerStep())
                 .innerEpochs(s.innerEpochs()).steps(s.rlSteps()).seed(s.seed()).accuracyReward(MathRewards.CORRECT)
                 .checkpointEvery(Math.max(1, s.rlSteps())).keepCheckpoints(1).build();

@@ -41,8 +41,8 @@ final class MathOutputs {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "GRPO-MA math run %s, estimator %s, seed %d, thought style %s%n", s.shape(),
                 s.estimator(), s.seed(), s.thoughtStyle().cliName()));
-        sb.append(String.format(Locale.ROOT, "model: width %d, %d layers, %d heads, max length %d%n", s.width(), s.layers(),
-                s.heads(), s.maxLength()));
+        sb.append(String.format(Locale.ROOT, "model: width %d, %d layers, %d heads, max length %d; loss %s, w_th %s%n",
+                s.width(), s.layers(), s.heads(), s.maxLength(), s.aggregation(), s.thoughtWeight()));
         sb.append(String.format(Locale.ROOT, "SFT: %d steps in %.0f s; RL: %d steps in %.0f s%n", s.sftSteps(),
                 r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()));
         sb.append(String.format(Locale.ROOT, "%-34s %10s %10s%n", "", "after SFT", "after RL"));

@@ -11,10 +11,11 @@ public record MathSettings(MathTask task, int width, int layers, int heads, int 
                            double mistakeRate, int sftTraces, int rlSteps, int thoughts, int answers,
                            int promptsPerStep, double rlLr, double temperature, String estimator, int innerEpochs,
                            double beta, double formatWeight, int evalProblems, int evalSamples, int evalEvery,
-                           long seed, Path outDir, boolean quiet, ThoughtStyle thoughtStyle) {
+                           long seed, Path outDir, boolean quiet, ThoughtStyle thoughtStyle,
+                           String aggregation, double thoughtWeight) {
 
     public MathSettings {
-        if (task == null || estimator == null || outDir == null || thoughtStyle == null) {
+        if (task == null || estimator == null || outDir == null || thoughtStyle == null || aggregation == null) {
             throw new IllegalArgumentException("MathSettings: task, estimator, outDir and thoughtStyle must be set");
         }
         if (width < 8 || layers < 1 || heads < 1 || width % heads != 0) {
@@ -54,14 +55,14 @@ public record MathSettings(MathTask task, int width, int layers, int heads, int 
     public MathSettings withSeed(long newSeed, Path newOut) {
         return new MathSettings(task, width, layers, heads, sftSteps, sftBatch, sftLr, mistakeRate, sftTraces, rlSteps,
                 thoughts, answers, promptsPerStep, rlLr, temperature, estimator, innerEpochs, beta, formatWeight,
-                evalProblems, evalSamples, evalEvery, newSeed, newOut, quiet, thoughtStyle);
+                evalProblems, evalSamples, evalEvery, newSeed, newOut, quiet, thoughtStyle, aggregation, thoughtWeight);
     }
 
     /** A copy with another K, M, estimator, periodic evaluation and output folder. */
     public MathSettings withShape(int k, int m, String newEstimator, int newEvalEvery, Path newOut) {
         return new MathSettings(task, width, layers, heads, sftSteps, sftBatch, sftLr, mistakeRate, sftTraces, rlSteps,
                 k, m, promptsPerStep, rlLr, temperature, newEstimator, innerEpochs, beta, formatWeight, evalProblems,
-                evalSamples, newEvalEvery, seed, newOut, quiet, thoughtStyle);
+                evalSamples, newEvalEvery, seed, newOut, quiet, thoughtStyle, aggregation, thoughtWeight);
     }
 
     /** The run name used in logs, for example {@code T4A4}. */

@@ -59,6 +59,8 @@ class MathCommandTest {
         assertEquals(2, run("math", "--k", "1", "--m", "1"));
         assertEquals(2, run("math", "--ops", "add,div"));
         assertEquals(2, run("math", "--width", "30", "--heads", "4"));
+        assertEquals(2, run("math", "--aggregation", "median"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("sequence-mean"), "lists the known aggregations");
         assertEquals(2, run("study", "--k", "4"));
         assertEquals(2, run("study", "--shapes", "T4X4"));
     }
