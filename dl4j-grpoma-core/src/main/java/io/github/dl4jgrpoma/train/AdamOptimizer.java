@@ -1,5 +1,6 @@
 package io.github.dl4jgrpoma.train;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -80,10 +81,10 @@ public final class AdamOptimizer {
                 throw new IllegalArgumentException("AdamOptimizer.step: no gradient for parameter '" + e.getKey()
                         + "'; is it connected to the loss?");
             }
-            if (!java.util.Arrays.equals(g.shape(), e.getValue().shape())) {
+            if (!Arrays.equals(g.shape(), e.getValue().shape())) {
                 throw new IllegalArgumentException("AdamOptimizer.step: gradient of '" + e.getKey() + "' has shape "
-                        + java.util.Arrays.toString(g.shape()) + ", parameter has "
-                        + java.util.Arrays.toString(e.getValue().shape()));
+                        + Arrays.toString(g.shape()) + ", parameter has "
+                        + Arrays.toString(e.getValue().shape()));
             }
             double n = g.norm2Number().doubleValue();
             if (!Double.isFinite(n)) {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.dl4jgrpoma.algo.Advantages;
+import io.github.dl4jgrpoma.algo.GroupStats;
+import io.github.dl4jgrpoma.algo.StdConvention;
 import io.github.dl4jgrpoma.reward.RewardScores;
 import io.github.dl4jgrpoma.rollout.AnswerRollout;
 import io.github.dl4jgrpoma.rollout.PromptRollout;
@@ -52,8 +54,8 @@ final class StepMetrics {
             answerGroups += a.answerGroups();
         }
         out.put("thought_value/std", valueStd / advantages.size());
-        out.put("adv/thought_std", populationStd(th));
-        out.put("adv/answer_std", populationStd(ans));
+        out.put("adv/thought_std", GroupStats.std(th, StdConvention.POPULATION));
+        out.put("adv/answer_std", GroupStats.std(ans, StdConvention.POPULATION));
         out.put("zero_std_frac/thought", (double) zeroThought / advantages.size());
         out.put("zero_std_frac/answer", (double) zeroAnswer / answerGroups);
     }
@@ -82,23 +84,6 @@ final class StepMetrics {
         out.put("len/answer", (double) answerTokens / answers);
         out.put("truncated_frac/thought", (double) thoughtTrunc / thoughts);
         out.put("truncated_frac/answer", (double) answerTrunc / answers);
-    }
-
-    /** Population std (divide by n); 0 for fewer than 2 values. */
-    static double populationStd(double[] v) {
-        if (v.length < 2) {
-            return 0;
-        }
-        double mean = 0;
-        for (double x : v) {
-            mean += x;
-        }
-        mean /= v.length;
-        double ss = 0;
-        for (double x : v) {
-            ss += (x - mean) * (x - mean);
-        }
-        return Math.sqrt(ss / v.length);
     }
 
     /** Averages of the update outputs over the inner epochs, keyed by metric name. */

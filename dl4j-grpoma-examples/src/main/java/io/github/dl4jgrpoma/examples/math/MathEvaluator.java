@@ -79,7 +79,7 @@ public final class MathEvaluator {
                 }
             }
             if (sampled != null) {
-                RolloutBatch s = sampled.rollout(prompts, seed ^ 0x5DEECE66DL + from);
+                RolloutBatch s = sampled.rollout(prompts, seed ^ (0x5DEECE66DL + from));
                 for (int i = 0; i < chunk.size(); i++) {
                     PromptRollout pr = s.prompts().get(i);
                     for (ThoughtRollout t : pr.thoughts()) {

@@ -1,7 +1,7 @@
 package io.github.dl4jgrpoma.examples.plot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.awt.image.BufferedImage;
@@ -33,8 +33,7 @@ class LinePlotTest {
                 found = img.getRGB(x, y) == blue;
             }
         }
-        assertEquals(true, found, "series colour drawn");
-        assertNotEquals(img.getRGB(400, 200), 0);
+        assertTrue(found, "series colour drawn");
         assertThrows(IllegalArgumentException.class, () -> plot.add("bad", new double[] {1}, new double[] {1, 2}));
     }
 }
