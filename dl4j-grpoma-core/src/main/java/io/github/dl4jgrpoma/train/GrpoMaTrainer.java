@@ -69,9 +69,9 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * {@code time/update_ms}.
  *
  * <h2>Checkpoints and resume</h2>
- * With a checkpoint directory, {@link #fit()} writes a checkpoint every {@code checkpointEvery} steps and after
- * the last one (format: {@link TrainingCheckpoints}); {@link #restoreLatest()} (or {@link #resume(GrpoMaTrainerBuilder)})
- * restores weights, Adam state, step counter and spike-score history from the newest valid one, so the resumed
+ * With a checkpoint directory, {@link #fit()} writes a checkpoint every {@code checkpointEvery} steps (default
+ * {@value GrpoMaConfig#DEFAULT_CHECKPOINT_EVERY}) and after the last one, with the config as {@code config.json}
+ * (format: {@link TrainingCheckpoints}); {@link #restoreLatest()} (or {@link #resume(GrpoMaTrainerBuilder)}) restores weights, Adam state, step counter and spike-score history from the newest valid one, so the resumed
  * run continues exactly as an uninterrupted one. The RNG state is the step counter: all randomness of step
  * {@code s} derives from {@code (seed, s)}.
  */
@@ -114,10 +114,6 @@ public final class GrpoMaTrainer {
             throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabSize() + " ids but the policy scores "
                     + policy.vocabSize() + "; build the policy with vocabSize = tokenizer.vocabSize()");
         }
-        if (config.checkpointEvery() > 0 && b.checkpointDirectory == null) {
-            throw new IllegalArgumentException("GrpoMaConfig.checkpointEvery = " + config.checkpointEvery()
-                    + " needs a checkpoint directory; call checkpointDirectory(path) or set checkpointEvery(0)");
-        }
         requireFits(1, "the shortest possible prompt");
         this.listeners = Listeners.of(b.listeners);
         this.runName = b.runName;
@@ -138,7 +134,7 @@ public final class GrpoMaTrainer {
             sd.addListeners(b.sameDiffListeners.toArray(new Listener[0]));
         }
         this.updater = new GraphUpdater(policy, loss.loss(), config.optimizer());
-        this.fingerprint = TrainingCheckpoints.fingerprint(config.fingerprintText(), policy);
+        this.fingerprint = TrainingCheckpoints.fingerprint(config, GrpoMaConfig.NOT_FINGERPRINTED, policy);
     }
 
     /** A builder; policy, tokenizer, prompt source, reward and config are required. */
@@ -251,7 +247,7 @@ public final class GrpoMaTrainer {
         Properties state = TrainingCheckpoints.state(PHASE, completed);
         state.setProperty("gradNormHistory", spikes.history().stream().map(d -> Long.toString(Double.doubleToLongBits(d)))
                 .reduce((a, c) -> a + "," + c).orElse(""));
-        return s.save(completed, fingerprint, dir -> TrainingCheckpoints.write(dir, policy, updater.optimizer(), state,
+        return s.save(completed, fingerprint, dir -> TrainingCheckpoints.write(dir, config, policy, updater.optimizer(), state,
                 reference == null ? null : reference.sameDiff()));
     }
 
@@ -272,7 +268,7 @@ public final class GrpoMaTrainer {
     /** Restores a given checkpoint after verifying it again (fingerprint, phase and SHA-256 sums). */
     public void restore(Checkpoint checkpoint) {
         Checkpoint c = store != null ? store.verify(checkpoint) : checkpoint;
-        Properties state = TrainingCheckpoints.restore(c, fingerprint, PHASE, policy, updater.optimizer());
+        Properties state = TrainingCheckpoints.restore(c, fingerprint, config, GrpoMaConfig.NOT_FINGERPRINTED, PHASE, policy, updater.optimizer());
         if (reference != null) {
             TrainingCheckpoints.restoreWeights(c, TrainingCheckpoints.REFERENCE, reference.sameDiff(),
                     policy.trainableVariables());
