@@ -3,6 +3,7 @@ package io.github.dl4jgrpoma.train;
 import java.util.Set;
 
 import io.github.dl4jgrpoma.config.ConfigJson;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
 
 /**
  * Settings of {@link SftTrainer}.

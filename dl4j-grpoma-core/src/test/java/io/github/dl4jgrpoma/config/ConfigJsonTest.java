@@ -27,8 +27,8 @@ import io.github.dl4jgrpoma.reward.RewardErrorPolicy;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.train.DynamicSampling;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
-import io.github.dl4jgrpoma.train.OptimizerConfig;
-import io.github.dl4jgrpoma.train.PackingMode;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
+import io.github.dl4jgrpoma.algo.PackingMode;
 import io.github.dl4jgrpoma.train.SftConfig;
 
 /** Run configs as JSON: round trip, partial files over defaults, clear errors, content-derived fingerprint. */

@@ -69,6 +69,25 @@ public final class ConfigOptions<T> {
     }
 
     /**
+     * The config of a run into {@code --out}: the defaults or, with {@code --resume} and a {@code config.json} in
+     * the folder, that file; then {@code --config FILE}, then the flags.
+     *
+     * @throws UsageException naming the flag (or file), the value and the fix
+     */
+    public T parseRun(CommandLine cl, T defaults, String defaultOut) throws UsageException {
+        ObjectNode base = ConfigJson.tree(defaults);
+        Path saved = Path.of(CliSupport.value(cl, "out", defaultOut)).resolve("config.json");
+        if (cl.hasOption("resume") && Files.isRegularFile(saved)) {
+            try {
+                base = ConfigJson.tree(ConfigJson.read(saved, type, defaults));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--resume: the run's " + e.getMessage());
+            }
+        }
+        return parse(cl, base);
+    }
+
+    /**
      * Builds the config: {@code base}, then {@code --config FILE}, then the flags; validated by the record.
      *
      * @throws UsageException naming the flag (or file), the value and the fix

@@ -3,7 +3,6 @@ package io.github.dl4jgrpoma.examples.custom;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +16,6 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.CliSupport;
@@ -42,8 +39,8 @@ import io.github.dl4jgrpoma.reward.RewardFunction;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
 import io.github.dl4jgrpoma.train.GrpoMaTrainer;
-import io.github.dl4jgrpoma.train.OptimizerConfig;
-import io.github.dl4jgrpoma.train.Prompt;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
+import io.github.dl4jgrpoma.data.Prompt;
 import io.github.dl4jgrpoma.train.TrainingResult;
 
 /**
@@ -84,16 +81,7 @@ public final class CustomModelCommand implements Command {
             CliSupport.printUsage(out, name(), summary(), options);
             return 0;
         }
-        ObjectNode base = ConfigJson.tree(defaults());
-        Path saved = Path.of(CliSupport.value(cl, "out", DEFAULT_OUT)).resolve("config.json");
-        if (cl.hasOption("resume") && Files.isRegularFile(saved)) {
-            try {
-                base = ConfigJson.tree(ConfigJson.read(saved, GrpoMaConfig.class, defaults()));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--resume: the run's " + e.getMessage());
-            }
-        }
-        GrpoMaConfig config = FLAGS.parse(cl, base);
+        GrpoMaConfig config = FLAGS.parseRun(cl, defaults(), DEFAULT_OUT);
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS)) {
             TrainingResult r = train(config, dir.path(), dir.resume());
             out.printf(Locale.ROOT, "custom model: %d steps (%d in this run) in %.1f s, final reward/mean %.3f, accuracy"

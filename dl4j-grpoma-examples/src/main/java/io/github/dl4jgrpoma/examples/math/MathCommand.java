@@ -1,8 +1,6 @@
 package io.github.dl4jgrpoma.examples.math;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -10,9 +8,6 @@ import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ConfigOptions;
@@ -86,16 +81,7 @@ public final class MathCommand implements Command {
      * then {@code --config FILE}, then the flags.
      */
     static MathSettings settings(CommandLine cl, MathSettings defaults, String defaultOut) throws UsageException {
-        ObjectNode base = ConfigJson.tree(defaults);
-        Path saved = Path.of(CliSupport.value(cl, "out", defaultOut)).resolve("config.json");
-        if (cl.hasOption("resume") && Files.isRegularFile(saved)) {
-            try {
-                base = ConfigJson.tree(ConfigJson.read(saved, MathSettings.class, defaults));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--resume: the run's " + e.getMessage());
-            }
-        }
-        return FLAGS.parse(cl, base);
+        return FLAGS.parseRun(cl, defaults, defaultOut);
     }
 
     @Override

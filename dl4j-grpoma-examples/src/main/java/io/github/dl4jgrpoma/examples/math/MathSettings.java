@@ -3,6 +3,8 @@ package io.github.dl4jgrpoma.examples.math;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.dl4jgrpoma.algo.AdvantageEstimators;
+import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
+import io.github.dl4jgrpoma.algo.PackingMode;
 import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.loss.AggregationRegistry;
 import io.github.dl4jgrpoma.loss.LossConfig;
@@ -67,8 +69,9 @@ public record MathSettings(MathTask task, int width, int layers, int heads, int 
                 "a group needs two answers to compare: raise K or M");
         require(estimator != null && AdvantageEstimators.defaults().contains(estimator), "estimator", estimator,
                 "use one of " + AdvantageEstimators.defaults().names());
-        require(!("grpo".equals(estimator) && answers != 1), "estimator", estimator + " with answers = " + answers,
-                "grpo is plain GRPO and needs M = 1; use grpo-ma for M > 1");
+        require(!(AdvantageEstimators.defaults().get(estimator).packing() == PackingMode.COUPLED && answers != 1),
+                "estimator", estimator + " with answers = " + answers, "it packs one advantage per whole response (plain"
+                        + " GRPO) and needs M = 1; use " + GrpoMaEstimator.NAME + " for M > 1");
         require(promptsPerStep >= 1 && promptsPerStep <= 4096, "promptsPerStep", promptsPerStep, "use 1..4096");
         require(rlLr > 0 && rlLr <= 1, "rlLr", rlLr, "use a learning rate in (0, 1], e.g. 2e-4");
         require(temperature >= 1e-3 && temperature <= 100, "temperature", temperature, "use 0.001..100");
