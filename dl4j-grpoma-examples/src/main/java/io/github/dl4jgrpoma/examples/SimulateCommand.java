@@ -86,7 +86,7 @@ public final class SimulateCommand implements Command {
                 .advantageConfig(adv)
                 .build();
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageException(optionOf(cl, e.getMessage()) + e.getMessage());
         }
 
         long t0 = System.nanoTime();
@@ -133,6 +133,18 @@ public final class SimulateCommand implements Command {
                     m0, lo.k(), hi.k(), lo.simulatedVariance(), hi.simulatedVariance()));
         }
         return sb.toString();
+    }
+
+    /** {@code "--k 1: "} when the config's message is about a field an option set, else {@code ""}. */
+    private static String optionOf(CommandLine cl, String message) {
+        String[][] fields = {{"kValues", "k"}, {"mValues", "m"}, {"scenarios", "scenarios"},
+            {"repetitions", "repetitions"}, {"delta", "delta"}, {"seed", "seed"}};
+        for (String[] f : fields) {
+            if (message.contains(f[0]) && cl.hasOption(f[1])) {
+                return "--" + f[1] + " " + CliSupport.value(cl, f[1], "") + ": ";
+            }
+        }
+        return "";
     }
 
     private static StdConvention std(String v) throws UsageException {

@@ -48,7 +48,7 @@ class CliErrorsTest {
         usageError(new String[] {"math", "--out", "/proc/x"}, "--out /proc/x", "cannot create the folder", "fix:");
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         usageError(new String[] {"math", "--out", file.toString()}, "--out " + file, "existing file", "fix:");
-        usageError(new String[] {"simulate", "--k", "1"}, "1");
+        usageError(new String[] {"simulate", "--k", "1"}, "--k 1", "K >= 2");
         usageError(new String[] {"bench-rollout", "--thought", "100"}, "--thought 100", "--max-length 64", "fix:");
         usageError(new String[] {"simulate", "--markdown", "/proc/x/t.md"}, "--markdown /proc/x/t.md", "fix:");
         usageError(new String[] {"custom", "--out", "/proc/x"}, "--out /proc/x");
