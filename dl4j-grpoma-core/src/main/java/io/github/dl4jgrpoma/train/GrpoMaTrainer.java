@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.dl4jgrpoma.algo.AdvantageEstimator;
 import io.github.dl4jgrpoma.algo.Advantages;
+import io.github.dl4jgrpoma.algo.GroupStats;
 import io.github.dl4jgrpoma.checkpoint.Checkpoint;
 import io.github.dl4jgrpoma.checkpoint.CheckpointException;
 import io.github.dl4jgrpoma.checkpoint.CheckpointStore;
@@ -58,7 +59,8 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * the total by default) is {@code >= successThreshold}; {@code thought_value/std}: mean over prompts of the std
  * of the K thought values; {@code adv/thought_std}, {@code adv/answer_std}: population std of all thought / answer
  * advantages of the step; {@code zero_std_frac/thought} (prompts whose thought values are all equal),
- * {@code zero_std_frac/answer} (answer groups without spread); {@code prompts_dropped}, {@code update_skipped}
+ * {@code zero_std_frac/answer} (answer groups without spread; "all equal" up to the relative tolerance of
+ * {@link GroupStats#allEqual}, the same test that decides zero advantages and dynamic sampling's drops); {@code prompts_dropped}, {@code update_skipped}
  * (1 when dynamic sampling dropped every prompt; then the update metrics below are absent);
  * {@code loss}, {@code kl} (reference KL, beta &gt; 0 only), {@code approx_kl}, {@code clip_frac/low},
  * {@code clip_frac/high}, {@code ratio/mean}, {@code entropy}, {@code grad_norm} (before clipping): means over the
@@ -345,16 +347,9 @@ public final class GrpoMaTrainer {
         return prefix;
     }
 
+    /** False when the prompt's K x M totals are all equal ({@link GroupStats#allEqual}: relative tolerance 1e-9). */
     private static boolean hasSpread(double[][] totals) {
-        double first = totals[0][0];
-        for (double[] row : totals) {
-            for (double v : row) {
-                if (v != first) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return !GroupStats.allEqual(java.util.Arrays.stream(totals).flatMapToDouble(java.util.Arrays::stream).toArray());
     }
 
     /** SplitMix64 of (seed, step, stream): independent generators per step and purpose. */
