@@ -51,7 +51,8 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * <p>The loss is {@link GrpoLoss} attached to {@code logits / temperature}, so its log-probs are those of the
  * distribution the rollout sampled from and the recorded rollout log-probs serve as old log-probs (ratio 1 up
  * to float error in the first inner epoch). Departure from common GRPO code: no separate forward pass recomputes
- * the old log-probs; top-k / top-p filtering is not reflected in them (see {@code TokenSampler}).
+ * the old log-probs; top-k / top-p filtering is not reflected in them (see {@code TokenSampler}), and building a
+ * trainer with filtering on logs one WARN saying so ({@link io.github.dl4jgrpoma.rollout.RolloutConfig#filteringWarning()}).
  *
  * <h2>Metrics (in this order; names follow TRL where it has one)</h2>
  * {@code rewards/<name>/mean|std|failures} per reward, {@code reward/mean}, {@code reward/std} (population std
@@ -127,6 +128,7 @@ public final class GrpoMaTrainer {
         this.estimator = b.estimators.get(config.estimator());
         this.packing = config.resolvedPacking();
         this.engine = new RolloutEngine(Decoders.forPolicy(policy), config.rollout());
+        config.rollout().filteringWarning().ifPresent(LOG::warn);
         this.rewards = new RewardStage(tokenizer, new RewardScorer(reward, config.rewardErrorPolicy()));
         this.packer = new BatchPacker(policy.maxLength(), policy.dataType(), tokenizer.pad());
         double temperature = config.rollout().temperature();
