@@ -50,7 +50,8 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  *
  * <p>The loss is {@link GrpoLoss} attached to {@code logits / temperature}, so its log-probs are those of the
  * distribution the rollout sampled from and the recorded rollout log-probs serve as old log-probs (ratio 1 up
- * to float error in the first inner epoch). Departure from common GRPO code: no separate forward pass recomputes
+ * to float error in the first inner epoch; the first step checks it and fails on a stochastic policy, see
+ * {@link OnPolicyCheck}). Departure from common GRPO code: no separate forward pass recomputes
  * the old log-probs; top-k / top-p filtering is not reflected in them (see {@code TokenSampler}), and building a
  * trainer with filtering on logs one WARN saying so ({@link io.github.dl4jgrpoma.rollout.RolloutConfig#filteringWarning()}).
  *
@@ -101,6 +102,7 @@ public final class GrpoMaTrainer {
     private final String fingerprint;
     private long completed;
     private long phaseStart = -1;
+    private boolean onPolicyChecked;
 
     GrpoMaTrainer(GrpoMaTrainerBuilder b) {
         this.policy = require(b.policy, "policy");
@@ -319,7 +321,11 @@ public final class GrpoMaTrainer {
         names.put("entropy", loss.entropy());
         List<Map<String, Double>> epochs = new ArrayList<>();
         for (int e = 0; e < config.innerEpochs(); e++) {
-            GraphUpdater.Result r = updater.update(feed, new ArrayList<>(names.values()));
+            long step = completed + 1;
+            GraphUpdater.Result r = updater.update(feed, new ArrayList<>(names.values()), onPolicyChecked ? out -> { }
+                    : out -> OnPolicyCheck.require(out.get(loss.ratioMean()).getDouble(0),
+                            out.get(loss.approxKl()).getDouble(0), step));
+            onPolicyChecked = true;
             Map<String, Double> m = new LinkedHashMap<>();
             names.forEach((metric, var) -> m.put(metric, r.outputs().get(var).getDouble(0)));
             m.put("grad_norm", r.gradNorm());
