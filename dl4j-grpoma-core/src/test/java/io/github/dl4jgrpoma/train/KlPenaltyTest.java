@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import io.github.dl4jgrpoma.loss.KlEstimator;
 import io.github.dl4jgrpoma.loss.LossConfig;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 import io.github.dl4jgrpoma.reward.CompositeReward;
 import io.github.dl4jgrpoma.reward.RewardFunction;
 
