@@ -42,7 +42,7 @@ class ConfigJsonTest {
                 .estimator("dr-grpo")
                 .advantage(AdvantageConfig.builder().delta(1e-3).stdConvention(StdConvention.POPULATION)
                         .answerNormalization(AnswerNormalization.THOUGHT).build())
-                .loss(LossConfig.builder().epsLow(0.1).epsHigh(0.28).beta(0.04).klEstimator(KlEstimator.K1)
+                .loss(LossConfig.builder().epsLow(0.1).epsHigh(0.28).beta(0.04).klEstimator(KlEstimator.K2)
                         .aggregation("token-mean").thoughtWeight(0.5).constantNormalizer(64).build())
                 .optimizer(new OptimizerConfig(2e-3, 0.8, 0.99, 1e-7, 0.01, 0.5))
                 .promptsPerStep(5).innerEpochs(2).steps(17).dynamicSampling(DynamicSampling.DROP)
@@ -161,8 +161,8 @@ class ConfigJsonTest {
             out.add(f.numberNode(old.doubleValue() + 0.5));
             out.add(f.numberNode(old.doubleValue() / 2));
         } else if (old.isTextual()) {
-            for (String s : List.of("OFF", "DROP", "AUTO", "COUPLED", "FAIL", "SUBSTITUTE", "K3", "SAMPLE", "ALL",
-                    "THOUGHT", "PROMPT", "POPULATION", "K1", "grpo-ma", "sequence-mean", "constant", "other")) {
+            for (String s : List.of("OFF", "DROP", "AUTO", "COUPLED", "FAIL", "SUBSTITUTE", "K3", "K2", "SAMPLE", "ALL",
+                    "THOUGHT", "PROMPT", "POPULATION", "grpo-ma", "sequence-mean", "constant", "other")) {
                 if (!s.equals(old.textValue())) {
                     out.add(f.textNode(s));
                 }
