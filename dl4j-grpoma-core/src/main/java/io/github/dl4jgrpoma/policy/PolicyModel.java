@@ -98,14 +98,52 @@ public interface PolicyModel {
             throw new IllegalArgumentException("this policy does not read position ids or attention masks (supportsPackedRows()"
                     + " is false); pack one sequence per row");
         }
+        input.conditioning().forEach((name, a) -> requireShape(name, a));
         Map<String, INDArray> feed = new HashMap<>(input.conditioning());
         feed.put(tokensPlaceholder(), input.tokens());
         return feed;
     }
 
-    /** Full forward pass: logits {@code [batch, T, vocab]} of an input (see {@link #feed}). */
+    /**
+     * Checks a conditioning array {@code [B, ...]} against the graph placeholder of the same name (when there is
+     * one with a declared shape): same rank, and equal sizes wherever the placeholder's size is fixed.
+     *
+     * @throws IllegalArgumentException naming the array, both shapes and the per-prompt shape to pass
+     */
+    private void requireShape(String name, INDArray a) {
+        if (!sameDiff().hasVariable(name)) {
+            return;
+        }
+        long[] ph = sameDiff().getVariable(name).placeholderShape();
+        if (ph == null) {
+            return;
+        }
+        boolean ok = ph.length == a.rank();
+        for (int d = 1; ok && d < ph.length; d++) {
+            ok = ph[d] < 0 || ph[d] == a.size(d);
+        }
+        if (!ok) {
+            long[] perPrompt = java.util.Arrays.copyOfRange(ph, 1, ph.length);
+            throw new IllegalArgumentException("conditioning '" + name + "' has shape " + java.util.Arrays.toString(a.shape())
+                    + " for the batch but the policy's placeholder '" + name + "' is " + java.util.Arrays.toString(ph)
+                    + "; give each prompt its slice without the batch dimension, shaped " + java.util.Arrays.toString(perPrompt)
+                    + " (-1: any size)");
+        }
+    }
+
+    /**
+     * Full forward pass: logits {@code [batch, T, vocab]} of an input (see {@link #feed}).
+     *
+     * @throws IllegalArgumentException if the graph's logits are not {@code vocabSize()} wide
+     */
     default INDArray forward(PolicyInput input) {
-        return sameDiff().output(feed(input), logitsName()).get(logitsName());
+        INDArray logits = sameDiff().output(feed(input), logitsName()).get(logitsName());
+        if (logits.rank() != 3 || logits.size(2) != vocabSize()) {
+            throw new IllegalArgumentException("the logits '" + logitsName() + "' have shape " + java.util.Arrays.toString(logits.shape())
+                    + " but the policy declares vocabSize = " + vocabSize() + "; they must be [batch, T, vocabSize]: declare the"
+                    + " logits' last dimension as the vocabulary size (and use a tokenizer of that size)");
+        }
+        return logits;
     }
 
     /**

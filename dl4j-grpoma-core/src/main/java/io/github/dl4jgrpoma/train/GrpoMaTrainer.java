@@ -309,7 +309,20 @@ public final class GrpoMaTrainer {
                     + " for " + config.promptsPerStep() + " requested; it must return exactly count prompts");
         }
         for (Prompt p : out) {
-            requireFits(p.length(), "prompt '" + p.text() + "'");
+            requireFits(p.length(), "prompt '" + p.text() + "' (id " + p.id() + ")");
+            for (int t : p.tokens()) {
+                if (t < 0 || t >= policy.vocabSize()) {
+                    throw new IllegalArgumentException("prompt '" + p.text() + "' (id " + p.id() + ") holds token id " + t
+                            + ", outside the policy's vocabulary [0, " + policy.vocabSize() + "); fix: encode prompts with the"
+                            + " trainer's tokenizer");
+                }
+            }
+            if (!p.conditioning().names().equals(policy.conditioningNames())) {
+                throw new IllegalArgumentException("prompt '" + p.text() + "' (id " + p.id() + ") carries conditioning "
+                        + p.conditioning().names() + " but the policy takes " + policy.conditioningNames() + "; fix: give every"
+                        + " prompt exactly the policy's conditioning (Prompt.conditioned(...)), and declare each conditioning"
+                        + " placeholder of a SameDiffPolicy with builder().conditioning(name)");
+            }
         }
         return out;
     }
@@ -345,8 +358,14 @@ public final class GrpoMaTrainer {
 
     private void requireFits(int promptLength, String what) {
         int need = config.rollout().maxSequenceLength(promptLength);
+        int room = policy.maxLength() - promptLength - 1;
+        if (need > policy.maxLength() && room < 2) {
+            throw new IllegalArgumentException("GrpoMaConfig.rollout: " + what + " has " + promptLength + " tokens, which leaves no"
+                    + " room for a thought token, the end-of-thought and an answer token within the policy's maxLength "
+                    + policy.maxLength() + "; fix: shorten the prompt to at most " + (policy.maxLength() - 3)
+                    + " tokens or build the policy with maxLength >= " + need);
+        }
         if (need > policy.maxLength()) {
-            int room = policy.maxLength() - promptLength - 1;
             throw new IllegalArgumentException("GrpoMaConfig.rollout: " + what + " has " + promptLength + " tokens; with"
                     + " maxThoughtTokens = " + config.rollout().maxThoughtTokens() + ", a forced end-of-thought and"
                     + " maxAnswerTokens = " + config.rollout().maxAnswerTokens() + " a sequence may reach " + need

@@ -55,6 +55,15 @@ class PolicyInputTest {
         assertTrue(unsupported.getMessage().contains("position ids"), unsupported.getMessage());
         assertThrows(IllegalArgumentException.class, () -> PolicyInput.of(tokens).withAttentionMask(Nd4j.zeros(2, 4, 3)));
         assertThrows(IllegalArgumentException.class, () -> PolicyInput.of(Nd4j.zeros(DataType.FLOAT, 2, 4)));
+        IllegalArgumentException slice = assertThrows(IllegalArgumentException.class,
+                () -> p.forward(PolicyInput.of(tokens, Map.of("pixels", Nd4j.zeros(2, 1, 1, 2, 2)))));
+        assertTrue(slice.getMessage().contains("placeholder 'pixels' is [-1, 1, 2, 2]") && slice.getMessage().contains("shaped [1, 2, 2]"),
+                slice.getMessage());
+        SameDiffPolicy narrow = SameDiffPolicy.builder(p.sameDiff()).tokens("tokens").logits("logits").vocabSize(3)
+                .conditioning("pixels").build();
+        IllegalArgumentException width = assertThrows(IllegalArgumentException.class,
+                () -> narrow.forward(PolicyInput.of(tokens, Map.of("pixels", Nd4j.zeros(2, 1, 2, 2)))));
+        assertTrue(width.getMessage().contains("[2, 4, 5]") && width.getMessage().contains("vocabSize = 3"), width.getMessage());
         IllegalArgumentException notPlaceholder = assertThrows(IllegalArgumentException.class, () -> SameDiffPolicy
                 .builder(p.sameDiff()).tokens("tokens").logits("logits").vocabSize(5).conditioning("w").build());
         assertTrue(notPlaceholder.getMessage().contains("'w' is not a placeholder"), notPlaceholder.getMessage());

@@ -154,4 +154,14 @@ class ConditionedPolicyTest {
         assertTrue(withRecompute > 0.9, "recompute: accuracy " + withRecompute);
         assertEquals(RecomputeDecoder.class, policy(false).decoder().getClass());
     }
+
+    @Test
+    void promptsWithoutTheModelsConditioningAreRejectedBeforeAnyRollout() {
+        GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(policy(true)).tokenizer(TOK)
+                .promptSource((n, rng) -> java.util.Collections.nCopies(n, new Prompt("class?", new int[] {TOK.bos(), TOK.beginThought()})))
+                .reward(RewardFunction.of("none", c -> 0.0)).config(GrpoMaConfig.builder().rollout(RolloutConfig.builder()
+                        .maxThoughtTokens(1).maxAnswerTokens(1).endOfThoughtToken(TOK.endOfThought()).build()).build()).build();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, trainer::step);
+        assertTrue(e.getMessage().contains("carries conditioning []") && e.getMessage().contains("takes [cls]"), e.getMessage());
+    }
 }
