@@ -2,7 +2,6 @@ package io.github.dl4jgrpoma.dl4j;
 
 import io.github.dl4jgrpoma.algo.AdvantageEstimator;
 import io.github.dl4jgrpoma.algo.AdvantageEstimators;
-import io.github.dl4jgrpoma.algo.Advantages;
 import io.github.dl4jgrpoma.algo.PackingMode;
 import io.github.dl4jgrpoma.data.Prompt;
 import io.github.dl4jgrpoma.data.PromptSource;
@@ -14,11 +13,10 @@ import io.github.dl4jgrpoma.reward.RewardScores;
 import io.github.dl4jgrpoma.rollout.RolloutBatch;
 import io.github.dl4jgrpoma.rollout.RolloutEngine;
 import io.github.dl4jgrpoma.train.BatchPacker;
-import io.github.dl4jgrpoma.train.DynamicSampling;
+import io.github.dl4jgrpoma.train.GroupAdvantages;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
 import io.github.dl4jgrpoma.train.RewardStage;
 import io.github.dl4jgrpoma.train.StepMetrics;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -191,23 +189,18 @@ public final class GrpoMaDataSetIterator implements DataSetIterator {
         long t1 = System.nanoTime();
         List<RewardScores> scores = rewards.score(batchPrompts, batch);
         long t2 = System.nanoTime();
-        List<Advantages> advantages = new ArrayList<>();
-        boolean[] keep = new boolean[scores.size()];
-        int dropped = 0;
-        for (int p = 0; p < scores.size(); p++) {
-            advantages.add(estimator.estimate(scores.get(p).totals(), config.advantage(), p));
-            keep[p] = config.dynamicSampling() == DynamicSampling.OFF || hasSpread(scores.get(p).totals());
-            dropped += keep[p] ? 0 : 1;
+        GroupAdvantages estimated = GroupAdvantages.estimate(scores, estimator, config.advantage(), config.dynamicSampling());
+        boolean[] keep = estimated.keep();
+        if (estimated.allDropped()) {
+            java.util.Arrays.fill(keep, true);        // every advantage is 0: a zero-gradient batch instead of none
         }
-        if (dropped == keep.length) {
-            java.util.Arrays.fill(keep, true);        // every advantage is 0: a zero-gradient update instead of none
-        }
-        DataSet ds = GrpoMaLabels.toDataSet(packer.pack(batch, advantages, keep, packing), vocabSize, config.loss(), dataType);
+        DataSet ds = GrpoMaLabels.toDataSet(packer.pack(batch, estimated.advantages(), keep, packing), vocabSize,
+                config.loss(), dataType);
         long t3 = System.nanoTime();
         Map<String, Double> metrics = new LinkedHashMap<>();
         StepMetrics.rewards(metrics, scores, config.successThreshold(), config.accuracyReward());
-        StepMetrics.advantages(metrics, advantages);
-        metrics.put("prompts_dropped", (double) dropped);
+        StepMetrics.advantages(metrics, estimated.advantages());
+        metrics.put("prompts_dropped", (double) estimated.dropped());
         StepMetrics.lengths(metrics, batch);
         metrics.put("tokens_per_s", batch.sampledTokens() / Math.max(1e-9, (t1 - t0) / 1e9));
         metrics.put("time/rollout_ms", (t1 - t0) / 1e6);
@@ -217,16 +210,6 @@ public final class GrpoMaDataSetIterator implements DataSetIterator {
         return ds;
     }
 
-    private static boolean hasSpread(double[][] totals) {
-        for (double[] row : totals) {
-            for (double v : row) {
-                if (v != totals[0][0]) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
 
     @Override
     public DataSet next(int num) {

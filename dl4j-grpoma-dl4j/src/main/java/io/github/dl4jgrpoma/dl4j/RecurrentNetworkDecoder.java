@@ -1,5 +1,6 @@
 package io.github.dl4jgrpoma.dl4j;
 
+import io.github.dl4jgrpoma.rollout.DecodingChecks;
 import io.github.dl4jgrpoma.rollout.DecodingState;
 import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
 import java.util.ArrayList;
@@ -80,21 +81,9 @@ public final class RecurrentNetworkDecoder implements IncrementalDecoder {
             throw new IllegalArgumentException("RecurrentNetworkDecoder: the network takes no conditioning but got "
                     + conditioning.keySet() + "; give prompts without conditioning arrays");
         }
-        if (prefixes.length == 0) {
-            throw new IllegalArgumentException("prefill needs at least one prefix");
-        }
+        DecodingChecks.checkPrefixes(prefixes, vocabSize, maxLength);
         int longest = 0;
-        for (int b = 0; b < prefixes.length; b++) {
-            int[] p = prefixes[b];
-            if (p == null || p.length == 0) {
-                throw new IllegalArgumentException("prefix " + b + " is empty; start every sequence with at least one token (e.g. BOS)");
-            }
-            if (p.length > maxLength) {
-                throw new IllegalArgumentException("prefix " + b + " has " + p.length + " tokens, more than maxLength " + maxLength);
-            }
-            for (int i = 0; i < p.length; i++) {
-                checkToken(p[i], "prefix " + b + " token " + i);
-            }
+        for (int[] p : prefixes) {
             longest = Math.max(longest, p.length);
         }
         State state = new State(prefixes.length);
@@ -154,10 +143,7 @@ public final class RecurrentNetworkDecoder implements IncrementalDecoder {
         @Override
         public void append(int[] tokens, boolean[] active) {
             int rows = rows();
-            if (tokens.length != rows || active.length != rows) {
-                throw new IllegalArgumentException("append: " + tokens.length + " tokens and " + active.length
-                        + " flags for " + rows + " rows");
-            }
+            DecodingChecks.checkAppend(rows, tokens, active);
             INDArray x = Nd4j.zeros(dataType, rows, vocabSize, 1);
             boolean any = false;
             for (int b = 0; b < rows; b++) {
@@ -212,9 +198,7 @@ public final class RecurrentNetworkDecoder implements IncrementalDecoder {
 
         @Override
         public DecodingState fork(int[] rows) {
-            if (layerStates == null) {
-                throw new IllegalStateException("fork before any token was consumed");
-            }
+            DecodingChecks.checkFork(rows(), rows);
             List<Map<String, INDArray>> copy = new ArrayList<>(layerStates.size());
             for (Map<String, INDArray> s : layerStates) {
                 Map<String, INDArray> c = new java.util.HashMap<>();
