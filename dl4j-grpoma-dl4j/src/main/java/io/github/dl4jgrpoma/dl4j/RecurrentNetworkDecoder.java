@@ -6,8 +6,7 @@ import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.api.layers.RecurrentLayer;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,8 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Rollout decoding of a recurrent DL4J {@link MultiLayerNetwork} (e.g. LSTM layers and an {@code RnnOutputLayer})
- * with {@link MultiLayerNetwork#rnnTimeStep}: the recurrent analogue of a key/value cache. Each
+ * Rollout decoding of a recurrent DL4J {@link MultiLayerNetwork} or {@link ComputationGraph} (e.g. LSTM layers and an
+ * {@code RnnOutputLayer}) with {@code rnnTimeStep}: the recurrent analogue of a key/value cache. Each
  * {@link DecodingState} owns the recurrent state of its rows ({@code rnnGetPreviousState} of every recurrent layer,
  * arrays {@code [rows, H]}) and the next-token logits {@code [rows, V]}; {@link DecodingState#fork} copies the rows'
  * states, so the M answers of a thought continue from the thought's state without recomputing prompt and thought
@@ -31,10 +30,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * do not interleave {@code rnnTimeStep} calls of your own with a rollout. Not thread-safe (calls lock the network).
  */
 public final class RecurrentNetworkDecoder implements IncrementalDecoder {
-    private final MultiLayerNetwork net;
+    private final RecurrentNet net;
     private final int vocabSize;
     private final int maxLength;
-    private final int[] recurrentLayers;
     private final boolean softmaxOutput;
     private final DataType dataType;
 
@@ -46,23 +44,28 @@ public final class RecurrentNetworkDecoder implements IncrementalDecoder {
      * @throws IllegalArgumentException naming the layer and the fix when the network does not fit
      */
     public RecurrentNetworkDecoder(MultiLayerNetwork net, int vocabSize, int maxLength) {
-        NetworkChecks.requireRecurrentPolicy(net, vocabSize);
+        this(RecurrentNet.of(net, vocabSize), vocabSize, maxLength);
+    }
+
+    /**
+     * The same for a {@link ComputationGraph} with one input (one-hot tokens {@code [B, V, T]}) and one output, an
+     * {@code RnnOutputLayer} with {@code V} outputs.
+     *
+     * @throws IllegalArgumentException naming the problem and the fix when the graph does not fit
+     */
+    public RecurrentNetworkDecoder(ComputationGraph graph, int vocabSize, int maxLength) {
+        this(RecurrentNet.of(graph, vocabSize), vocabSize, maxLength);
+    }
+
+    private RecurrentNetworkDecoder(RecurrentNet net, int vocabSize, int maxLength) {
         if (maxLength < 2) {
             throw new IllegalArgumentException("maxLength = " + maxLength + "; use the T of the training rows (>= 2)");
         }
         this.net = net;
         this.vocabSize = vocabSize;
         this.maxLength = maxLength;
-        List<Integer> rec = new ArrayList<>();
-        for (int i = 0; i < net.getnLayers(); i++) {
-            if (net.getLayer(i) instanceof RecurrentLayer) {
-                rec.add(i);
-            }
-        }
-        this.recurrentLayers = rec.stream().mapToInt(Integer::intValue).toArray();
-        BaseOutputLayer out = (BaseOutputLayer) net.getLayer(net.getnLayers() - 1).conf().getLayer();
-        this.softmaxOutput = out.getActivationFn() instanceof ActivationSoftmax;
-        this.dataType = net.params().dataType();
+        this.softmaxOutput = net.outputActivation() instanceof ActivationSoftmax;
+        this.dataType = net.dataType();
     }
 
     @Override
@@ -107,7 +110,7 @@ public final class RecurrentNetworkDecoder implements IncrementalDecoder {
 
     /** Recurrent state and logits of a batch of rows. */
     private final class State implements DecodingState {
-        /** Per recurrent layer (index into {@link #recurrentLayers}): state arrays [rows, ...]; null before step 1. */
+        /** Per recurrent layer (in {@link RecurrentNet#recurrentLayers()} order): state arrays [rows, ...]; null before step 1. */
         private List<Map<String, INDArray>> layerStates;
         private INDArray logits;
         private final int[] lengths;
@@ -159,23 +162,24 @@ public final class RecurrentNetworkDecoder implements IncrementalDecoder {
             if (!any) {
                 return;
             }
-            List<Map<String, INDArray>> next = new ArrayList<>(recurrentLayers.length);
+            List<Map<String, INDArray>> next = new ArrayList<>();
             INDArray out;
-            synchronized (net) {
+            synchronized (net.lock()) {
+                List<String> layers = net.recurrentLayers();
                 if (layerStates == null) {
-                    net.rnnClearPreviousState();
+                    net.clearState();
                 } else {
-                    for (int i = 0; i < recurrentLayers.length; i++) {
-                        net.rnnSetPreviousState(recurrentLayers[i], new java.util.HashMap<>(layerStates.get(i)));
+                    for (int i = 0; i < layers.size(); i++) {
+                        net.setState(layers.get(i), new java.util.HashMap<>(layerStates.get(i)));
                     }
                 }
-                out = net.rnnTimeStep(x).reshape(rows, vocabSize).dup();
-                for (int layer : recurrentLayers) {
+                out = net.step(x).reshape(rows, vocabSize).dup();
+                for (String layer : layers) {
                     Map<String, INDArray> s = new java.util.HashMap<>();
-                    net.rnnGetPreviousState(layer).forEach((k, v) -> s.put(k, v.dup()));
+                    net.getState(layer).forEach((k, v) -> s.put(k, v.dup()));
                     next.add(s);
                 }
-                net.rnnClearPreviousState();
+                net.clearState();
             }
             if (softmaxOutput) {
                 out = Transforms.log(out, false);

@@ -73,6 +73,39 @@ class RecurrentNetworkDecoderTest {
     }
 
     @Test
+    void computationGraphStepwiseAndForkedDecodingEqualAFullPass() {
+        org.deeplearning4j.nn.graph.ComputationGraph graph = new org.deeplearning4j.nn.graph.ComputationGraph(
+                new NeuralNetConfiguration.Builder().seed(9).dataType(DataType.FLOAT)
+                        .trainingWorkspaceMode(org.deeplearning4j.nn.conf.WorkspaceMode.NONE)
+                        .inferenceWorkspaceMode(org.deeplearning4j.nn.conf.WorkspaceMode.NONE)
+                        .graphBuilder().addInputs("tokens")
+                        .addLayer("lstm", new LSTM.Builder().nIn(V).nOut(5).activation(Activation.TANH).build(), "tokens")
+                        .addLayer("out", new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder(new GrpoMaSameDiffLoss())
+                                .nIn(5).nOut(V).activation(Activation.IDENTITY).build(), "lstm")
+                        .setOutputs("out").build());
+        graph.init();
+        int[][] tokens = randomTokens(2, T, 4);
+        INDArray x = Nd4j.zeros(DataType.FLOAT, 2, V, T);
+        for (int r = 0; r < 2; r++) {
+            for (int t = 0; t < T; t++) {
+                x.putScalar(new long[] {r, tokens[r][t], t}, 1.0);
+            }
+        }
+        INDArray full = graph.outputSingle(x);
+        RecurrentNetworkDecoder decoder = new RecurrentNetworkDecoder(graph, V, T);
+        DecodingState state = decoder.prefill(new int[][] {java.util.Arrays.copyOf(tokens[0], 3), java.util.Arrays.copyOf(tokens[1], 3)});
+        DecodingState branch = state.fork(new int[] {1, 0});
+        double worst = 0;
+        for (int t = 3; t < T; t++) {
+            worst = Math.max(worst, state.nextLogits().sub(at(full, t - 1)).amaxNumber().doubleValue());
+            worst = Math.max(worst, branch.nextLogits().getRow(0).sub(at(full, t - 1).getRow(1)).amaxNumber().doubleValue());
+            state.append(new int[] {tokens[0][t], tokens[1][t]}, new boolean[] {true, true});
+            branch.append(new int[] {tokens[1][t], tokens[0][t]}, new boolean[] {true, true});
+        }
+        assertTrue(worst < 1e-5, "graph stepwise/forked vs output(): " + worst);
+    }
+
+    @Test
     void prefixesOfDifferentLengthsAndInactiveRowsStayExact() {
         MultiLayerNetwork net = net();
         int[][] tokens = randomTokens(3, T, 2);
