@@ -111,6 +111,18 @@ class GrpoMaSameDiffLossTest {
     }
 
     @Test
+    void clipRangeSurvivesTheJsonConfiguration() {
+        MultiLayerNetwork net = TinyLstm.build(V, 3, 1, DataType.FLOAT, new org.nd4j.linalg.learning.config.NoOp(),
+                new GrpoMaSameDiffLoss(0.1, 0.28));
+        org.deeplearning4j.nn.conf.MultiLayerConfiguration back =
+                org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(net.getLayerWiseConfigurations().toJson());
+        GrpoMaSameDiffLoss loss = (GrpoMaSameDiffLoss) ((org.deeplearning4j.nn.conf.layers.RnnOutputLayer)
+                back.getConf(1).getLayer()).getLossFn();
+        assertEquals(0.1, loss.epsLow());
+        assertEquals(0.28, loss.epsHigh());
+    }
+
+    @Test
     void oneHotLabelsAreRejectedWithAClearError() {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         MultiLayerNetwork net = TinyLstm.doubles(V, 3, 1);
