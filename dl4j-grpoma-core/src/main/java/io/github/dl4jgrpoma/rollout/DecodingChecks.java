@@ -21,4 +21,29 @@ public final class DecodingChecks {
             }
         }
     }
+
+    /**
+     * {@link IncrementalDecoder#prefill}: at least one prefix; each non-empty, at most {@code maxLength} tokens,
+     * every token in {@code [0, vocab)}.
+     */
+    public static void checkPrefixes(int[][] prefixes, int vocab, int maxLength) {
+        if (prefixes.length == 0) {
+            throw new IllegalArgumentException("prefill needs at least one prefix");
+        }
+        for (int row = 0; row < prefixes.length; row++) {
+            int[] prefix = prefixes[row];
+            if (prefix == null || prefix.length == 0) {
+                throw new IllegalArgumentException("prefix " + row + " is empty; start every sequence with at least one token (e.g. BOS)");
+            }
+            if (prefix.length > maxLength) {
+                throw new IllegalArgumentException("prefix " + row + " has " + prefix.length + " tokens, more than the model's maximum length "
+                        + maxLength);
+            }
+            for (int i = 0; i < prefix.length; i++) {
+                if (prefix[i] < 0 || prefix[i] >= vocab) {
+                    throw new IllegalArgumentException("prefix " + row + " token " + i + " = " + prefix[i] + " is outside [0, " + vocab + ")");
+                }
+            }
+        }
+    }
 }

@@ -31,12 +31,7 @@ public abstract class PolicyDecoder implements IncrementalDecoder {
 
     @Override
     public final DecodingState prefill(int[][] prefixes, Map<String, INDArray> conditioning) {
-        if (prefixes.length == 0) {
-            throw new IllegalArgumentException("prefill needs at least one prefix");
-        }
-        for (int b = 0; b < prefixes.length; b++) {
-            checkPrefix(prefixes[b], b, vocabSize(), maxLength());
-        }
+        DecodingChecks.checkPrefixes(prefixes, vocabSize(), maxLength());
         if (!conditioning.keySet().equals(model.conditioningNames())) {
             throw new IllegalArgumentException("prefill: the policy takes conditioning " + model.conditioningNames()
                     + " but got " + conditioning.keySet() + "; give every prompt exactly the model's conditioning arrays");
@@ -60,19 +55,4 @@ public abstract class PolicyDecoder implements IncrementalDecoder {
      * ({@code [prefixes.length, ...]} per name of the model's conditioning).
      */
     protected abstract DecodingState start(int[][] prefixes, Map<String, INDArray> conditioning);
-
-    private static void checkPrefix(int[] prefix, int row, int vocab, int maxLength) {
-        if (prefix == null || prefix.length == 0) {
-            throw new IllegalArgumentException("prefix " + row + " is empty; start every sequence with at least one token (e.g. BOS)");
-        }
-        if (prefix.length > maxLength) {
-            throw new IllegalArgumentException("prefix " + row + " has " + prefix.length + " tokens, more than the model's maximum length "
-                    + maxLength);
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (prefix[i] < 0 || prefix[i] >= vocab) {
-                throw new IllegalArgumentException("prefix " + row + " token " + i + " = " + prefix[i] + " is outside [0, " + vocab + ")");
-            }
-        }
-    }
 }

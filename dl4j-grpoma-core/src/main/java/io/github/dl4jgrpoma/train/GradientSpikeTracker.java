@@ -14,12 +14,12 @@ import java.util.List;
  * usual gradient scale, and a median of 0 would make the next score infinite. The score is undefined (NaN)
  * when no earlier step had a nonzero norm, for example on the first step.
  */
-final class GradientSpikeTracker {
-    static final int WINDOW = 10;
+public final class GradientSpikeTracker {
+    public static final int WINDOW = 10;
     private final Deque<Double> recent = new ArrayDeque<>();
 
     /** The spike score of {@code norm} against the recorded history, then records it. */
-    double score(double norm) {
+    public double score(double norm) {
         double median = median();
         double s = median > 0 ? norm / median : Double.NaN;
         recent.addLast(norm);
@@ -40,12 +40,12 @@ final class GradientSpikeTracker {
     }
 
     /** The recorded norms, oldest first (for checkpoints). */
-    List<Double> history() {
+    public List<Double> history() {
         return new ArrayList<>(recent);
     }
 
     /** Replaces the history (from a checkpoint). */
-    void restore(List<Double> norms) {
+    public void restore(List<Double> norms) {
         recent.clear();
         for (double d : norms) {
             score(d);

@@ -201,15 +201,11 @@ public final class GrpoMaTrainer {
         long t1 = System.nanoTime();
         List<RewardScores> scores = rewards.score(batchPrompts, batch);
         long t2 = System.nanoTime();
-        List<Advantages> advantages = new ArrayList<>();
-        boolean[] keep = new boolean[scores.size()];
-        int dropped = 0;
-        for (int p = 0; p < scores.size(); p++) {
-            advantages.add(estimator.estimate(scores.get(p).totals(), config.advantage(), p));
-            keep[p] = config.dynamicSampling() == DynamicSampling.OFF || hasSpread(scores.get(p).totals());
-            dropped += keep[p] ? 0 : 1;
-        }
-        Map<String, Double> update = dropped == keep.length ? Map.of() : update(batch, advantages, keep);
+        GroupAdvantages estimated = GroupAdvantages.estimate(scores, estimator, config.advantage(), config.dynamicSampling());
+        List<Advantages> advantages = estimated.advantages();
+        boolean[] keep = estimated.keep();
+        int dropped = estimated.dropped();
+        Map<String, Double> update = estimated.allDropped() ? Map.of() : update(batch, advantages, keep);
         long t3 = System.nanoTime();
 
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -381,11 +377,6 @@ public final class GrpoMaTrainer {
             prefix = "grpo" + i + "_";
         }
         return prefix;
-    }
-
-    /** False when the prompt's K x M totals are all equal ({@link GroupStats#allEqual}: relative tolerance 1e-9). */
-    private static boolean hasSpread(double[][] totals) {
-        return !GroupStats.allEqual(java.util.Arrays.stream(totals).flatMapToDouble(java.util.Arrays::stream).toArray());
     }
 
     /** Independent seeds per step and purpose (1: prompt sampling, 2: rollouts), derived from the run seed. */

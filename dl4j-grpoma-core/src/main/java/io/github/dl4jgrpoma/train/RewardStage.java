@@ -20,16 +20,16 @@ import io.github.dl4jgrpoma.rollout.ThoughtRollout;
  * special markers ({@code tokenizer.decode(ids, true)}: the end-of-thought and stop tokens are not part of the
  * text), the truncation flags and the indices.
  */
-final class RewardStage {
+public final class RewardStage {
     private final Tokenizer tokenizer;
     private final RewardScorer scorer;
 
-    RewardStage(Tokenizer tokenizer, RewardScorer scorer) {
+    public RewardStage(Tokenizer tokenizer, RewardScorer scorer) {
         this.tokenizer = tokenizer;
         this.scorer = scorer;
     }
 
-    List<RewardScores> score(List<Prompt> prompts, RolloutBatch batch) {
+    public List<RewardScores> score(List<Prompt> prompts, RolloutBatch batch) {
         List<RewardScores> out = new ArrayList<>(prompts.size());
         for (int p = 0; p < prompts.size(); p++) {
             Prompt prompt = prompts.get(p);

@@ -14,12 +14,12 @@ import io.github.dl4jgrpoma.rollout.RolloutBatch;
 import io.github.dl4jgrpoma.rollout.ThoughtRollout;
 
 /** Computes the rollout, reward and advantage metrics of a step (see {@link GrpoMaTrainer} for the names). */
-final class StepMetrics {
+public final class StepMetrics {
     private StepMetrics() {
     }
 
     /** Reward metrics ({@code RewardScores.pooledMetrics}) then {@code accuracy}. */
-    static void rewards(Map<String, Double> out, List<RewardScores> scores, double threshold, String accuracyReward) {
+    public static void rewards(Map<String, Double> out, List<RewardScores> scores, double threshold, String accuracyReward) {
         out.putAll(RewardScores.pooledMetrics(scores));
         long correct = 0;
         long total = 0;
@@ -36,7 +36,7 @@ final class StepMetrics {
     }
 
     /** Thought-value spread, pooled advantage stds and zero-std fractions. */
-    static void advantages(Map<String, Double> out, List<Advantages> advantages) {
+    public static void advantages(Map<String, Double> out, List<Advantages> advantages) {
         double valueStd = 0;
         double[] th = new double[0];
         double[] ans = new double[0];
@@ -61,7 +61,7 @@ final class StepMetrics {
     }
 
     /** Mean lengths and truncation fractions of thoughts and answers. */
-    static void lengths(Map<String, Double> out, RolloutBatch batch) {
+    public static void lengths(Map<String, Double> out, RolloutBatch batch) {
         long thoughts = 0;
         long thoughtTokens = 0;
         long thoughtTrunc = 0;
@@ -87,7 +87,7 @@ final class StepMetrics {
     }
 
     /** Averages of the update outputs over the inner epochs, keyed by metric name. */
-    static Map<String, Double> mean(List<Map<String, Double>> perEpoch) {
+    public static Map<String, Double> mean(List<Map<String, Double>> perEpoch) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (Map<String, Double> m : perEpoch) {
             m.forEach((k, v) -> out.merge(k, v / perEpoch.size(), Double::sum));

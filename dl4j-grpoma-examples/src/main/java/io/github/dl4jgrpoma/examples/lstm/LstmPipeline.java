@@ -1,0 +1,65 @@
+package io.github.dl4jgrpoma.examples.lstm;
+
+import io.github.dl4jgrpoma.data.PromptSource;
+import io.github.dl4jgrpoma.dl4j.GrpoMaDataSetIterator;
+import io.github.dl4jgrpoma.dl4j.GrpoMaListenerBridge;
+import io.github.dl4jgrpoma.dl4j.GrpoMaNetworks;
+import io.github.dl4jgrpoma.examples.math.MathRewards;
+import io.github.dl4jgrpoma.listener.TrainingListener;
+import io.github.dl4jgrpoma.loss.LossConfig;
+import io.github.dl4jgrpoma.policy.Tokenizer;
+import java.util.List;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.listeners.ScoreIterationListener;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/**
+ * The code of the README section "In an existing DL4J pipeline", exactly as {@code bin/grpoma lstm} runs it
+ * (a test checks that the README holds the text between the {@code README} markers): an ordinary DL4J character
+ * LSTM, warmed up with plain {@code net.fit} on traces, then trained with GRPO-MA through
+ * {@link GrpoMaDataSetIterator}.
+ */
+public final class LstmPipeline {
+    private LstmPipeline() {
+    }
+
+    /** Builds the LSTM and fits it on the SFT traces (plain DL4J: MCXENT + SOFTMAX). */
+    public static MultiLayerNetwork warmUp(LstmSettings s, Tokenizer tok, DataSetIterator sftTraces) {
+        // README-BEGIN warmUp
+        int v = tok.vocabSize();
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(s.seed())
+                .updater(new Adam(s.sftLr())).trainingWorkspaceMode(WorkspaceMode.NONE)
+                .inferenceWorkspaceMode(WorkspaceMode.NONE).list()
+                .layer(new LSTM.Builder().nIn(v).nOut(s.hidden()).activation(Activation.TANH).build())
+                .layer(new RnnOutputLayer.Builder(LossFunction.MCXENT).nIn(s.hidden()).nOut(v)
+                        .activation(Activation.SOFTMAX).build())
+                .build());
+        net.init();
+        net.fit(sftTraces);                                     // supervised next-character training
+        // README-END warmUp
+        return net;
+    }
+
+    /** Switches the warmed-up network to the GRPO-MA loss and trains it with {@code net.fit} on rollouts. */
+    public static GrpoMaListenerBridge reinforce(MultiLayerNetwork net, LstmSettings s, Tokenizer tok, PromptSource prompts,
+                                                 List<TrainingListener> listeners) {
+        // README-BEGIN reinforce
+        GrpoMaNetworks.useGrpoMaLoss(net, tok.vocabSize(), LossConfig.defaults());   // same weights, new loss
+        net.setLearningRate(s.rlLr());
+        GrpoMaDataSetIterator rollouts = new GrpoMaDataSetIterator(net, tok, prompts,
+                MathRewards.create(s.formatWeight()), s.grpoMaConfig(), s.maxLength(), s.rlSteps());
+        GrpoMaListenerBridge bridge = new GrpoMaListenerBridge(rollouts, "lstm", s.rlSteps(), listeners);
+        net.setListeners(new ScoreIterationListener(50), bridge);
+        net.fit(rollouts, 1);                                  // each batch: K x M rollouts of the live network
+        bridge.end();
+        // README-END reinforce
+        return bridge;
+    }
+}
