@@ -22,8 +22,8 @@ import io.github.dl4jgrpoma.examples.math.RunTimer;
  */
 public final class CodeCommand implements Command {
     /** Defaults of {@code bin/grpoma code}. */
-    static final CodeSettings DEFAULTS = new CodeSettings(CodeTask.defaults(), 64, 2, 4, 600, 32, 3e-3, 0.2, 20_000,
-            80, 4, 4, 8, 3e-4, 1.0, "grpo-ma", 0.1, 60, 4, 2, 1000, 1, Path.of("runs/code"), false);
+    static final CodeSettings DEFAULTS = new CodeSettings(CodeTask.defaults(), 64, 2, 4, 500, 32, 3e-3, 0.2, 20_000,
+            60, 4, 4, 8, 3e-4, 1.0, "grpo-ma", 0.1, 50, 4, 2, 1000, 1, Path.of("runs/code"), false);
 
     @Override
     public String name() {

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import io.github.dl4jgrpoma.examples.code.lang.Sandbox;
+import io.github.dl4jgrpoma.data.Prompt;
 import io.github.dl4jgrpoma.examples.math.MathEvaluator;
 import io.github.dl4jgrpoma.policy.Tokenizer;
 import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
@@ -61,9 +62,9 @@ public final class CodeEvaluator {
         RolloutEngine sampled = new RolloutEngine(decoder, config(k, temperature, 0));
         for (int from = 0; from < problems.size(); from += CHUNK) {
             List<CodeProblem> chunk = problems.subList(from, Math.min(problems.size(), from + CHUNK));
-            List<int[]> prompts = new ArrayList<>();
+            List<Prompt> prompts = new ArrayList<>();
             for (CodeProblem p : chunk) {
-                prompts.add(MathEvaluator.promptTokens(tokenizer, p.promptText()));
+                prompts.add(new Prompt(p.promptText(), MathEvaluator.promptTokens(tokenizer, p.promptText())));
             }
             RolloutBatch g = greedy.rollout(prompts, seed + from);
             RolloutBatch s = sampled.rollout(prompts, seed ^ (0x5DEECE66DL + from));

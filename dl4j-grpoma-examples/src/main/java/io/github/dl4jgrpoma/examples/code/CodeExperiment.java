@@ -22,17 +22,16 @@ import io.github.dl4jgrpoma.listener.TrainingListener;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
 import io.github.dl4jgrpoma.policy.Tokenizer;
-import io.github.dl4jgrpoma.policy.TransformerConfig;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerConfig;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 import io.github.dl4jgrpoma.reward.CompositeReward;
 import io.github.dl4jgrpoma.reward.RewardErrorPolicy;
-import io.github.dl4jgrpoma.rollout.Decoders;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
 import io.github.dl4jgrpoma.train.GrpoMaTrainer;
-import io.github.dl4jgrpoma.train.OptimizerConfig;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
 import io.github.dl4jgrpoma.train.SftConfig;
-import io.github.dl4jgrpoma.train.SftExample;
+import io.github.dl4jgrpoma.data.SftExample;
 import io.github.dl4jgrpoma.train.SftTrainer;
 import io.github.dl4jgrpoma.train.TrainingResult;
 
@@ -81,12 +80,12 @@ public final class CodeExperiment {
                 s.sftBatch(), 100 * s.mistakeRate());
         SftConfig sftConfig = SftConfig.of(s.sftSteps()).withBatchSize(s.sftBatch())
                 .withOptimizer(OptimizerConfig.defaults().withLearningRate(s.sftLr())).withSeed(s.seed());
-        TrainingResult sft = new SftTrainer(policy, examples, sftConfig, sftListeners, null).fit();
+        TrainingResult sft = new SftTrainer(policy, tok, examples, sftConfig, sftListeners, null).fit();
         double sftSeconds = sftTimer.seconds();
 
         List<CodeProblem> heldOut = s.task().heldOut(s.evalProblems(), s.seed() * 31 + 7);
         List<CodeProblem> combos = s.task().heldOutCombinations(s.evalProblems(), s.seed() * 31 + 11);
-        CodeEvaluator evaluator = new CodeEvaluator(Decoders.forPolicy(policy), tok, sandbox,
+        CodeEvaluator evaluator = new CodeEvaluator(policy.decoder(), tok, sandbox,
                 CodeSettings.MAX_THOUGHT_TOKENS, CodeSettings.MAX_ANSWER_TOKENS, s.passK(), s.temperature());
         CodeEval heldBefore = evaluator.evaluate(heldOut, s.seed() + 1);
         CodeEval combosBefore = evaluator.evaluate(combos, s.seed() + 2);
@@ -126,7 +125,7 @@ public final class CodeExperiment {
         CodeEval combosAfter = evaluator.evaluate(combos, s.seed() + 2);
         CodeResult result = new CodeResult(s, sftSeconds, rlSeconds, heldBefore, heldAfter, combosBefore, combosAfter,
                 rewards.failures(), history.rows(), rlResult.lastCheckpoint().map(Path::toString).orElse(""));
-        CodeOutputs.write(result, s.outDir(), CodeOutputs.samples(Decoders.forPolicy(policy), tok, new CodeRewards(sandbox), s.parseWeight(),
+        CodeOutputs.write(result, s.outDir(), CodeOutputs.samples(policy.decoder(), tok, new CodeRewards(sandbox), s.parseWeight(),
                 heldOut.subList(0, Math.min(4, heldOut.size())), rollout, s.seed() + 4));
         return result;
     }

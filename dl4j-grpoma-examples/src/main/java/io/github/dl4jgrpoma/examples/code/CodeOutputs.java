@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
 import io.github.dl4jgrpoma.examples.code.lang.FailureCause;
+import io.github.dl4jgrpoma.data.Prompt;
 import io.github.dl4jgrpoma.examples.math.MathEvaluator;
 import io.github.dl4jgrpoma.examples.math.MetricsHistory;
 import io.github.dl4jgrpoma.examples.plot.LinePlot;
@@ -90,9 +91,9 @@ final class CodeOutputs {
     /** A few K x M rollout trees of held-out problems with their rewards, for a human to read. */
     static String samples(IncrementalDecoder decoder, Tokenizer tok, CodeRewards rewards, double parseWeight,
                           List<CodeProblem> problems, RolloutConfig config, long seed) {
-        List<int[]> prompts = new ArrayList<>();
+        List<Prompt> prompts = new ArrayList<>();
         for (CodeProblem p : problems) {
-            prompts.add(MathEvaluator.promptTokens(tok, p.promptText()));
+            prompts.add(new Prompt(p.promptText(), MathEvaluator.promptTokens(tok, p.promptText())));
         }
         RolloutBatch batch = new RolloutEngine(decoder, config).rollout(prompts, seed);
         StringBuilder sb = new StringBuilder();

@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 
 import io.github.dl4jgrpoma.examples.math.MathEvaluator;
 import io.github.dl4jgrpoma.policy.Tokenizer;
-import io.github.dl4jgrpoma.train.Prompt;
-import io.github.dl4jgrpoma.train.PromptSource;
+import io.github.dl4jgrpoma.data.Prompt;
+import io.github.dl4jgrpoma.data.PromptSource;
 
 /**
  * Training prompts of the code task: problems from {@link CodeTask#sampleTrain} (never held out), as

@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 import io.github.dl4jgrpoma.examples.math.MathEvaluator;
 import io.github.dl4jgrpoma.examples.math.MathTraces;
 import io.github.dl4jgrpoma.policy.Tokenizer;
-import io.github.dl4jgrpoma.train.SftExample;
+import io.github.dl4jgrpoma.data.SftExample;
 
 /**
  * Demonstration traces for the SFT warm-up: {@code examples -> thought </think> program <eos>} for training

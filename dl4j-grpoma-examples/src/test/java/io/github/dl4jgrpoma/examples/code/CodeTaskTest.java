@@ -18,7 +18,7 @@ import io.github.dl4jgrpoma.examples.code.lang.SandboxLimits;
 import io.github.dl4jgrpoma.policy.Tokenizer;
 import io.github.dl4jgrpoma.reward.CompositeReward;
 import io.github.dl4jgrpoma.reward.RewardContext;
-import io.github.dl4jgrpoma.train.SftExample;
+import io.github.dl4jgrpoma.data.SftExample;
 
 class CodeTaskTest {
     private final CodeTask task = CodeTask.defaults();
