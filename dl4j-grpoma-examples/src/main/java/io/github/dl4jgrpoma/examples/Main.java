@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
+import io.github.dl4jgrpoma.examples.bench.RewardBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.bench.RolloutBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.code.CodeCommand;
 import io.github.dl4jgrpoma.examples.custom.CustomModelCommand;
@@ -20,7 +21,8 @@ public final class Main {
 
     /** The commands, in the order {@code --help} lists them. */
     static List<Command> commands() {
-        return List.of(new MathCommand(), new CodeCommand(), new StudyCommand(), new SimulateCommand(), new RolloutBenchmarkCommand(),
+        return List.of(new MathCommand(), new CodeCommand(), new StudyCommand(), new SimulateCommand(),
+                new RolloutBenchmarkCommand(), new RewardBenchmarkCommand(),
                 new CustomModelCommand());
     }
 
