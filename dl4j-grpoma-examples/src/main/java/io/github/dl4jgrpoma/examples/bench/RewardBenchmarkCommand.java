@@ -33,7 +33,8 @@ import io.github.dl4jgrpoma.reward.RewardScores;
  * training problems x K x M answers. The answers are the reference program for a share of them, a program
  * with a wrong parameter, text that does not parse, and an infinite loop (it burns the sandbox fuel on every
  * hidden test), in the proportions given by {@code --loop-percent} and fixed shares otherwise. Prints the
- * median wall time of {@code reps} runs after {@code warmup} runs for each mode, the ratio, and checks that
+ * median wall time of {@code reps} runs after {@code warmup} runs for each mode (the modes alternate, so JIT
+ * warm-up and machine load hit both alike), the ratio, and checks that
  * both modes give identical scores.
  */
 public final class RewardBenchmarkCommand implements Command {
@@ -55,8 +56,8 @@ public final class RewardBenchmarkCommand implements Command {
         opt(o, "m", "answers per thought (default 4)");
         opt(o, "threads", "threads of the parallel scorer (default 2)");
         opt(o, "loop-percent", "share of answers that loop until the fuel runs out, in percent (default 10)");
-        opt(o, "reps", "timed repetitions per mode (default 9)");
-        opt(o, "warmup", "untimed repetitions per mode first (default 3)");
+        opt(o, "reps", "timed repetitions per mode (default 15)");
+        opt(o, "warmup", "untimed repetitions per mode first (default 10)");
         return o;
     }
 
@@ -77,16 +78,26 @@ public final class RewardBenchmarkCommand implements Command {
         int m = CliSupport.intOpt(cl, "m", 4, 1, 64);
         int threads = CliSupport.intOpt(cl, "threads", 2, 1, 256);
         int loopPercent = CliSupport.intOpt(cl, "loop-percent", 10, 0, 100);
-        int reps = CliSupport.intOpt(cl, "reps", 9, 1, 1000);
-        int warmup = CliSupport.intOpt(cl, "warmup", 3, 0, 1000);
+        int reps = CliSupport.intOpt(cl, "reps", 15, 1, 1000);
+        int warmup = CliSupport.intOpt(cl, "warmup", 10, 0, 1000);
 
         List<List<List<RewardContext>>> step = step(prompts, k, m, loopPercent);
         CompositeReward reward = new CodeRewards(new Sandbox(SandboxLimits.defaults())).create(0.1);
         BatchRewardScorer serial = BatchRewardScorer.serial(new RewardScorer(reward, RewardErrorPolicy.substitute(0)));
         BatchRewardScorer parallel = new ParallelRewardScorer(reward, RewardErrorPolicy.substitute(0), threads,
                 Duration.ofSeconds(1));
-        double[] serialMs = time(serial, step, warmup, reps);
-        double[] parallelMs = time(parallel, step, warmup, reps);
+        for (int i = 0; i < warmup; i++) {
+            serial.scoreGroups(step);
+            parallel.scoreGroups(step);
+        }
+        double[] serialMs = new double[reps];
+        double[] parallelMs = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            serialMs[i] = millis(serial, step);
+            parallelMs[i] = millis(parallel, step);
+        }
+        Arrays.sort(serialMs);
+        Arrays.sort(parallelMs);
         boolean same = Arrays.deepEquals(totals(serial.scoreGroups(step)), totals(parallel.scoreGroups(step)));
         out.printf(Locale.ROOT, "reward scoring of one code step: %d prompts x T%dA%d = %d answers x %d hidden tests,"
                 + " %d%% looping answers%n", prompts, k, m, prompts * k * m, CodeTask.HIDDEN, loopPercent);
@@ -103,18 +114,10 @@ public final class RewardBenchmarkCommand implements Command {
         return scores.stream().map(RewardScores::totals).toArray(double[][][]::new);
     }
 
-    private static double[] time(BatchRewardScorer scorer, List<List<List<RewardContext>>> step, int warmup, int reps) {
-        for (int i = 0; i < warmup; i++) {
-            scorer.scoreGroups(step);
-        }
-        double[] ms = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            scorer.scoreGroups(step);
-            ms[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        Arrays.sort(ms);
-        return ms;
+    private static double millis(BatchRewardScorer scorer, List<List<List<RewardContext>>> step) {
+        long t0 = System.nanoTime();
+        scorer.scoreGroups(step);
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     private static double median(double[] sorted) {
