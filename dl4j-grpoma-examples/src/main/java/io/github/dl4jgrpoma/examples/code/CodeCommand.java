@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import io.github.dl4jgrpoma.examples.CliSupport;
@@ -38,50 +37,39 @@ public final class CodeCommand implements Command {
     static Options options() {
         CodeSettings d = DEFAULTS;
         Options o = new Options();
-        opt(o, "out", "DIR", "output folder: metrics CSVs, PNG plots, samples, summary, final checkpoint", d.outDir());
-        opt(o, "seed", "N", "seed of everything (model init, problems, sampling)", d.seed());
-        opt(o, "width", "N", "transformer width", d.width());
-        opt(o, "layers", "N", "transformer layers", d.layers());
-        opt(o, "heads", "N", "attention heads", d.heads());
-        opt(o, "sft-steps", "N", "SFT warm-up steps", d.sftSteps());
-        opt(o, "sft-batch", "N", "traces per SFT step", d.sftBatch());
-        opt(o, "sft-lr", "X", "SFT learning rate", d.sftLr());
-        opt(o, "mistake-rate", "X", "fraction of SFT traces with a misread parameter", d.mistakeRate());
-        opt(o, "rl-steps", "N", "GRPO-MA steps", d.rlSteps());
-        opt(o, "k", "N", "thoughts per prompt (K)", d.thoughts());
-        opt(o, "m", "N", "answers per thought (M)", d.answers());
-        opt(o, "prompts", "N", "prompts per RL step", d.promptsPerStep());
-        opt(o, "lr", "X", "RL learning rate", d.rlLr());
-        opt(o, "temperature", "X", "sampling temperature (RL and pass@k samples)", d.temperature());
-        opt(o, "estimator", "NAME", "advantage estimator: grpo-ma, grpo (needs --m 1), dr-grpo", d.estimator());
-        opt(o, "parse-weight", "X", "weight of the reward for an answer that parses", d.parseWeight());
-        opt(o, "eval-problems", "N", "held-out problems (and held-out combination problems) evaluated", d.evalProblems());
-        opt(o, "pass-k", "N", "samples per problem for pass@1 and pass@k", d.passK());
-        opt(o, "reward-threads", "N", "threads scoring the answers of a step", d.rewardThreads());
-        opt(o, "reward-timeout-ms", "N", "wall-clock limit per answer's reward; over it scores 0", d.rewardTimeoutMs());
+        CliSupport.opt(o, "out", "DIR", "output folder: metrics CSVs, PNG plots, samples, summary, final checkpoint", d.outDir());
+        CliSupport.opt(o, "seed", "N", "seed of everything (model init, problems, sampling)", d.seed());
+        CliSupport.opt(o, "width", "N", "transformer width", d.width());
+        CliSupport.opt(o, "layers", "N", "transformer layers", d.layers());
+        CliSupport.opt(o, "heads", "N", "attention heads", d.heads());
+        CliSupport.opt(o, "sft-steps", "N", "SFT warm-up steps", d.sftSteps());
+        CliSupport.opt(o, "sft-batch", "N", "traces per SFT step", d.sftBatch());
+        CliSupport.opt(o, "sft-lr", "X", "SFT learning rate", d.sftLr());
+        CliSupport.opt(o, "mistake-rate", "X", "fraction of SFT traces with a misread parameter", d.mistakeRate());
+        CliSupport.opt(o, "rl-steps", "N", "GRPO-MA steps", d.rlSteps());
+        CliSupport.opt(o, "k", "N", "thoughts per prompt (K)", d.thoughts());
+        CliSupport.opt(o, "m", "N", "answers per thought (M)", d.answers());
+        CliSupport.opt(o, "prompts", "N", "prompts per RL step", d.promptsPerStep());
+        CliSupport.opt(o, "lr", "X", "RL learning rate", d.rlLr());
+        CliSupport.opt(o, "temperature", "X", "sampling temperature (RL and pass@k samples)", d.temperature());
+        CliSupport.opt(o, "estimator", "NAME", "advantage estimator: grpo-ma, grpo (needs --m 1), dr-grpo", d.estimator());
+        CliSupport.opt(o, "parse-weight", "X", "weight of the reward for an answer that parses", d.parseWeight());
+        CliSupport.opt(o, "eval-problems", "N", "held-out problems (and held-out combination problems) evaluated", d.evalProblems());
+        CliSupport.opt(o, "pass-k", "N", "samples per problem for pass@1 and pass@k", d.passK());
+        CliSupport.opt(o, "reward-threads", "N", "threads scoring the answers of a step", d.rewardThreads());
+        CliSupport.opt(o, "reward-timeout-ms", "N", "wall-clock limit per answer's reward; over it scores 0", d.rewardTimeoutMs());
         return o;
-    }
-
-    private static void opt(Options o, String name, String arg, String desc, Object def) {
-        o.addOption(Option.builder().longOpt(name).hasArg().argName(arg).desc(desc + " (default " + def + ")").build());
     }
 
     /** Parses the options into settings, starting from {@code base}. */
     static CodeSettings parse(CommandLine cl, CodeSettings base) throws UsageException {
         String estimator = cl.getOptionValue("estimator", base.estimator());
         int m = CliSupport.intOpt(cl, "m", base.answers(), 1, 64);
-        if (estimator.equals("grpo") && m != 1) {
-            throw new UsageException("--estimator grpo is plain GRPO and needs --m 1 (got --m " + m + "); use grpo-ma for M > 1");
-        }
         int k = CliSupport.intOpt(cl, "k", base.thoughts(), 1, 64);
-        if (k * m < 2) {
-            throw new UsageException("--k times --m must be >= 2 (a group needs two answers to compare), got " + k + "x" + m);
-        }
+        CliSupport.checkShape(estimator, k, m);
         int width = CliSupport.intOpt(cl, "width", base.width(), 8, 1024);
         int heads = CliSupport.intOpt(cl, "heads", base.heads(), 1, 64);
-        if (width % heads != 0) {
-            throw new UsageException("--width (" + width + ") must be divisible by --heads (" + heads + ")");
-        }
+        CliSupport.checkWidthHeads(width, heads);
         try {
             return new CodeSettings(base.task(), width, CliSupport.intOpt(cl, "layers", base.layers(), 1, 48), heads,
                     CliSupport.intOpt(cl, "sft-steps", base.sftSteps(), 0, 1_000_000),

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import io.github.dl4jgrpoma.examples.CliSupport;
@@ -16,9 +15,6 @@ import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.loss.AggregationRegistry;
 import io.github.dl4jgrpoma.loss.LossConfig;
-import io.github.dl4jgrpoma.algo.AdvantageEstimators;
-import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
-import io.github.dl4jgrpoma.algo.PackingMode;
 
 /**
  * {@code bin/grpoma math}: the main job. Trains a small transformer from scratch on multi-digit arithmetic
@@ -44,41 +40,37 @@ public final class MathCommand implements Command {
     static Options options() {
         MathSettings d = DEFAULTS;
         Options o = new Options();
-        opt(o, "out", "DIR", "output folder: metrics CSVs, PNG plots, samples, summary, final checkpoint", d.outDir());
-        opt(o, "seed", "N", "seed of everything (model init, data, sampling)", d.seed());
-        opt(o, "ops", "LIST", "operations: comma-separated add,sub,mul", "add,sub,mul");
-        opt(o, "thought-style", "STYLE", "scratchpad: full (with carries) or no-carry (the answer applies them)",
+        CliSupport.opt(o, "out", "DIR", "output folder: metrics CSVs, PNG plots, samples, summary, final checkpoint", d.outDir());
+        CliSupport.opt(o, "seed", "N", "seed of everything (model init, data, sampling)", d.seed());
+        CliSupport.opt(o, "ops", "LIST", "operations: comma-separated add,sub,mul", "add,sub,mul");
+        CliSupport.opt(o, "thought-style", "STYLE", "scratchpad: full (with carries) or no-carry (the answer applies them)",
                 d.thoughtStyle().cliName());
-        opt(o, "min-digits", "N", "fewest operand digits in training", d.task().minDigits());
-        opt(o, "max-digits", "N", "most operand digits in training (OOD slice: one more)", d.task().maxDigits());
-        opt(o, "width", "N", "transformer width", d.width());
-        opt(o, "layers", "N", "transformer layers", d.layers());
-        opt(o, "heads", "N", "attention heads", d.heads());
-        opt(o, "sft-steps", "N", "SFT warm-up steps", d.sftSteps());
-        opt(o, "sft-batch", "N", "traces per SFT step", d.sftBatch());
-        opt(o, "sft-lr", "X", "SFT learning rate", d.sftLr());
-        opt(o, "mistake-rate", "X", "fraction of SFT traces with one wrong column", d.mistakeRate());
-        opt(o, "rl-steps", "N", "GRPO-MA steps", d.rlSteps());
-        opt(o, "k", "N", "thoughts per prompt (K)", d.thoughts());
-        opt(o, "m", "N", "answers per thought (M); M=1 with --estimator grpo is plain GRPO", d.answers());
-        opt(o, "prompts", "N", "prompts per RL step", d.promptsPerStep());
-        opt(o, "lr", "X", "RL learning rate", d.rlLr());
-        opt(o, "temperature", "X", "sampling temperature", d.temperature());
-        opt(o, "estimator", "NAME", "advantage estimator: grpo-ma, grpo (needs --m 1), dr-grpo", d.estimator());
-        opt(o, "inner-epochs", "N", "gradient steps per rollout batch", d.innerEpochs());
-        opt(o, "aggregation", "NAME", "loss aggregation: sequence-mean (paper), token-mean (DAPO), constant (Dr. GRPO)",
+        CliSupport.opt(o, "min-digits", "N", "fewest operand digits in training", d.task().minDigits());
+        CliSupport.opt(o, "max-digits", "N", "most operand digits in training (OOD slice: one more)", d.task().maxDigits());
+        CliSupport.opt(o, "width", "N", "transformer width", d.width());
+        CliSupport.opt(o, "layers", "N", "transformer layers", d.layers());
+        CliSupport.opt(o, "heads", "N", "attention heads", d.heads());
+        CliSupport.opt(o, "sft-steps", "N", "SFT warm-up steps", d.sftSteps());
+        CliSupport.opt(o, "sft-batch", "N", "traces per SFT step", d.sftBatch());
+        CliSupport.opt(o, "sft-lr", "X", "SFT learning rate", d.sftLr());
+        CliSupport.opt(o, "mistake-rate", "X", "fraction of SFT traces with one wrong column", d.mistakeRate());
+        CliSupport.opt(o, "rl-steps", "N", "GRPO-MA steps", d.rlSteps());
+        CliSupport.opt(o, "k", "N", "thoughts per prompt (K)", d.thoughts());
+        CliSupport.opt(o, "m", "N", "answers per thought (M); M=1 with --estimator grpo is plain GRPO", d.answers());
+        CliSupport.opt(o, "prompts", "N", "prompts per RL step", d.promptsPerStep());
+        CliSupport.opt(o, "lr", "X", "RL learning rate", d.rlLr());
+        CliSupport.opt(o, "temperature", "X", "sampling temperature", d.temperature());
+        CliSupport.opt(o, "estimator", "NAME", "advantage estimator: grpo-ma, grpo (needs --m 1), dr-grpo", d.estimator());
+        CliSupport.opt(o, "inner-epochs", "N", "gradient steps per rollout batch", d.innerEpochs());
+        CliSupport.opt(o, "aggregation", "NAME", "loss aggregation: sequence-mean (paper), token-mean (DAPO), constant (Dr. GRPO)",
                 d.aggregation());
-        opt(o, "thought-weight", "X", "weight w_th of thought-token terms against answer-token terms", d.thoughtWeight());
-        opt(o, "beta", "X", "KL coefficient to the SFT policy (0: no reference model)", d.beta());
-        opt(o, "format-weight", "X", "weight of the format reward (answer parses as a number)", d.formatWeight());
-        opt(o, "eval-problems", "N", "held-out and OOD problems evaluated", d.evalProblems());
-        opt(o, "eval-samples", "N", "samples per problem for pass@1 (0: greedy only)", d.evalSamples());
-        opt(o, "eval-every", "N", "held-out greedy evaluation every N RL steps (0: only before and after)", d.evalEvery());
+        CliSupport.opt(o, "thought-weight", "X", "weight w_th of thought-token terms against answer-token terms", d.thoughtWeight());
+        CliSupport.opt(o, "beta", "X", "KL coefficient to the SFT policy (0: no reference model)", d.beta());
+        CliSupport.opt(o, "format-weight", "X", "weight of the format reward (answer parses as a number)", d.formatWeight());
+        CliSupport.opt(o, "eval-problems", "N", "held-out and OOD problems evaluated", d.evalProblems());
+        CliSupport.opt(o, "eval-samples", "N", "samples per problem for pass@1 (0: greedy only)", d.evalSamples());
+        CliSupport.opt(o, "eval-every", "N", "held-out greedy evaluation every N RL steps (0: only before and after)", d.evalEvery());
         return o;
-    }
-
-    private static void opt(Options o, String name, String arg, String desc, Object def) {
-        o.addOption(Option.builder().longOpt(name).hasArg().argName(arg).desc(desc + " (default " + def + ")").build());
     }
 
     /** Parses the options into settings, starting from {@code base}. */
@@ -95,23 +87,11 @@ public final class MathCommand implements Command {
         int maxDigits = CliSupport.intOpt(cl, "max-digits", base.task().maxDigits(), minDigits, 7);
         String estimator = cl.getOptionValue("estimator", base.estimator());
         int m = CliSupport.intOpt(cl, "m", base.answers(), 1, 64);
-        AdvantageEstimators estimators = AdvantageEstimators.defaults();
-        if (!estimators.contains(estimator)) {
-            throw new UsageException("--estimator " + estimator + " is unknown; use one of " + estimators.names());
-        }
-        if (estimators.get(estimator).packing() == PackingMode.COUPLED && m != 1) {
-            throw new UsageException("--estimator " + estimator + " packs one advantage per whole response (plain GRPO) and needs"
-                    + " --m 1 (got --m " + m + "); use " + GrpoMaEstimator.NAME + " for M > 1");
-        }
         int k = CliSupport.intOpt(cl, "k", base.thoughts(), 1, 64);
-        if (k * m < 2) {
-            throw new UsageException("--k times --m must be >= 2 (a group needs two answers to compare), got " + k + "x" + m);
-        }
+        CliSupport.checkShape(estimator, k, m);
         int width = CliSupport.intOpt(cl, "width", base.width(), 8, 1024);
         int heads = CliSupport.intOpt(cl, "heads", base.heads(), 1, 64);
-        if (width % heads != 0) {
-            throw new UsageException("--width (" + width + ") must be divisible by --heads (" + heads + ")");
-        }
+        CliSupport.checkWidthHeads(width, heads);
         try {
             return new MathSettings(new MathTask(ops, minDigits, maxDigits, base.task().heldOutPercent()), width,
                     CliSupport.intOpt(cl, "layers", base.layers(), 1, 48), heads,
