@@ -36,7 +36,9 @@ import io.github.dl4jgrpoma.loss.GrpoLoss;
 import io.github.dl4jgrpoma.loss.LossGraph;
 import io.github.dl4jgrpoma.policy.PolicyModel;
 import io.github.dl4jgrpoma.policy.Tokenizer;
+import io.github.dl4jgrpoma.reward.BatchRewardScorer;
 import io.github.dl4jgrpoma.reward.CompositeReward;
+import io.github.dl4jgrpoma.reward.ParallelRewardScorer;
 import io.github.dl4jgrpoma.reward.RewardScorer;
 import io.github.dl4jgrpoma.reward.RewardScores;
 import io.github.dl4jgrpoma.rollout.RolloutBatch;
@@ -136,7 +138,9 @@ public final class GrpoMaTrainer {
         }
         this.engine = new RolloutEngine(policy.decoder(), config.rollout());
         config.rollout().filteringWarning().ifPresent(LOG::warn);
-        this.rewards = new RewardStage(tokenizer, new RewardScorer(reward, config.rewardErrorPolicy()));
+        this.rewards = new RewardStage(tokenizer, b.rewardTimeout == null
+                ? BatchRewardScorer.serial(new RewardScorer(reward, config.rewardErrorPolicy()))
+                : new ParallelRewardScorer(reward, config.rewardErrorPolicy(), b.rewardThreads, b.rewardTimeout));
         this.packer = new BatchPacker(policy.maxLength(), policy.dataType(), tokenizer.pad());
         double temperature = config.rollout().temperature();
         this.reference = config.loss().usesReference() ? ReferencePolicy.copyOf(policy, temperature) : null;

@@ -3,6 +3,7 @@ package io.github.dl4jgrpoma.train;
 import io.github.dl4jgrpoma.data.PromptSource;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +33,8 @@ public final class GrpoMaTrainerBuilder {
     Path checkpointDirectory;
     AdvantageEstimators estimators = AdvantageEstimators.defaults();
     String runName = "grpo-ma";
+    int rewardThreads;
+    Duration rewardTimeout;
 
     GrpoMaTrainerBuilder() {
     }
@@ -63,6 +66,17 @@ public final class GrpoMaTrainerBuilder {
     /** A single reward (wrapped in a composite named "total" with weight 1). */
     public GrpoMaTrainerBuilder reward(RewardFunction v) {
         reward = v == null ? null : v instanceof CompositeReward c ? c : CompositeReward.of(v);
+        return this;
+    }
+
+    /**
+     * Scores the answers of each step on {@code threads} threads with a wall-clock limit per reward call
+     * ({@link io.github.dl4jgrpoma.reward.ParallelRewardScorer}); a timeout is a reward failure under
+     * {@link GrpoMaConfig#rewardErrorPolicy()}. Without this call rewards are scored serially with no limit.
+     */
+    public GrpoMaTrainerBuilder parallelRewards(int threads, Duration timeoutPerAnswer) {
+        rewardThreads = threads;
+        rewardTimeout = timeoutPerAnswer;
         return this;
     }
 

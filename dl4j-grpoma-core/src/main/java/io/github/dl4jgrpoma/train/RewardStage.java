@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.dl4jgrpoma.policy.Tokenizer;
+import io.github.dl4jgrpoma.reward.BatchRewardScorer;
 import io.github.dl4jgrpoma.reward.RewardContext;
-import io.github.dl4jgrpoma.reward.RewardScorer;
 import io.github.dl4jgrpoma.reward.RewardScores;
 import io.github.dl4jgrpoma.rollout.AnswerRollout;
 import io.github.dl4jgrpoma.rollout.PromptRollout;
@@ -18,19 +18,20 @@ import io.github.dl4jgrpoma.rollout.ThoughtRollout;
  * Scores every answer of a rollout batch. The {@link RewardContext} of answer {@code (p, k, m)} carries the
  * prompt's text and metadata, the thought's and the answer's sampled tokens with their text decoded without
  * special markers ({@code tokenizer.decode(ids, true)}: the end-of-thought and stop tokens are not part of the
- * text), the truncation flags and the indices.
+ * text), the truncation flags and the indices. All groups of the step go to the {@link BatchRewardScorer} in
+ * one call.
  */
 public final class RewardStage {
     private final Tokenizer tokenizer;
-    private final RewardScorer scorer;
+    private final BatchRewardScorer scorer;
 
-    public RewardStage(Tokenizer tokenizer, RewardScorer scorer) {
+    public RewardStage(Tokenizer tokenizer, BatchRewardScorer scorer) {
         this.tokenizer = tokenizer;
         this.scorer = scorer;
     }
 
     public List<RewardScores> score(List<Prompt> prompts, RolloutBatch batch) {
-        List<RewardScores> out = new ArrayList<>(prompts.size());
+        List<List<List<RewardContext>>> groups = new ArrayList<>(prompts.size());
         for (int p = 0; p < prompts.size(); p++) {
             Prompt prompt = prompts.get(p);
             PromptRollout tree = batch.prompts().get(p);
@@ -50,8 +51,8 @@ public final class RewardStage {
                 }
                 group.add(row);
             }
-            out.add(scorer.scoreGroup(group));
+            groups.add(group);
         }
-        return out;
+        return scorer.scoreGroups(groups);
     }
 }

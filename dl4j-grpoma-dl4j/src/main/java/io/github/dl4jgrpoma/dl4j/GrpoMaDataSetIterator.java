@@ -8,6 +8,7 @@ import io.github.dl4jgrpoma.data.PromptSource;
 import io.github.dl4jgrpoma.data.Seeds;
 import io.github.dl4jgrpoma.policy.Tokenizer;
 import io.github.dl4jgrpoma.reward.CompositeReward;
+import io.github.dl4jgrpoma.reward.BatchRewardScorer;
 import io.github.dl4jgrpoma.reward.RewardScorer;
 import io.github.dl4jgrpoma.reward.RewardScores;
 import io.github.dl4jgrpoma.rollout.RolloutBatch;
@@ -105,7 +106,7 @@ public final class GrpoMaDataSetIterator implements DataSetIterator {
         this.prompts = prompts;
         this.config = config;
         this.engine = new RolloutEngine(decoder, config.rollout());
-        this.rewards = new RewardStage(tokenizer, new RewardScorer(reward, config.rewardErrorPolicy()));
+        this.rewards = new RewardStage(tokenizer, BatchRewardScorer.serial(new RewardScorer(reward, config.rewardErrorPolicy())));
         this.dataType = net.params().dataType();
         this.packer = new BatchPacker(maxLength, dataType, tokenizer.pad());
         this.stepsPerEpoch = stepsPerEpoch;

@@ -13,6 +13,10 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 
+import io.github.dl4jgrpoma.algo.AdvantageEstimators;
+import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
+import io.github.dl4jgrpoma.algo.PackingMode;
+
 /** Apache Commons CLI helpers shared by the example commands: parsing with typed, range-checked values. */
 public final class CliSupport {
     private CliSupport() {
@@ -188,6 +192,38 @@ public final class CliSupport {
             return x;
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " must be a number, got '" + v + "'");
+        }
+    }
+
+    /** Adds a long option with one argument whose description ends with its default. */
+    public static void opt(Options o, String name, String arg, String desc, Object def) {
+        o.addOption(Option.builder().longOpt(name).hasArg().argName(arg).desc(desc + " (default " + def + ")").build());
+    }
+
+    /**
+     * Checks the estimator name and the K x M group shape: an estimator that packs one advantage per whole
+     * response (plain GRPO) needs M = 1, and a group needs two answers.
+     *
+     * @throws UsageException naming the options and the fix
+     */
+    public static void checkShape(String estimator, int k, int m) throws UsageException {
+        AdvantageEstimators estimators = AdvantageEstimators.defaults();
+        if (!estimators.contains(estimator)) {
+            throw new UsageException("--estimator " + estimator + " is unknown; use one of " + estimators.names());
+        }
+        if (estimators.get(estimator).packing() == PackingMode.COUPLED && m != 1) {
+            throw new UsageException("--estimator " + estimator + " packs one advantage per whole response (plain GRPO) and needs"
+                    + " --m 1 (got --m " + m + "); use " + GrpoMaEstimator.NAME + " for M > 1");
+        }
+        if (k * m < 2) {
+            throw new UsageException("--k times --m must be >= 2 (a group needs two answers to compare), got " + k + "x" + m);
+        }
+    }
+
+    /** @throws UsageException when the width is not divisible by the number of heads */
+    public static void checkWidthHeads(int width, int heads) throws UsageException {
+        if (width % heads != 0) {
+            throw new UsageException("--width (" + width + ") must be divisible by --heads (" + heads + ")");
         }
     }
 }

@@ -4,7 +4,9 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
+import io.github.dl4jgrpoma.examples.bench.RewardBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.bench.RolloutBenchmarkCommand;
+import io.github.dl4jgrpoma.examples.code.CodeCommand;
 import io.github.dl4jgrpoma.examples.custom.CustomModelCommand;
 import io.github.dl4jgrpoma.examples.lstm.LstmCommand;
 import io.github.dl4jgrpoma.examples.math.MathCommand;
@@ -20,8 +22,8 @@ public final class Main {
 
     /** The commands, in the order {@code --help} lists them. */
     static List<Command> commands() {
-        return List.of(new MathCommand(), new StudyCommand(), new SimulateCommand(), new RolloutBenchmarkCommand(),
-                new CustomModelCommand(), new LstmCommand());
+        return List.of(new MathCommand(), new CodeCommand(), new StudyCommand(), new SimulateCommand(),
+                new RolloutBenchmarkCommand(), new RewardBenchmarkCommand(), new CustomModelCommand(), new LstmCommand());
     }
 
     public static void main(String[] args) {

@@ -47,7 +47,12 @@ public final class MathEvaluator {
 
     /** The prompt tokens of a problem: BOS, the prompt text, begin-of-thought. */
     public static int[] promptTokens(Tokenizer tok, MathProblem p) {
-        int[] text = tok.encode(p.promptText());
+        return promptTokens(tok, p.promptText());
+    }
+
+    /** The prompt tokens of a prompt text: BOS, the text, begin-of-thought (shared by the code example). */
+    public static int[] promptTokens(Tokenizer tok, String promptText) {
+        int[] text = tok.encode(promptText);
         int[] out = new int[text.length + 2];
         out[0] = tok.bos();
         System.arraycopy(text, 0, out, 1, text.length);

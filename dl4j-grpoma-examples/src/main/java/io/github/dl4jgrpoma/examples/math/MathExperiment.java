@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 import io.github.dl4jgrpoma.config.ConfigJson;
+import io.github.dl4jgrpoma.examples.ProgressBars;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
 import io.github.dl4jgrpoma.listener.CsvMetricsListener;
 import io.github.dl4jgrpoma.listener.NanGuardListener;
-import io.github.dl4jgrpoma.listener.ProgressBarListener;
 import io.github.dl4jgrpoma.listener.StepEvent;
 import io.github.dl4jgrpoma.listener.TrainingListener;
 import io.github.dl4jgrpoma.loss.LossConfig;
@@ -92,7 +92,7 @@ public final class MathExperiment {
         List<TrainingListener> sftListeners = new ArrayList<>(List.of(new NanGuardListener(),
                 new CsvMetricsListener(dir.resolve("sft_metrics.csv"))));
         if (progress != null) {
-            sftListeners.add(progressBar(progress, List.of("sft/loss", "sft/token_acc")));
+            sftListeners.add(ProgressBars.create(progress, List.of("sft/loss", "sft/token_acc")));
         }
         SftConfig sftConfig = new SftConfig(s.sftSteps(), s.sftBatch(),
                 OptimizerConfig.defaults().withLearningRate(s.sftLr()), s.seed(), SFT_CHECKPOINT_EVERY, 2);
@@ -146,7 +146,7 @@ public final class MathExperiment {
         List<TrainingListener> rlListeners = new ArrayList<>(List.of(new NanGuardListener(), history, periodic,
                 new CsvMetricsListener(dir.resolve("rl_metrics.csv"))));
         if (progress != null) {
-            rlListeners.add(progressBar(progress, List.of("reward/mean", "accuracy", "grad_norm")));
+            rlListeners.add(ProgressBars.create(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
         out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers%n", tag,
                 s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers());
@@ -172,12 +172,6 @@ public final class MathExperiment {
         MathOutputs.write(result, dir, SampleRollouts.render(decoder, tok, reward,
                 heldOut.subList(0, Math.min(4, heldOut.size())), rollout, s.seed() + 4));
         return result;
-    }
-
-    /** A redrawn bar on a terminal; a line every 10 s when the output goes to a file or a CI log. */
-    private static ProgressBarListener progressBar(PrintStream progress, List<String> metrics) {
-        boolean terminal = System.console() != null;
-        return new ProgressBarListener(progress, 30, terminal ? 500 : 10_000, metrics, terminal);
     }
 
     private static MathEvaluator evaluator(MathSettings s, TransformerPolicy policy, int samples) {

@@ -44,8 +44,13 @@ public final class MathTraces {
 
     /** The completion tokens of a scratchpad: thought, end-of-thought, answer, EOS. */
     public static int[] completion(Tokenizer tok, Scratchpad s) {
-        int[] th = tok.encode(s.thought());
-        int[] an = tok.encode(s.answer());
+        return completion(tok, s.thought(), s.answer());
+    }
+
+    /** The completion tokens of a thought and an answer: thought, end-of-thought, answer, EOS. */
+    public static int[] completion(Tokenizer tok, String thought, String answer) {
+        int[] th = tok.encode(thought);
+        int[] an = tok.encode(answer);
         int[] out = new int[th.length + an.length + 2];
         System.arraycopy(th, 0, out, 0, th.length);
         out[th.length] = tok.endOfThought();

@@ -8,7 +8,7 @@ import io.github.dl4jgrpoma.listener.StepEvent;
 import io.github.dl4jgrpoma.listener.TrainingListener;
 
 /** Keeps every step event of a run in memory, for plots and the study's aggregates. */
-final class MetricsHistory implements TrainingListener {
+public final class MetricsHistory implements TrainingListener {
     private final List<StepEvent> rows = new ArrayList<>();
 
     @Override
@@ -22,7 +22,20 @@ final class MetricsHistory implements TrainingListener {
         rows.addAll(0, earlier);
     }
 
-    List<StepEvent> rows() {
+    /** Every step event so far. */
+    public List<StepEvent> rows() {
         return List.copyOf(rows);
+    }
+
+    /** Series of a metric over steps: {@code [steps[], values[]]}; NaN where a step lacks it. */
+    public static double[][] series(List<StepEvent> rows, String name) {
+        double[] x = new double[rows.size()];
+        double[] y = new double[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            x[i] = rows.get(i).step();
+            Double v = rows.get(i).metrics().get(name);
+            y[i] = v == null ? Double.NaN : v;
+        }
+        return new double[][] {x, y};
     }
 }

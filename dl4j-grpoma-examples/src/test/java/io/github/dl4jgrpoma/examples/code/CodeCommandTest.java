@@ -1,0 +1,55 @@
+package io.github.dl4jgrpoma.examples.code;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.dl4jgrpoma.examples.Main;
+
+/** Runs the code command end to end at a tiny size (a few steps), as a user would. */
+class CodeCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void tinyCodeRunWritesEveryOutput(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("code", "--width", "16", "--layers", "1", "--heads", "2", "--sft-steps", "3",
+                "--sft-batch", "4", "--rl-steps", "2", "--prompts", "2", "--eval-problems", "3", "--pass-k", "2",
+                "--out", dir.toString()), err.toString(StandardCharsets.UTF_8));
+        String s = out.toString(StandardCharsets.UTF_8);
+        assertTrue(s.contains("held-out pass@1") && s.contains("held-out pass@2")
+                && s.contains("held-out a*n+b combinations pass@1"), s);
+        assertTrue(s.contains("sandbox failures (runs) during RL:       parse "), s);
+        for (String f : new String[] {"summary.txt", "samples.txt", "reward.png", "grad_norm.png", "sft_metrics.csv",
+            "rl_metrics.csv"}) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f + " written");
+        }
+        assertEquals(3, Files.readAllLines(dir.resolve("rl_metrics.csv")).size(), "header + 2 RL steps");
+        assertTrue(Files.readString(dir.resolve("samples.txt")).contains("thought 3:"), "K = 4 thoughts shown");
+        try (var ckpts = Files.list(dir.resolve("checkpoints"))) {
+            assertTrue(ckpts.anyMatch(p -> p.getFileName().toString().startsWith("step-")), "final checkpoint");
+        }
+    }
+
+    @Test
+    void badFlagsExitWithUsage() {
+        assertEquals(2, run("code", "--estimator", "grpo", "--m", "4"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs --m 1"));
+        assertEquals(2, run("code", "--k", "1", "--m", "1"));
+        assertEquals(2, run("code", "--reward-timeout-ms", "0"));
+        assertEquals(2, run("code", "--width", "30", "--heads", "4"));
+    }
+}
