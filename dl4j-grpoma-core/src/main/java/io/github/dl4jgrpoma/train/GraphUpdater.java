@@ -45,8 +45,11 @@ final class GraphUpdater {
         return optimizer;
     }
 
-    /** The outputs of one pass, and the global gradient norm before clipping. */
-    record Result(Map<String, INDArray> outputs, double gradNorm) {
+    /**
+     * The outputs of one pass, the global gradient norm before clipping, and the wall time of the forward +
+     * backward pass and of the optimiser step in nanoseconds.
+     */
+    record Result(Map<String, INDArray> outputs, double gradNorm, long forwardBackwardNanos, long optimizerNanos) {
     }
 
     /**
@@ -59,9 +62,11 @@ final class GraphUpdater {
         if (!wanted.contains(loss)) {
             wanted.add(loss);
         }
+        long t0 = System.nanoTime();
         OutAndGrad og = policy.sameDiff().calculateGradientsAndOutputs(feed, wanted, policy.trainableVariables());
+        long t1 = System.nanoTime();
         double norm = optimizer.step(og.getGradients());
-        return new Result(og.getOutputs(), norm);
+        return new Result(og.getOutputs(), norm, t1 - t0, System.nanoTime() - t1);
     }
 
     /** Makes {@link #loss} the graph's only loss variable and ensures the gradient function exists. */

@@ -66,7 +66,10 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * this step's {@code grad_norm} over the median of the previous 10 steps' (absent on the first step);
  * {@code len/thought}, {@code len/answer} (sampled tokens), {@code truncated_frac/thought|answer};
  * {@code tokens_per_s} (sampled tokens / rollout time); {@code time/rollout_ms}, {@code time/reward_ms},
- * {@code time/update_ms}.
+ * {@code time/update_ms} (reward end to update end: advantages, packing, reference forward and all inner epochs),
+ * and, with an update, its parts {@code time/pack_ms}, {@code time/reference_ms} (0 without a reference),
+ * {@code time/forward_backward_ms}, {@code time/optimizer_ms} (summed over the inner epochs) and
+ * {@code update_tokens} (packed rows x T).
  *
  * <h2>Checkpoints and resume</h2>
  * With a checkpoint directory, {@link #fit()} writes a checkpoint every {@code checkpointEvery} steps and after
@@ -300,8 +303,11 @@ public final class GrpoMaTrainer {
     }
 
     private Map<String, Double> update(RolloutBatch batch, List<Advantages> advantages, boolean[] keep) {
+        long t0 = System.nanoTime();
         PackedBatch packed = packer.pack(batch, advantages, keep, packing);
+        long t1 = System.nanoTime();
         INDArray ref = reference == null ? null : reference.tokenLogProbs(packed.tokens(), packed.targets());
+        long t2 = System.nanoTime();
         Map<String, INDArray> feed = new java.util.HashMap<>(loss.feed(packed.targets(), packed.thoughtMask(),
                 packed.answerMask(), packed.advantages(), packed.oldLogProbs(), ref));
         feed.put(policy.tokensPlaceholder(), packed.tokens());
@@ -314,14 +320,24 @@ public final class GrpoMaTrainer {
         names.put("ratio/mean", loss.ratioMean());
         names.put("entropy", loss.entropy());
         List<Map<String, Double>> epochs = new ArrayList<>();
+        long fwdBwd = 0;
+        long optim = 0;
         for (int e = 0; e < config.innerEpochs(); e++) {
             GraphUpdater.Result r = updater.update(feed, new ArrayList<>(names.values()));
             Map<String, Double> m = new LinkedHashMap<>();
             names.forEach((metric, var) -> m.put(metric, r.outputs().get(var).getDouble(0)));
             m.put("grad_norm", r.gradNorm());
             epochs.add(m);
+            fwdBwd += r.forwardBackwardNanos();
+            optim += r.optimizerNanos();
         }
-        return StepMetrics.mean(epochs);
+        Map<String, Double> out = StepMetrics.mean(epochs);
+        out.put("time/pack_ms", (t1 - t0) / 1e6);
+        out.put("time/reference_ms", (t2 - t1) / 1e6);
+        out.put("time/forward_backward_ms", fwdBwd / 1e6);
+        out.put("time/optimizer_ms", optim / 1e6);
+        out.put("update_tokens", (double) packed.tokens().length());
+        return out;
     }
 
     private void requireFits(int promptLength, String what) {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.github.dl4jgrpoma.examples.bench.RolloutBenchmarkCommand;
+import io.github.dl4jgrpoma.examples.bench.StepBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.custom.CustomModelCommand;
 import io.github.dl4jgrpoma.examples.math.MathCommand;
 import io.github.dl4jgrpoma.examples.math.StudyCommand;
@@ -20,6 +21,7 @@ public final class Main {
     /** The commands, in the order {@code --help} lists them. */
     static List<Command> commands() {
         return List.of(new MathCommand(), new StudyCommand(), new SimulateCommand(), new RolloutBenchmarkCommand(),
+                new StepBenchmarkCommand(),
                 new CustomModelCommand());
     }
 
