@@ -21,7 +21,7 @@ every matrix N(0, 0.02^2), biases 0, gains 1) and the same step as GrpoMaTrainer
 
 Protocol (used by bench-step to interleave it with the Java runs): after building the model it prints
 `ready threads=N torch=VERSION`; every stdin line `step` runs one step and prints one line of `key=value`
-pairs (seconds per part, `step` = whole step, `sampled` tokens, `update_tokens`, `rss_peak_kb`); `exit` ends it.
+pairs (seconds per part, `step` = whole step, `cpu` = its process CPU seconds, `sampled` tokens, `update_tokens`, `rss_peak_kb`); `exit` ends it.
 With --steps N it runs N steps on its own after --warmup and prints the medians instead.
 """
 import argparse
@@ -259,6 +259,7 @@ class Bench:
 
     def step(self):
         a, k, m = self.a, self.a.k, self.a.m
+        cpu0 = time.process_time()
         t0 = time.perf_counter()
         th_tok, th_lp, an_tok, an_lp = rollout(self.policy, self.prompts, k, m, a.thought, a.answer, self.gen)
         t1 = time.perf_counter()
@@ -286,7 +287,7 @@ class Bench:
         t6 = time.perf_counter()
         float(loss), {n: float(v) for n, v in metrics.items()}
         return {"rollout": t1 - t0, "reward": t2 - t1, "pack": t3 - t2, "reference": t4 - t3,
-                "forward_backward": t5 - t4, "optimizer": t6 - t5, "step": time.perf_counter() - t0,
+                "forward_backward": t5 - t4, "optimizer": t6 - t5, "step": time.perf_counter() - t0, "cpu": time.process_time() - cpu0,
                 "sampled": th_tok.numel() + an_tok.numel(), "update_tokens": tokens.numel(),
                 "rss_peak_kb": peak_rss_kb()}
 

@@ -12,7 +12,6 @@ import java.util.SplittableRandom;
 import org.nd4j.autodiff.listeners.Listener;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +46,13 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * loss, Adam with global-norm clipping) -> metrics -> listeners -> {@code System.gc()} (SameDiff's off-heap
  * arrays are freed only by the Java GC; DL4J-NOTES section 6).
  *
+ * <p>The reference forward and the forward + backward run in chunks of whole prompts of about
+ * {@link GrpoMaTrainerBuilder#updateChunkTokens} packed tokens, on {@link GrpoMaTrainerBuilder#updateThreads}
+ * Java threads, and the graphs' references to their arrays are dropped after each pass
+ * ({@link io.github.dl4jgrpoma.graph.SameDiffMemory}): this bounds the memory of a step and uses several cores
+ * without ND4J's OpenMP threads. The chunk gradients are weighted so that their sum is the gradient of the whole
+ * batch's loss (exact for the built-in aggregations; a custom aggregation keeps one chunk).
+ *
  * <p>The loss is {@link GrpoLoss} attached to {@code logits / temperature}, so its log-probs are those of the
  * distribution the rollout sampled from and the recorded rollout log-probs serve as old log-probs (ratio 1 up
  * to float error in the first inner epoch). Departure from common GRPO code: no separate forward pass recomputes
@@ -68,8 +74,8 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * {@code tokens_per_s} (sampled tokens / rollout time); {@code time/rollout_ms}, {@code time/reward_ms},
  * {@code time/update_ms} (reward end to update end: advantages, packing, reference forward and all inner epochs),
  * and, with an update, its parts {@code time/pack_ms}, {@code time/reference_ms} (0 without a reference),
- * {@code time/forward_backward_ms}, {@code time/optimizer_ms} (summed over the inner epochs) and
- * {@code update_tokens} (packed rows x T).
+ * {@code time/forward_backward_ms}, {@code time/optimizer_ms} (summed over the inner epochs),
+ * {@code update_tokens} (packed rows x T) and {@code update_chunks}.
  *
  * <h2>Checkpoints and resume</h2>
  * With a checkpoint directory, {@link #fit()} writes a checkpoint every {@code checkpointEvery} steps and after
@@ -97,6 +103,7 @@ public final class GrpoMaTrainer {
     private final LossGraph loss;
     private final ReferencePolicy reference;
     private final GraphUpdater updater;
+    private final ChunkedUpdate chunked;
     private final GradientSpikeTracker spikes = new GradientSpikeTracker();
     private final String fingerprint;
     private long completed;
@@ -141,6 +148,9 @@ public final class GrpoMaTrainer {
             sd.addListeners(b.sameDiffListeners.toArray(new Listener[0]));
         }
         this.updater = new GraphUpdater(policy, loss.loss(), config.optimizer());
+        int threads = b.sameDiffListeners.isEmpty() ? b.updateThreads : 1;     // listeners may not be thread-safe
+        this.chunked = new ChunkedUpdate(loss, config.loss(), updater, reference, policy.tokensPlaceholder(),
+                b.updateChunkTokens, threads);
         this.fingerprint = TrainingCheckpoints.fingerprint(config.fingerprintText(), policy);
     }
 
@@ -306,37 +316,8 @@ public final class GrpoMaTrainer {
         long t0 = System.nanoTime();
         PackedBatch packed = packer.pack(batch, advantages, keep, packing);
         long t1 = System.nanoTime();
-        INDArray ref = reference == null ? null : reference.tokenLogProbs(packed.tokens(), packed.targets());
-        long t2 = System.nanoTime();
-        Map<String, INDArray> feed = new java.util.HashMap<>(loss.feed(packed.targets(), packed.thoughtMask(),
-                packed.answerMask(), packed.advantages(), packed.oldLogProbs(), ref));
-        feed.put(policy.tokensPlaceholder(), packed.tokens());
-        Map<String, String> names = new LinkedHashMap<>();
-        names.put("loss", loss.loss());
-        loss.refKl().ifPresent(n -> names.put("kl", n));
-        names.put("approx_kl", loss.approxKl());
-        names.put("clip_frac/low", loss.clipFracLow());
-        names.put("clip_frac/high", loss.clipFracHigh());
-        names.put("ratio/mean", loss.ratioMean());
-        names.put("entropy", loss.entropy());
-        List<Map<String, Double>> epochs = new ArrayList<>();
-        long fwdBwd = 0;
-        long optim = 0;
-        for (int e = 0; e < config.innerEpochs(); e++) {
-            GraphUpdater.Result r = updater.update(feed, new ArrayList<>(names.values()));
-            Map<String, Double> m = new LinkedHashMap<>();
-            names.forEach((metric, var) -> m.put(metric, r.outputs().get(var).getDouble(0)));
-            m.put("grad_norm", r.gradNorm());
-            epochs.add(m);
-            fwdBwd += r.forwardBackwardNanos();
-            optim += r.optimizerNanos();
-        }
-        Map<String, Double> out = StepMetrics.mean(epochs);
+        Map<String, Double> out = chunked.run(packed, config.innerEpochs());
         out.put("time/pack_ms", (t1 - t0) / 1e6);
-        out.put("time/reference_ms", (t2 - t1) / 1e6);
-        out.put("time/forward_backward_ms", fwdBwd / 1e6);
-        out.put("time/optimizer_ms", optim / 1e6);
-        out.put("update_tokens", (double) packed.tokens().length());
         return out;
     }
 

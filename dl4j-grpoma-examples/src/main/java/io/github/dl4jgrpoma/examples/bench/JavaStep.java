@@ -1,11 +1,14 @@
 package io.github.dl4jgrpoma.examples.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+
+import com.sun.management.OperatingSystemMXBean;
 
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
@@ -31,6 +34,9 @@ import io.github.dl4jgrpoma.train.StepResult;
 final class JavaStep {
     /** The alphabet of the benchmark tokenizer (its first {@code V - 5} characters); shared with the PyTorch peer. */
     static final String ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-*/=()";
+
+    private static final OperatingSystemMXBean CPU =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private final GrpoMaTrainer trainer;
 
@@ -68,11 +74,13 @@ final class JavaStep {
                 .runName("bench-step").build();
     }
 
-    /** One whole trainer step and its split. */
+    /** One whole trainer step, its split and the CPU time of the process (all threads, native ones included). */
     StepTimes step() {
+        long cpu0 = CPU.getProcessCpuTime();
         long t0 = System.nanoTime();
         StepResult r = trainer.step();
         double whole = (System.nanoTime() - t0) / 1e9;
+        double cpu = (CPU.getProcessCpuTime() - cpu0) / 1e9;
         Map<String, Double> m = r.metrics();
         if (!r.updated()) {
             throw new IllegalStateException("the benchmark step made no update: " + m);
@@ -85,6 +93,7 @@ final class JavaStep {
         s.put("forward_backward", m.get("time/forward_backward_ms") / 1e3);
         s.put("optimizer", m.get("time/optimizer_ms") / 1e3);
         s.put(StepTimes.STEP, whole);
+        s.put(StepTimes.CPU, cpu);
         return new StepTimes(s, r.rollouts().sampledTokens(), m.get("update_tokens").longValue());
     }
 

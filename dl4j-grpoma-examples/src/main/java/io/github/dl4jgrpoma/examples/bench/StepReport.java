@@ -36,9 +36,10 @@ final class StepReport {
         out.printf("  %-18s %10s%s%n", "part", "Java s", withTorch ? String.format("  %10s  %12s", "PyTorch s", "Java/PyTorch") : "");
         List<String> rows = new ArrayList<>(StepTimes.PARTS);
         rows.add(StepTimes.STEP);
+        rows.add(StepTimes.CPU);
         for (String part : rows) {
             double j = e.java().get(part);
-            out.printf("  %-18s %10.4f%s%n", part.equals(StepTimes.STEP) ? "whole step" : part, j, withTorch
+            out.printf("  %-18s %10.4f%s%n", part.equals(StepTimes.STEP) ? "whole step" : part.equals(StepTimes.CPU) ? "step CPU seconds" : part, j, withTorch
                     ? String.format("  %10.4f  %12s", e.torch().get(part), ratio(j, e.torch().get(part))) : "");
         }
         out.printf("  %-18s %10.0f%s%n", "rollout tokens/s", e.java().sampledTokens() / e.java().get("rollout"),

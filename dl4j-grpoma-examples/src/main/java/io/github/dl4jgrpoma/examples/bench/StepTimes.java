@@ -7,13 +7,15 @@ import java.util.Map;
 
 /**
  * Wall times in seconds of the parts of one GRPO-MA step (keys {@link #PARTS}) and of the whole step
- * ({@value #STEP}), with the sampled tokens and the packed update tokens (rows x T) of that step.
+ * ({@value #STEP}), the process CPU seconds of the whole step ({@value #CPU}), with the sampled tokens and the packed update tokens (rows x T) of that step.
  */
 record StepTimes(Map<String, Double> seconds, long sampledTokens, long updateTokens) {
     /** The parts, in the order of the step. Same keys as {@code scripts/bench_step_torch.py} prints. */
     static final List<String> PARTS = List.of("rollout", "reward", "pack", "reference", "forward_backward", "optimizer");
     /** Key of the whole step. */
     static final String STEP = "step";
+    /** Key of the CPU seconds of the whole step (all threads of the process). */
+    static final String CPU = "cpu";
 
     StepTimes {
         for (String k : PARTS) {
@@ -21,8 +23,8 @@ record StepTimes(Map<String, Double> seconds, long sampledTokens, long updateTok
                 throw new IllegalArgumentException("step times lack the part '" + k + "': " + seconds);
             }
         }
-        if (!seconds.containsKey(STEP)) {
-            throw new IllegalArgumentException("step times lack the whole step '" + STEP + "': " + seconds);
+        if (!seconds.containsKey(STEP) || !seconds.containsKey(CPU)) {
+            throw new IllegalArgumentException("step times lack '" + STEP + "' or '" + CPU + "': " + seconds);
         }
         seconds = Map.copyOf(seconds);
     }

@@ -120,6 +120,7 @@ final class TorchPeer implements AutoCloseable {
             seconds.put(k, number(kv, k, line));
         }
         seconds.put(StepTimes.STEP, number(kv, StepTimes.STEP, line));
+        seconds.put(StepTimes.CPU, number(kv, StepTimes.CPU, line));
         lastPeakRssKb = (long) number(kv, "rss_peak_kb", line);
         return new StepTimes(seconds, (long) number(kv, "sampled", line), (long) number(kv, "update_tokens", line));
     }
