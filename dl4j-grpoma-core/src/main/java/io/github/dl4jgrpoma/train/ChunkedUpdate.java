@@ -16,6 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import io.github.dl4jgrpoma.graph.SameDiffMemory;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.loss.LossGraph;
+import io.github.dl4jgrpoma.policy.PolicyInput;
+import io.github.dl4jgrpoma.policy.PolicyModel;
 
 /**
  * The update of one GRPO-MA step on a packed batch: reference log-probs, then {@code innerEpochs} x (forward +
@@ -33,7 +35,7 @@ final class ChunkedUpdate implements AutoCloseable {
     private final LossConfig lossConfig;
     private final GraphUpdater updater;
     private final ReferencePolicy reference;
-    private final String tokensPlaceholder;
+    private final PolicyModel policy;
     private final int chunkTokens;
     private final ExecutorService pool;
 
@@ -41,20 +43,20 @@ final class ChunkedUpdate implements AutoCloseable {
      * @param chunkTokens target rows x T per chunk (a chunk holds at least one whole prompt)
      * @param threads     Java threads for the chunks (1: all on the caller's thread)
      */
-    ChunkedUpdate(LossGraph loss, LossConfig lossConfig, GraphUpdater updater, ReferencePolicy reference,
-                  String tokensPlaceholder, int chunkTokens, int threads) {
+    ChunkedUpdate(PolicyModel policy, LossGraph loss, LossConfig lossConfig, GraphUpdater updater,
+                  ReferencePolicy reference, int chunkTokens, int threads) {
+        this.policy = policy;
         this.loss = loss;
         this.lossConfig = lossConfig;
         this.updater = updater;
         this.reference = reference;
-        this.tokensPlaceholder = tokensPlaceholder;
         this.chunkTokens = chunkTokens;
         this.pool = ChunkTasks.pool(threads);
     }
 
     /** Metrics of the update (means over inner epochs) and its timings ({@code time/*_ms}). */
     Map<String, Double> run(PackedBatch packed, int innerEpochs) {
-        int t = (int) packed.tokens().size(1);
+        int t = packed.input().length();
         List<UpdateChunks.Chunk> chunks = UpdateChunks.plan(packed.rowPrompt(), rowSums(packed.thoughtMask()),
                 rowSums(packed.answerMask()), lossConfig.aggregation(), lossConfig, Math.max(1, chunkTokens / t));
         long t0 = System.nanoTime();
@@ -67,7 +69,7 @@ final class ChunkedUpdate implements AutoCloseable {
             Map<String, INDArray> feed = new LinkedHashMap<>(loss.feed(rows(packed.targets(), ch), rows(packed.thoughtMask(), ch),
                     rows(packed.answerMask(), ch), rows(packed.advantages(), ch), rows(packed.oldLogProbs(), ch),
                     ref == null ? null : rows(ref, ch)));
-            feed.put(tokensPlaceholder, rows(packed.tokens(), ch));
+            feed.putAll(policy.feed(input(packed, ch)));
             feeds.add(feed);
             weights[c] = ch.lossWeight();
         }
@@ -102,7 +104,7 @@ final class ChunkedUpdate implements AutoCloseable {
         out.put("time/reference_ms", (t1 - t0) / 1e6);
         out.put("time/forward_backward_ms", fwdBwd / 1e6);
         out.put("time/optimizer_ms", optim / 1e6);
-        out.put("update_tokens", (double) packed.tokens().length());
+        out.put("update_tokens", (double) packed.input().tokens().length());
         out.put("update_chunks", (double) chunks.size());
         return out;
     }
@@ -110,9 +112,9 @@ final class ChunkedUpdate implements AutoCloseable {
     private INDArray referenceLogProbs(PackedBatch packed, List<UpdateChunks.Chunk> chunks) {
         List<Callable<INDArray>> tasks = new ArrayList<>();
         for (UpdateChunks.Chunk ch : chunks) {
-            INDArray tok = rows(packed.tokens(), ch);
+            Map<String, INDArray> in = policy.feed(input(packed, ch));
             INDArray tgt = rows(packed.targets(), ch);
-            tasks.add(() -> reference.tokenLogProbs(tok, tgt).dup());
+            tasks.add(() -> reference.tokenLogProbs(in, tgt).dup());
         }
         List<INDArray> parts;
         try {
@@ -125,6 +127,18 @@ final class ChunkedUpdate implements AutoCloseable {
 
     private static INDArray rows(INDArray a, UpdateChunks.Chunk ch) {
         return ch.start() == 0 && ch.end() == a.size(0) ? a : a.get(interval(ch.start(), ch.end()), all()).dup();
+    }
+
+    private static PolicyInput input(PackedBatch packed, UpdateChunks.Chunk ch) {
+        PolicyInput in = packed.input();
+        if (ch.start() == 0 && ch.end() == in.batchSize()) {
+            return in;
+        }
+        int[] idx = new int[ch.rows()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = ch.start() + i;
+        }
+        return in.rows(idx);
     }
 
     private static double[] rowSums(INDArray mask) {

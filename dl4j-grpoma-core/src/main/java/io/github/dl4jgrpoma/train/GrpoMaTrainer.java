@@ -1,5 +1,10 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.algo.PackingMode;
+import io.github.dl4jgrpoma.data.Prompt;
+import io.github.dl4jgrpoma.data.Seeds;
+import io.github.dl4jgrpoma.data.PromptSource;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +37,6 @@ import io.github.dl4jgrpoma.policy.Tokenizer;
 import io.github.dl4jgrpoma.reward.CompositeReward;
 import io.github.dl4jgrpoma.reward.RewardScorer;
 import io.github.dl4jgrpoma.reward.RewardScores;
-import io.github.dl4jgrpoma.rollout.Decoders;
 import io.github.dl4jgrpoma.rollout.RolloutBatch;
 import io.github.dl4jgrpoma.rollout.RolloutEngine;
 
@@ -133,8 +137,13 @@ public final class GrpoMaTrainer {
         this.runName = b.runName;
         this.store = b.checkpointDirectory == null ? null : new CheckpointStore(b.checkpointDirectory, config.keepCheckpoints());
         this.estimator = b.estimators.get(config.estimator());
-        this.packing = config.resolvedPacking();
-        this.engine = new RolloutEngine(Decoders.forPolicy(policy), config.rollout());
+        this.packing = config.packing().resolve(estimator);
+        if (packing == PackingMode.COUPLED && config.rollout().answersPerThought() > 1) {
+            throw new IllegalArgumentException("GrpoMaConfig.estimator = " + estimator.name() + " packs coupled advantages (one"
+                    + " per whole response, plain GRPO) and needs M = 1, got M = " + config.rollout().answersPerThought()
+                    + "; use a decoupled estimator such as " + GrpoMaConfig.DEFAULT_ESTIMATOR + " for M > 1, or set M = 1");
+        }
+        this.engine = new RolloutEngine(policy.decoder(), config.rollout());
         this.rewards = new RewardStage(tokenizer, new RewardScorer(reward, config.rewardErrorPolicy()));
         this.packer = new BatchPacker(policy.maxLength(), policy.dataType(), tokenizer.pad());
         double temperature = config.rollout().temperature();
@@ -149,8 +158,7 @@ public final class GrpoMaTrainer {
         }
         this.updater = new GraphUpdater(policy, loss.loss(), config.optimizer());
         int threads = b.sameDiffListeners.isEmpty() ? b.updateThreads : 1;     // listeners may not be thread-safe
-        this.chunked = new ChunkedUpdate(loss, config.loss(), updater, reference, policy.tokensPlaceholder(),
-                b.updateChunkTokens, threads);
+        this.chunked = new ChunkedUpdate(policy, loss, config.loss(), updater, reference, b.updateChunkTokens, threads);
         this.fingerprint = TrainingCheckpoints.fingerprint(config.fingerprintText(), policy);
     }
 
@@ -176,6 +184,11 @@ public final class GrpoMaTrainer {
         return completed;
     }
 
+    /** How advantages map to tokens in this run: the config's packing, AUTO resolved by the estimator. */
+    public PackingMode packing() {
+        return packing;
+    }
+
     /** The names of the loss placeholders and outputs in the policy graph. */
     public LossGraph lossGraph() {
         return loss;
@@ -194,7 +207,7 @@ public final class GrpoMaTrainer {
         long s = completed;
         List<Prompt> batchPrompts = samplePrompts(s);
         long t0 = System.nanoTime();
-        RolloutBatch batch = engine.rollout(batchPrompts.stream().map(Prompt::tokens).toList(), seed(s, 2));
+        RolloutBatch batch = engine.rollout(batchPrompts, seed(s, 2));
         long t1 = System.nanoTime();
         List<RewardScores> scores = rewards.score(batchPrompts, batch);
         long t2 = System.nanoTime();
@@ -287,8 +300,7 @@ public final class GrpoMaTrainer {
         Checkpoint c = store != null ? store.verify(checkpoint) : checkpoint;
         Properties state = TrainingCheckpoints.restore(c, fingerprint, PHASE, policy, updater.optimizer());
         if (reference != null) {
-            TrainingCheckpoints.restoreWeights(c, TrainingCheckpoints.REFERENCE, reference.sameDiff(),
-                    policy.trainableVariables());
+            TrainingCheckpoints.restoreWeights(c, TrainingCheckpoints.REFERENCE, reference.parameters(policy.trainableVariables()));
         }
         List<Double> history = new ArrayList<>();
         String h = state.getProperty("gradNormHistory", "");
@@ -354,12 +366,9 @@ public final class GrpoMaTrainer {
         return false;
     }
 
-    /** SplitMix64 of (seed, step, stream): independent generators per step and purpose. */
+    /** Independent seeds per step and purpose (1: prompt sampling, 2: rollouts), derived from the run seed. */
     private long seed(long step, int stream) {
-        long z = config.seed() * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + stream * 0x94D049BB133111EBL;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Seeds.mix(config.seed(), step, stream);
     }
 
     private static <T> T require(T value, String name) {

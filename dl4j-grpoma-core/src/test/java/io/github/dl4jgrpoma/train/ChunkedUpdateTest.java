@@ -11,8 +11,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import io.github.dl4jgrpoma.loss.LossConfig;
-import io.github.dl4jgrpoma.policy.TransformerConfig;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
+import io.github.dl4jgrpoma.transformer.TransformerConfig;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 
 /**
  * The update in chunks of whole prompts on two threads equals the one-chunk update in double precision: loss,

@@ -12,14 +12,14 @@ import com.sun.management.OperatingSystemMXBean;
 
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
-import io.github.dl4jgrpoma.policy.TransformerConfig;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerConfig;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 import io.github.dl4jgrpoma.reward.RewardFunction;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
 import io.github.dl4jgrpoma.train.GrpoMaTrainer;
-import io.github.dl4jgrpoma.train.Prompt;
-import io.github.dl4jgrpoma.train.PromptSource;
+import io.github.dl4jgrpoma.data.Prompt;
+import io.github.dl4jgrpoma.data.PromptSource;
 import io.github.dl4jgrpoma.train.StepResult;
 
 /**
