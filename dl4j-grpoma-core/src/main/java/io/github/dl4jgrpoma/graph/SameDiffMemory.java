@@ -34,6 +34,25 @@ public final class SameDiffMemory {
         releaseOne(sd);
     }
 
+    /**
+     * Drops the calling thread's session of {@code sd} and of its gradient function (the node values of the
+     * thread's last execution), leaving other threads' sessions and the ops alone, so it is safe while other
+     * threads execute the graph. The arrays become garbage; they are freed when the Java GC runs.
+     *
+     * @param sd a graph, or null (then nothing happens)
+     */
+    public static void releaseThisThread(SameDiff sd) {
+        if (sd == null) {
+            return;
+        }
+        long id = Thread.currentThread().getId();
+        SameDiff grad = sd.getFunction("grad");
+        if (grad != null) {
+            grad.getSessions().remove(id);
+        }
+        sd.getSessions().remove(id);
+    }
+
     private static void releaseOne(SameDiff sd) {
         if (sd == null) {
             return;

@@ -114,7 +114,14 @@ final class ChunkedUpdate implements AutoCloseable {
         for (UpdateChunks.Chunk ch : chunks) {
             Map<String, INDArray> in = policy.feed(input(packed, ch));
             INDArray tgt = rows(packed.targets(), ch);
-            tasks.add(() -> reference.tokenLogProbs(in, tgt).dup());
+            tasks.add(() -> {
+                INDArray logp = reference.tokenLogProbs(in, tgt).dup();
+                if (chunks.size() > 1) {
+                    SameDiffMemory.releaseThisThread(reference.sameDiff());
+                    System.gc();
+                }
+                return logp;
+            });
         }
         List<INDArray> parts;
         try {

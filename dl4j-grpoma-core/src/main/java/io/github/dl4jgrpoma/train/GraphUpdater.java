@@ -106,6 +106,11 @@ final class GraphUpdater {
                 for (String n : outputs) {
                     o.put(n, og.getOutputs().get(n).getDouble(0));
                 }
+                if (feeds.size() > 1) {
+                    // free this chunk's arrays before the next chunk allocates its own (SameDiffMemory)
+                    SameDiffMemory.releaseThisThread(policy.sameDiff());
+                    System.gc();
+                }
                 return new Chunk(g, o);
             });
         }
