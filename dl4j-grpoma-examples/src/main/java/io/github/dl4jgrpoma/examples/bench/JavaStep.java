@@ -71,7 +71,7 @@ final class JavaStep {
         PromptSource inOrder = (count, rng) -> prompts.subList(0, count);
         this.trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tokenizer).promptSource(inOrder)
                 .reward(RewardFunction.of("digits", ctx -> digitFraction(ctx.answerTokens()))).config(config)
-                .runName("bench-step").build();
+                .updateThreads(s.updateThreads()).updateChunkTokens(s.chunkTokens()).runName("bench-step").build();
     }
 
     /** One whole trainer step, its split and the CPU time of the process (all threads, native ones included). */

@@ -17,6 +17,7 @@ import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.UsageException;
+import io.github.dl4jgrpoma.train.GrpoMaTrainerBuilder;
 
 /**
  * The whole GRPO-MA step, Java against the project's PyTorch implementation of the same step
@@ -54,6 +55,8 @@ public final class StepBenchmarkCommand implements Command {
         d.put("seed", 1);
         d.put("torch-threads", Runtime.getRuntime().availableProcessors());
         d.put("soak", 0);
+        d.put("update-threads", Math.min(2, Runtime.getRuntime().availableProcessors()));
+        d.put("chunk-tokens", GrpoMaTrainerBuilder.DEFAULT_UPDATE_CHUNK_TOKENS);
         return d;
     }
 
@@ -74,6 +77,8 @@ public final class StepBenchmarkCommand implements Command {
                 .desc("model widths (default 128,256)").build());
         DEFAULTS.forEach((k, v) -> options.addOption(Option.builder().longOpt(k).hasArg().argName("N")
                 .desc(k + " (default " + (k.equals("torch-threads") ? "number of cores" : v) + ")").build()));
+        options.addOption(Option.builder().longOpt("compare-threads")
+                .desc("also run the Java step with 1 update thread, interleaved, and print default / 1-thread ratios").build());
         options.addOption(Option.builder().longOpt("beta").hasArg().argName("X").desc("KL weight (default 0.04)").build());
         options.addOption(Option.builder().longOpt("torch").hasArg().argName("MODE")
                 .desc("auto (default): compare when python3 imports torch; on: require it; off: Java only").build());
@@ -110,7 +115,8 @@ public final class StepBenchmarkCommand implements Command {
                         + " beta %.2f, 1 inner epoch; warm-up %d, median of %d%n", o.get("vocab"), o.get("layers"),
                 o.get("heads"), o.get("prompts"), o.get("prompt-length"), o.get("thought"), o.get("answer"), beta,
                 o.get("warmup"), o.get("reps"));
-        out.printf("Java: OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s, ND4J threads %d, %d cores; load average %s%n",
+        out.printf("Java: update threads %d, chunks of %d tokens; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s, ND4J threads %d,"
+                        + " %d cores; load average %s%n", o.get("update-threads"), o.get("chunk-tokens"),
                 System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"),
                 Nd4j.getEnvironment().maxMasterThreads(), Runtime.getRuntime().availableProcessors(), SystemLoad.loadAverage());
         if (o.get("soak") > 0) {
@@ -136,7 +142,7 @@ public final class StepBenchmarkCommand implements Command {
             for (int[] shape : SHAPES) {
                 StepSettings s = settings(o, w, shape, beta);
                 report.add(s, measure(s, o.get("warmup"), o.get("reps"), useTorch ? python : null, script,
-                        o.get("torch-threads"), report));
+                        o.get("torch-threads"), report, cl.hasOption("compare-threads")));
             }
         }
         report.summary();
@@ -159,14 +165,20 @@ public final class StepBenchmarkCommand implements Command {
 
     private static StepSettings settings(Map<String, Integer> o, int width, int[] shape, double beta) {
         return new StepSettings(o.get("vocab"), width, o.get("layers"), o.get("heads"), o.get("prompts"),
-                o.get("prompt-length"), o.get("thought"), o.get("answer"), shape[0], shape[1], beta, o.get("seed"));
+                o.get("prompt-length"), o.get("thought"), o.get("answer"), shape[0], shape[1], beta, o.get("seed"),
+                o.get("update-threads"), o.get("chunk-tokens"));
     }
 
-    /** Warm-up, then {@code reps} interleaved rounds of one Java and one PyTorch step. */
+    /**
+     * Warm-up, then {@code reps} interleaved rounds of one Java step, one Java step with 1 update thread (with
+     * {@code compareThreads}) and one PyTorch step.
+     */
     private static StepReport.Entry measure(StepSettings s, int warmup, int reps, String python, Path script, int threads,
-                                            StepReport report) throws IOException {
+                                            StepReport report, boolean compareThreads) throws IOException {
         JavaStep java = new JavaStep(s);
+        JavaStep single = compareThreads ? new JavaStep(s.withUpdateThreads(1)) : null;
         List<StepTimes> j = new ArrayList<>();
+        List<StepTimes> j1 = new ArrayList<>();
         List<StepTimes> t = new ArrayList<>();
         TorchPeer peer = python == null ? null : TorchPeer.start(python, script, s, threads);
         try {
@@ -175,17 +187,24 @@ public final class StepBenchmarkCommand implements Command {
             }
             for (int i = 0; i < warmup; i++) {
                 java.step();
+                if (single != null) {
+                    single.step();
+                }
                 if (peer != null) {
                     peer.step();
                 }
             }
             for (int i = 0; i < reps; i++) {
                 j.add(java.step());
+                if (single != null) {
+                    j1.add(single.step());
+                }
                 if (peer != null) {
                     t.add(peer.step());
                 }
             }
-            return new StepReport.Entry(s, StepTimes.median(j), peer == null ? null : StepTimes.median(t),
+            return new StepReport.Entry(s, StepTimes.median(j), single == null ? null : StepTimes.median(j1),
+                    peer == null ? null : StepTimes.median(t),
                     peer == null ? 0 : peer.lastPeakRssKb(), ProcessMemory.currentRss());
         } finally {
             if (peer != null) {

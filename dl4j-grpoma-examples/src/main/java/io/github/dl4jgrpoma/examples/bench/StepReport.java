@@ -9,7 +9,8 @@ import io.github.dl4jgrpoma.examples.ProcessMemory;
 /** Prints the tables of {@code bench-step}: per configuration the split, then the ratios of the run. */
 final class StepReport {
     /** One configuration's medians; {@code torch} is null without the PyTorch peer. */
-    record Entry(StepSettings settings, StepTimes java, StepTimes torch, long torchPeakRssKb, String javaRss) {
+    record Entry(StepSettings settings, StepTimes java, StepTimes javaOneThread, StepTimes torch, long torchPeakRssKb,
+                 String javaRss) {
     }
 
     private final PrintStream out;
@@ -46,6 +47,13 @@ final class StepReport {
                 withTorch ? String.format("  %10.0f", e.torch().sampledTokens() / e.torch().get("rollout")) : "");
         out.printf("  %-18s %10.0f%s%n", "fwd+bwd tokens/s", e.java().updateTokens() / e.java().get("forward_backward"),
                 withTorch ? String.format("  %10.0f", e.torch().updateTokens() / e.torch().get("forward_backward")) : "");
+        if (e.javaOneThread() != null) {
+            StepTimes one = e.javaOneThread();
+            out.printf("  Java with 1 update thread: whole step %.4f s, reference %.4f s, forward_backward %.4f s;"
+                            + " %d threads / 1 thread: whole step %s, update %s%n", one.get(StepTimes.STEP),
+                    one.get("reference"), one.get("forward_backward"), s.updateThreads(),
+                    ratio(e.java().get(StepTimes.STEP), one.get(StepTimes.STEP)), ratio(update(e.java()), update(one)));
+        }
         out.printf("  RSS: Java now %s%s%n", e.javaRss(), withTorch ? ", PyTorch peak " + e.torchPeakRssKb() + " kB" : "");
     }
 

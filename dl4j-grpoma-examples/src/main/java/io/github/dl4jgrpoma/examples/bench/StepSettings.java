@@ -15,9 +15,17 @@ package io.github.dl4jgrpoma.examples.bench;
  * @param answers      M, answers per thought
  * @param beta         weight of the k3 KL to the reference policy
  * @param seed         seed of weights, prompts and sampling
+ * @param updateThreads Java threads of the update ({@code GrpoMaTrainerBuilder.updateThreads})
+ * @param chunkTokens  packed tokens per update chunk ({@code GrpoMaTrainerBuilder.updateChunkTokens})
  */
 record StepSettings(int vocab, int width, int layers, int heads, int prompts, int promptLength, int thought, int answer,
-                    int thoughts, int answers, double beta, long seed) {
+                    int thoughts, int answers, double beta, long seed, int updateThreads, int chunkTokens) {
+
+    /** The same settings with another number of update threads. */
+    StepSettings withUpdateThreads(int threads) {
+        return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
+                beta, seed, threads, chunkTokens);
+    }
 
     /** Sequence length of the policy: prompt + thought + forced end-of-thought + answer. */
     int maxLength() {
