@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -54,8 +55,12 @@ final class ChunkedUpdate implements AutoCloseable {
         this.pool = ChunkTasks.pool(threads);
     }
 
-    /** Metrics of the update (means over inner epochs) and its timings ({@code time/*_ms}). */
-    Map<String, Double> run(PackedBatch packed, int innerEpochs) {
+    /**
+     * Metrics of the update (means over inner epochs) and its timings ({@code time/*_ms}).
+     *
+     * @param firstEpochCheck sees the first epoch's metrics (combined over the chunks) before the weights change
+     */
+    Map<String, Double> run(PackedBatch packed, int innerEpochs, Consumer<Map<String, Double>> firstEpochCheck) {
         int t = packed.input().length();
         List<UpdateChunks.Chunk> chunks = UpdateChunks.plan(packed.rowPrompt(), rowSums(packed.thoughtMask()),
                 rowSums(packed.answerMask()), lossConfig.aggregation(), lossConfig, Math.max(1, chunkTokens / t));
@@ -85,16 +90,14 @@ final class ChunkedUpdate implements AutoCloseable {
         long fwdBwd = 0;
         long optim = 0;
         for (int e = 0; e < innerEpochs; e++) {
-            GraphUpdater.ChunkedResult r = updater.update(feeds, weights, new ArrayList<>(names.values()), pool);
-            Map<String, Double> m = new LinkedHashMap<>();
-            names.forEach((metric, var) -> {
-                double v = 0;
-                for (int c = 0; c < chunks.size(); c++) {
-                    UpdateChunks.Chunk ch = chunks.get(c);
-                    v += (metric.equals("loss") ? ch.lossWeight() : ch.tokenWeight()) * r.outputs().get(c).get(var);
-                }
-                m.put(metric, v);
-            });
+            boolean first = e == 0;
+            GraphUpdater.ChunkedResult r = updater.update(feeds, weights, new ArrayList<>(names.values()), pool,
+                    outs -> {
+                        if (first) {
+                            firstEpochCheck.accept(combine(names, chunks, outs));
+                        }
+                    });
+            Map<String, Double> m = combine(names, chunks, r.outputs());
             m.put("grad_norm", r.gradNorm());
             epochs.add(m);
             fwdBwd += r.forwardBackwardNanos();
@@ -107,6 +110,21 @@ final class ChunkedUpdate implements AutoCloseable {
         out.put("update_tokens", (double) packed.input().tokens().length());
         out.put("update_chunks", (double) chunks.size());
         return out;
+    }
+
+    /** Chunk outputs to metrics: the loss weighted like the gradient, the token means by loss-token share. */
+    private static Map<String, Double> combine(Map<String, String> names, List<UpdateChunks.Chunk> chunks,
+                                               List<Map<String, Double>> outputs) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        names.forEach((metric, var) -> {
+            double v = 0;
+            for (int c = 0; c < chunks.size(); c++) {
+                UpdateChunks.Chunk ch = chunks.get(c);
+                v += (metric.equals("loss") ? ch.lossWeight() : ch.tokenWeight()) * outputs.get(c).get(var);
+            }
+            m.put(metric, v);
+        });
+        return m;
     }
 
     private INDArray referenceLogProbs(PackedBatch packed, List<UpdateChunks.Chunk> chunks) {

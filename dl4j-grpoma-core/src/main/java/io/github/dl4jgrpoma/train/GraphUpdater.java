@@ -60,6 +60,12 @@ final class GraphUpdater {
      * step.
      */
     Result update(Map<String, INDArray> feed, List<String> outputs) {
+        return update(feed, outputs, out -> { });
+    }
+
+    /** {@link #update(Map, List)} that shows the outputs to {@code beforeStep} before the weights change. */
+    Result update(Map<String, INDArray> feed, List<String> outputs,
+                  java.util.function.Consumer<Map<String, INDArray>> beforeStep) {
         selectLoss();
         List<String> wanted = new ArrayList<>(outputs);
         if (!wanted.contains(loss)) {
@@ -68,6 +74,7 @@ final class GraphUpdater {
         long t0 = System.nanoTime();
         OutAndGrad og = policy.sameDiff().calculateGradientsAndOutputs(feed, wanted, policy.trainableVariables());
         long t1 = System.nanoTime();
+        beforeStep.accept(og.getOutputs());
         double norm = optimizer.step(og.getGradients());
         SameDiffMemory.release(policy.sameDiff());
         return new Result(og.getOutputs(), norm, t1 - t0, System.nanoTime() - t1);
@@ -84,10 +91,12 @@ final class GraphUpdater {
      * With a pool the chunks run concurrently, one SameDiff session per thread; the arrays the graph holds
      * afterwards are released ({@link SameDiffMemory#release}).
      *
-     * @param outputs names of scalar outputs to return per chunk
-     * @param pool    executor for the chunks, or null to run them one after another on this thread
+     * @param outputs    names of scalar outputs to return per chunk
+     * @param pool       executor for the chunks, or null to run them one after another on this thread
+     * @param beforeStep sees the chunk outputs before the weights change
      */
-    ChunkedResult update(List<Map<String, INDArray>> feeds, double[] weights, List<String> outputs, ExecutorService pool) {
+    ChunkedResult update(List<Map<String, INDArray>> feeds, double[] weights, List<String> outputs, ExecutorService pool,
+                         java.util.function.Consumer<List<Map<String, Double>>> beforeStep) {
         selectLoss();
         List<String> wanted = new ArrayList<>(outputs);
         if (!wanted.contains(loss)) {
@@ -126,8 +135,10 @@ final class GraphUpdater {
             sum.forEach((k, v) -> v.addi(g.get(k)));
         }
         long t1 = System.nanoTime();
+        List<Map<String, Double>> chunkOutputs = done.stream().map(Chunk::outputs).toList();
+        beforeStep.accept(chunkOutputs);
         double norm = optimizer.step(sum);
-        return new ChunkedResult(done.stream().map(Chunk::outputs).toList(), norm, t1 - t0, System.nanoTime() - t1);
+        return new ChunkedResult(chunkOutputs, norm, t1 - t0, System.nanoTime() - t1);
     }
 
     private record Chunk(Map<String, INDArray> grads, Map<String, Double> outputs) {
