@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@link StandardCopyOption#ATOMIC_MOVE} and {@link StandardCopyOption#REPLACE_EXISTING}, then forces the
  * directory entry to disk where the platform allows it (Linux and macOS do; Windows cannot open a
  * directory for syncing, which is then skipped). A crash at any point leaves the previous version or the
- * new one, never a mix; at worst an orphaned {@code .tmp} file remains.
+ * new one, never a mix; at worst an orphaned {@code .tmp} file remains. Files and directories are created
+ * with the permissions the process's umask gives (as {@code open(2)} / {@code mkdir(2)} do), not the owner-only
+ * permissions of {@link Files#createTempFile}.
  */
 public final class AtomicFiles {
     private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
@@ -43,7 +45,7 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = createUnique(dir, "." + abs.getFileName() + ".", ".tmp", false);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
@@ -67,6 +69,26 @@ public final class AtomicFiles {
             throw e;
         }
         fsyncDirectory(dir);
+    }
+
+    /**
+     * Creates a new empty file (or directory) {@code prefix + random + suffix} in {@code dir}, with the default
+     * permissions of the umask.
+     *
+     * @throws IOException if it cannot be created
+     */
+    public static Path createUnique(Path dir, String prefix, String suffix, boolean directory) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve(prefix + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36)
+                    + suffix);
+            try {
+                return directory ? Files.createDirectory(p) : Files.createFile(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Atomically replaces {@code target} with {@code bytes}. */

@@ -115,7 +115,7 @@ public final class CheckpointStore {
         try {
             Files.createDirectories(root);
             deleteLeftovers();
-            tmp = Files.createTempDirectory(root, TMP_PREFIX + name + "-");
+            tmp = AtomicFiles.createUnique(root, TMP_PREFIX + name + "-", "", true);
             try {
                 payloadWriter.accept(tmp);
             } catch (IOException | RuntimeException e) {

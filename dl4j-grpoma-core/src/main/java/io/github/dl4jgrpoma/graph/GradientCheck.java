@@ -92,6 +92,7 @@ public final class GradientCheck {
                         + "; build the graph in DataType.DOUBLE for finite differences");
             }
         }
+        GradFunctions.createQuietly(sd);
         Map<String, INDArray> grads = sd.calculateGradients(placeholders, variables);
         Random random = new Random(seed);
         int checked = 0;

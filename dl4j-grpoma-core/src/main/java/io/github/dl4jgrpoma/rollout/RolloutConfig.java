@@ -36,7 +36,7 @@ public record RolloutConfig(int thoughts, int answersPerThought, int maxThoughtT
         require(endOfThoughtToken >= 0, "endOfThoughtToken", endOfThoughtToken, "use the tokenizer's end-of-thought id");
         require(answerStopTokens != null && !answerStopTokens.isEmpty(), "answerStopTokens", answerStopTokens,
                 "give at least one id that ends an answer (e.g. EOS)");
-        answerStopTokens = Set.copyOf(answerStopTokens);
+        answerStopTokens = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(answerStopTokens));
     }
 
     /** A builder holding the defaults listed on the record. */

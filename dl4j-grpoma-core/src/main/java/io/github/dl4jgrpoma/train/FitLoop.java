@@ -17,7 +17,7 @@ import io.github.dl4jgrpoma.listener.TrainingStartEvent;
 /**
  * The {@code fit} loop shared by both trainers, following the listener contract of
  * {@link io.github.dl4jgrpoma.listener}: {@code onStart}; steps until the planned count (each step calls
- * {@code onStep} itself); a checkpoint every N steps and after the last one; STOP ends cleanly; an exception
+ * {@code onStep} itself); with a checkpoint writer, a checkpoint every N steps (N > 0) and after the last one; STOP ends cleanly; an exception
  * gives {@code onEnd(FAILED)} and is rethrown; {@code onEnd} exactly once.
  */
 final class FitLoop {
@@ -66,7 +66,7 @@ final class FitLoop {
                     break;
                 }
             }
-            if (checkpointEvery > 0 && run > 0 && lastCheckpointStep != completed.getAsLong()) {
+            if (run > 0 && lastCheckpointStep != completed.getAsLong()) {
                 Optional<Path> p = checkpoint(save);
                 if (p.isPresent()) {
                     lastCheckpoint = p;

@@ -3,8 +3,6 @@ package io.github.dl4jgrpoma.train;
 import io.github.dl4jgrpoma.optim.AdamOptimizer;
 import io.github.dl4jgrpoma.optim.OptimizerConfig;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,12 +155,6 @@ final class GraphUpdater {
 
     /** {@code sd.createGradFunction()} with {@code System.out} muted for its hard-coded println lines. */
     static void quietlyCreateGradFunction(SameDiff sd) {
-        PrintStream original = System.out;
-        try {
-            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-            sd.createGradFunction();
-        } finally {
-            System.setOut(original);
-        }
+        io.github.dl4jgrpoma.graph.GradFunctions.createQuietly(sd);
     }
 }

@@ -1,9 +1,9 @@
 package io.github.dl4jgrpoma.train;
 
+import java.util.Set;
+
 import io.github.dl4jgrpoma.algo.PackingMode;
 import io.github.dl4jgrpoma.optim.OptimizerConfig;
-
-import java.util.TreeSet;
 
 import io.github.dl4jgrpoma.algo.AdvantageConfig;
 import io.github.dl4jgrpoma.algo.AdvantageEstimators;
@@ -25,14 +25,16 @@ import io.github.dl4jgrpoma.rollout.RolloutConfig;
  * @param innerEpochs       gradient steps on the same rollout batch (PPO-style; default 1), {@code >= 1}; with
  *                          1 the ratio is 1 and clipping never acts
  * @param steps             total RL steps of {@link GrpoMaTrainer#fit()} (builder default 100), {@code >= 0}; not
- *                          part of the checkpoint fingerprint, so a resumed run may extend it
+ *                          part of the checkpoint fingerprint ({@link #NOT_FINGERPRINTED}), so a resumed run may
+ *                          extend it
  * @param dynamicSampling   filtering of prompts without reward spread (default {@link DynamicSampling#OFF})
  * @param packing           advantage placement (default {@link PackingMode#AUTO})
  * @param rewardErrorPolicy what a throwing or non-finite reward does (default {@link RewardErrorPolicy#fail()})
  * @param seed              seed of all randomness: step {@code s} draws prompts and rollouts from seeds derived
  *                          from {@code (seed, s)} (default 42)
- * @param checkpointEvery   write a checkpoint every N steps and at the end of {@code fit} (0 = off, the
- *                          default), {@code >= 0}; needs a checkpoint directory
+ * @param checkpointEvery   with a checkpoint directory, write a checkpoint every N steps (default
+ *                          {@value #DEFAULT_CHECKPOINT_EVERY}; 0 = only at the end) and always at the end of
+ *                          {@code fit}; without a directory nothing is written. {@code >= 0}
  * @param keepCheckpoints   checkpoints kept (default 3), {@code >= 1}
  * @param successThreshold  an answer counts as correct for the {@code accuracy} metric when its score is
  *                          {@code >= successThreshold} (default 1.0), finite
@@ -50,6 +52,14 @@ public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageCon
     public static final int DEFAULT_PROMPTS_PER_STEP = 8;
     /** Default of {@link #keepCheckpoints()}. */
     public static final int DEFAULT_KEEP_CHECKPOINTS = 3;
+    /** Default of {@link #checkpointEvery()}: often enough to lose little work, rare enough to cost little. */
+    public static final int DEFAULT_CHECKPOINT_EVERY = 50;
+    /**
+     * The fields left out of the checkpoint fingerprint (a resumed run may run longer or checkpoint
+     * differently); every other field, nested ones included, enters it through
+     * {@link io.github.dl4jgrpoma.config.ConfigJson#fingerprint}.
+     */
+    public static final Set<String> NOT_FINGERPRINTED = Set.of("steps", "checkpointEvery", "keepCheckpoints");
 
     /** Validates every field; messages name the field, the value and the fix. */
     public GrpoMaConfig {
@@ -72,7 +82,8 @@ public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageCon
                 "COUPLED packing is plain GRPO and needs M = 1; use DECOUPLED or AUTO");
         require(rewardErrorPolicy != null, "rewardErrorPolicy", rewardErrorPolicy,
                 "use RewardErrorPolicy.fail() (default) or substitute(value)");
-        require(checkpointEvery >= 0, "checkpointEvery", checkpointEvery, "use 0 (off) or a positive number of steps");
+        require(checkpointEvery >= 0, "checkpointEvery", checkpointEvery,
+                "use a positive number of steps (default " + DEFAULT_CHECKPOINT_EVERY + ") or 0 (only at the end)");
         require(keepCheckpoints >= 1, "keepCheckpoints", keepCheckpoints, "keep at least 1 checkpoint (default 3)");
         require(Double.isFinite(successThreshold), "successThreshold", successThreshold,
                 "use a finite score, e.g. 1.0 for 0/1 correctness rewards");
@@ -104,19 +115,18 @@ public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageCon
     }
 
     /**
-     * A canonical description of every field that changes the training trajectory, for checkpoint
-     * fingerprints. It leaves out {@link #steps()}, {@link #checkpointEvery()} and {@link #keepCheckpoints()}
-     * (a run may be extended or checkpointed differently after a resume) and lists the stop tokens sorted
-     * (set iteration order is not stable across JVMs).
+     * Reads a (partial) JSON config: the fields present replace the {@link #builder()} defaults.
+     *
+     * @param source names the text in error messages (e.g. the file name)
+     * @throws IllegalArgumentException naming the field, the value and the fix
      */
-    public String fingerprintText() {
-        RolloutConfig r = rollout;
-        return "rollout[K=" + r.thoughts() + ",M=" + r.answersPerThought() + ",maxThought=" + r.maxThoughtTokens()
-                + ",maxAnswer=" + r.maxAnswerTokens() + ",temperature=" + r.temperature() + ",topK=" + r.topK()
-                + ",topP=" + r.topP() + ",eot=" + r.endOfThoughtToken() + ",stops=" + new TreeSet<>(r.answerStopTokens())
-                + ",prefixSharing=" + r.prefixSharing() + "];estimator=" + estimator + ";" + advantage + ";" + loss + ";"
-                + optimizer + ";promptsPerStep=" + promptsPerStep + ";innerEpochs=" + innerEpochs + ";dynamicSampling="
-                + dynamicSampling + ";packing=" + packing + ";" + rewardErrorPolicy + ";seed=" + seed;
+    public static GrpoMaConfig fromJson(String json, String source) {
+        return io.github.dl4jgrpoma.config.ConfigJson.read(json, GrpoMaConfig.class, builder().build(), source);
+    }
+
+    /** This config as readable JSON (see {@link io.github.dl4jgrpoma.config.ConfigJson}). */
+    public String toJson() {
+        return io.github.dl4jgrpoma.config.ConfigJson.toJson(this);
     }
 
     private static void require(boolean ok, String field, Object value, String fix) {
@@ -139,7 +149,7 @@ public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageCon
         private PackingMode packing = PackingMode.AUTO;
         private RewardErrorPolicy rewardErrorPolicy = RewardErrorPolicy.fail();
         private long seed = 42;
-        private int checkpointEvery;
+        private int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
         private int keepCheckpoints = DEFAULT_KEEP_CHECKPOINTS;
         private double successThreshold = 1.0;
         private String accuracyReward = "";

@@ -86,9 +86,9 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * {@code update_tokens} (packed rows x T) and {@code update_chunks}.
  *
  * <h2>Checkpoints and resume</h2>
- * With a checkpoint directory, {@link #fit()} writes a checkpoint every {@code checkpointEvery} steps and after
- * the last one (format: {@link TrainingCheckpoints}); {@link #restoreLatest()} (or {@link #resume(GrpoMaTrainerBuilder)})
- * restores weights, Adam state, step counter and spike-score history from the newest valid one, so the resumed
+ * With a checkpoint directory, {@link #fit()} writes a checkpoint every {@code checkpointEvery} steps (default
+ * {@value GrpoMaConfig#DEFAULT_CHECKPOINT_EVERY}) and after the last one, with the config as {@code config.json}
+ * (format: {@link TrainingCheckpoints}); {@link #restoreLatest()} (or {@link #resume(GrpoMaTrainerBuilder)}) restores weights, Adam state, step counter and spike-score history from the newest valid one, so the resumed
  * run continues exactly as an uninterrupted one. The RNG state is the step counter: all randomness of step
  * {@code s} derives from {@code (seed, s)}.
  */
@@ -133,10 +133,6 @@ public final class GrpoMaTrainer {
             throw new IllegalArgumentException("tokenizer has " + tokenizer.vocabSize() + " ids but the policy scores "
                     + policy.vocabSize() + "; build the policy with vocabSize = tokenizer.vocabSize()");
         }
-        if (config.checkpointEvery() > 0 && b.checkpointDirectory == null) {
-            throw new IllegalArgumentException("GrpoMaConfig.checkpointEvery = " + config.checkpointEvery()
-                    + " needs a checkpoint directory; call checkpointDirectory(path) or set checkpointEvery(0)");
-        }
         requireFits(1, "the shortest possible prompt");
         this.listeners = Listeners.of(b.listeners);
         this.runName = b.runName;
@@ -165,7 +161,7 @@ public final class GrpoMaTrainer {
         this.updater = new GraphUpdater(policy, loss.loss(), config.optimizer());
         int threads = b.sameDiffListeners.isEmpty() ? b.updateThreads : 1;     // listeners may not be thread-safe
         this.chunked = new ChunkedUpdate(policy, loss, config.loss(), updater, reference, b.updateChunkTokens, threads);
-        this.fingerprint = TrainingCheckpoints.fingerprint(config.fingerprintText(), policy);
+        this.fingerprint = TrainingCheckpoints.fingerprint(config, GrpoMaConfig.NOT_FINGERPRINTED, policy);
     }
 
     /** A builder; policy, tokenizer, prompt source, reward and config are required. */
@@ -283,7 +279,7 @@ public final class GrpoMaTrainer {
         Properties state = TrainingCheckpoints.state(PHASE, completed);
         state.setProperty("gradNormHistory", spikes.history().stream().map(d -> Long.toString(Double.doubleToLongBits(d)))
                 .reduce((a, c) -> a + "," + c).orElse(""));
-        return s.save(completed, fingerprint, dir -> TrainingCheckpoints.write(dir, policy, updater.optimizer(), state,
+        return s.save(completed, fingerprint, dir -> TrainingCheckpoints.write(dir, config, policy, updater.optimizer(), state,
                 reference == null ? null : reference.sameDiff()));
     }
 
@@ -304,7 +300,7 @@ public final class GrpoMaTrainer {
     /** Restores a given checkpoint after verifying it again (fingerprint, phase and SHA-256 sums). */
     public void restore(Checkpoint checkpoint) {
         Checkpoint c = store != null ? store.verify(checkpoint) : checkpoint;
-        Properties state = TrainingCheckpoints.restore(c, fingerprint, PHASE, policy, updater.optimizer());
+        Properties state = TrainingCheckpoints.restore(c, fingerprint, config, GrpoMaConfig.NOT_FINGERPRINTED, PHASE, policy, updater.optimizer());
         if (reference != null) {
             TrainingCheckpoints.restoreWeights(c, TrainingCheckpoints.REFERENCE, reference.parameters(policy.trainableVariables()));
         }

@@ -1,5 +1,8 @@
 package io.github.dl4jgrpoma.train;
 
+import java.util.Set;
+
+import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.optim.OptimizerConfig;
 
 /**
@@ -10,24 +13,35 @@ import io.github.dl4jgrpoma.optim.OptimizerConfig;
  * @param optimizer       Adam settings (default {@link OptimizerConfig#defaults()})
  * @param seed            seed of the example draws: step {@code s} uses a generator seeded from {@code (seed, s)}
  *                        (default 42)
- * @param checkpointEvery checkpoint every N steps and at the end of {@code fit} (0 = off, default), {@code >= 0}
+ * @param checkpointEvery with a checkpoint directory, a checkpoint every N steps (default
+ *                        {@value GrpoMaConfig#DEFAULT_CHECKPOINT_EVERY}; 0 = only at the end) and always at the end
+ *                        of {@code fit}; {@code >= 0}
  * @param keepCheckpoints checkpoints kept (default 3), {@code >= 1}
  */
 public record SftConfig(long steps, int batchSize, OptimizerConfig optimizer, long seed, int checkpointEvery,
                         int keepCheckpoints) {
+    /** Fields left out of the checkpoint fingerprint; every other field enters it. */
+    public static final Set<String> NOT_FINGERPRINTED = GrpoMaConfig.NOT_FINGERPRINTED;
 
     /** Validates; messages name the field, the value and the fix. */
     public SftConfig {
         require(steps >= 0, "steps", steps, "use the number of optimiser steps (>= 0)");
         require(batchSize >= 1, "batchSize", batchSize, "use at least 1 example per step (default 16)");
         require(optimizer != null, "optimizer", optimizer, "pass OptimizerConfig.defaults()");
-        require(checkpointEvery >= 0, "checkpointEvery", checkpointEvery, "use 0 (off) or a positive number of steps");
+        require(checkpointEvery >= 0, "checkpointEvery", checkpointEvery,
+                "use a positive number of steps (default " + GrpoMaConfig.DEFAULT_CHECKPOINT_EVERY + ") or 0 (only at the end)");
         require(keepCheckpoints >= 1, "keepCheckpoints", keepCheckpoints, "keep at least 1 checkpoint (default 3)");
     }
 
-    /** {@code steps} steps with batch 16, default Adam, seed 42, no checkpoints. */
+    /** {@code steps} steps with batch 16, default Adam, seed 42, the default checkpoint interval and retention. */
     public static SftConfig of(long steps) {
-        return new SftConfig(steps, 16, OptimizerConfig.defaults(), 42, 0, 3);
+        return new SftConfig(steps, 16, OptimizerConfig.defaults(), 42, GrpoMaConfig.DEFAULT_CHECKPOINT_EVERY,
+                GrpoMaConfig.DEFAULT_KEEP_CHECKPOINTS);
+    }
+
+    /** Reads a (partial) JSON config over the defaults of {@link #of(long)} with 100 steps. */
+    public static SftConfig fromJson(String json, String source) {
+        return ConfigJson.read(json, SftConfig.class, of(100), source);
     }
 
     /** A copy with another batch size. */
@@ -48,11 +62,6 @@ public record SftConfig(long steps, int batchSize, OptimizerConfig optimizer, lo
     /** A copy with another checkpoint interval. */
     public SftConfig withCheckpointEvery(int v) {
         return new SftConfig(steps, batchSize, optimizer, seed, v, keepCheckpoints);
-    }
-
-    /** Fields that change the trajectory (not steps or checkpointing), for checkpoint fingerprints. */
-    public String fingerprintText() {
-        return "sft[batchSize=" + batchSize + ";" + optimizer + ";seed=" + seed + "]";
     }
 
     private static void require(boolean ok, String field, Object value, String fix) {

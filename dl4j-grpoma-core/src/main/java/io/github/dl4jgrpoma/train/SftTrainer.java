@@ -97,10 +97,6 @@ public final class SftTrainer {
                 }
             }
         }
-        if (config.checkpointEvery() > 0 && checkpointDirectory == null) {
-            throw new IllegalArgumentException("SftConfig.checkpointEvery = " + config.checkpointEvery()
-                    + " needs a checkpoint directory; pass one or set checkpointEvery to 0");
-        }
         this.policy = policy;
         this.padId = tokenizer.pad();
         this.examples = List.copyOf(examples);
@@ -115,7 +111,7 @@ public final class SftTrainer {
                 policy.vocabSize(), prefix);
         UnsafeOps.requireNone(policy.sameDiff(), "policy + SFT loss");
         this.updater = new GraphUpdater(policy, loss.loss(), config.optimizer());
-        this.fingerprint = TrainingCheckpoints.fingerprint(config.fingerprintText(), policy);
+        this.fingerprint = TrainingCheckpoints.fingerprint(config, SftConfig.NOT_FINGERPRINTED, policy);
     }
 
     /** The names of the loss placeholders and outputs. */
@@ -172,7 +168,7 @@ public final class SftTrainer {
     public Checkpoint saveCheckpoint() {
         CheckpointStore s = TrainingCheckpoints.requireStore(store, "pass one to the constructor");
         Properties state = TrainingCheckpoints.state(PHASE, completed);
-        return s.save(completed, fingerprint, dir -> TrainingCheckpoints.write(dir, policy, updater.optimizer(), state,
+        return s.save(completed, fingerprint, dir -> TrainingCheckpoints.write(dir, config, policy, updater.optimizer(), state,
                 null));
     }
 
@@ -184,7 +180,7 @@ public final class SftTrainer {
             return OptionalLong.empty();
         }
         Checkpoint c = latest.get();
-        Properties state = TrainingCheckpoints.restore(c, fingerprint, PHASE, policy, updater.optimizer());
+        Properties state = TrainingCheckpoints.restore(c, fingerprint, config, SftConfig.NOT_FINGERPRINTED, PHASE, policy, updater.optimizer());
         completed = Long.parseLong(TrainingCheckpoints.require(state, "step", c));
         LOG.info("restored SFT checkpoint {} (step {})", c.directory(), completed);
         return OptionalLong.of(completed);

@@ -13,10 +13,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -27,6 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import io.github.dl4jgrpoma.checkpoint.Checkpoint;
 import io.github.dl4jgrpoma.checkpoint.CheckpointException;
+import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.policy.PolicyModel;
 
 /**
@@ -39,8 +37,13 @@ import io.github.dl4jgrpoma.policy.PolicyModel;
  *   <li>{@value #OPTIMIZER}: the Adam moments, one array per parameter ({@code Nd4j.write});</li>
  *   <li>{@value #STATE}: properties {@code phase}, {@code step} (completed steps), {@code optimizer.iteration}
  *       and trainer extras (e.g. the recent gradient norms of the spike score);</li>
- *   <li>{@value #REFERENCE} (only with a KL penalty): the frozen reference graph.</li>
+ *   <li>{@value #REFERENCE} (only with a KL penalty): the frozen reference graph;</li>
+ *   <li>{@value #CONFIG}: the trainer's whole config as readable JSON
+ *       ({@link io.github.dl4jgrpoma.config.ConfigJson}); a resume with another config names the fields that
+ *       differ.</li>
  * </ul>
+ * The manifest's config fingerprint is the SHA-256 of the config's canonical JSON minus the config's
+ * {@code NOT_FINGERPRINTED} fields, plus the model's shape ({@link #fingerprint}).
  * There is no RNG state to save: every random draw of step {@code s} is seeded from {@code (seed, s)}, so
  * the completed step count is the RNG state.
  */
@@ -49,13 +52,15 @@ final class TrainingCheckpoints {
     static final String OPTIMIZER = "optimizer.bin";
     static final String STATE = "state.properties";
     static final String REFERENCE = "reference.sd";
+    static final String CONFIG = "config.json";
 
     private TrainingCheckpoints() {
     }
 
-    /** Writes the payload into {@code dir}. */
-    static void write(Path dir, PolicyModel policy, AdamOptimizer optimizer, Properties state, SameDiff reference)
-            throws IOException {
+    /** Writes the payload into {@code dir}, {@code config} as {@value #CONFIG}. */
+    static void write(Path dir, Object config, PolicyModel policy, AdamOptimizer optimizer, Properties state,
+                      SameDiff reference) throws IOException {
+        Files.writeString(dir.resolve(CONFIG), ConfigJson.toJson(config), StandardCharsets.UTF_8);
         policy.sameDiff().save(dir.resolve(MODEL).toFile(), false);
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                 Files.newOutputStream(dir.resolve(OPTIMIZER))))) {
@@ -185,8 +190,9 @@ final class TrainingCheckpoints {
      *
      * @return the state properties (step and trainer extras)
      */
-    static Properties restore(Checkpoint c, String fingerprint, String phase, PolicyModel policy, AdamOptimizer optimizer) {
-        c.requireFingerprint(fingerprint);
+    static Properties restore(Checkpoint c, String fingerprint, Object config, java.util.Set<String> excluded,
+                              String phase, PolicyModel policy, AdamOptimizer optimizer) {
+        requireSameConfig(c, fingerprint, config, excluded);
         Properties state = readState(c);
         String saved = require(state, "phase", c);
         if (!phase.equals(saved)) {
@@ -199,19 +205,42 @@ final class TrainingCheckpoints {
     }
 
     /**
-     * SHA-256 (hex) of the config text and the model's shape: vocabulary, T, data type and every trainable
+     * Checks the checkpoint's fingerprint; when it differs and the checkpoint holds its {@value #CONFIG}, the
+     * error names the fields that differ.
+     */
+    static void requireSameConfig(Checkpoint c, String fingerprint, Object config, java.util.Set<String> excluded) {
+        if (c.configFingerprint().equals(fingerprint) || !Files.isRegularFile(c.file(CONFIG))) {
+            c.requireFingerprint(fingerprint);
+            return;
+        }
+        java.util.List<String> diff;
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode saved = ConfigJson.parse(
+                    Files.readString(c.file(CONFIG), StandardCharsets.UTF_8), c.file(CONFIG).toString());
+            com.fasterxml.jackson.databind.node.ObjectNode now = ConfigJson.tree(config);
+            saved.remove(excluded);
+            now.remove(excluded);
+            diff = ConfigJson.differences(saved, now);
+        } catch (IOException | IllegalArgumentException e) {
+            c.requireFingerprint(fingerprint);
+            return;
+        }
+        throw new CheckpointException("checkpoint " + c.directory() + " was written with another config"
+                + (diff.isEmpty() ? " (same fields, another model shape)" : ": " + String.join(", ", diff) + " differ")
+                + "; fix: resume with the checkpoint's config (" + c.file(CONFIG) + ") or start a new run in another"
+                + " directory");
+    }
+
+    /**
+     * SHA-256 (hex) of the config's canonical JSON without the {@code excluded} fields
+     * ({@link ConfigJson#fingerprint}) and of the model's shape: vocabulary, T, data type and every trainable
      * variable's name and shape.
      */
-    static String fingerprint(String configText, PolicyModel policy) {
-        StringBuilder sb = new StringBuilder(configText);
-        sb.append("|model:V=").append(policy.vocabSize()).append(",T=").append(policy.maxLength()).append(",dtype=")
+    static String fingerprint(Object config, java.util.Set<String> excluded, PolicyModel policy) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("model:V=").append(policy.vocabSize()).append(",T=").append(policy.maxLength()).append(",dtype=")
                 .append(policy.dataType());
         policy.parameters().forEach((name, a) -> sb.append(',').append(name).append(Arrays.toString(a.shape())));
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return ConfigJson.fingerprint(config, excluded, sb.toString());
     }
 }

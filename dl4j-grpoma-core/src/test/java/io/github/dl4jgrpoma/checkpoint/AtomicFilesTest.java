@@ -23,6 +23,27 @@ class AtomicFilesTest {
         }
     }
 
+    /**
+     * Files written atomically (and checkpoint directories with their payload) get the permissions the
+     * umask gives a plain {@code Files.createFile} / {@code createDirectory} in the same place, not the
+     * owner-only 0600 / 0700 of temporary files.
+     */
+    @Test
+    void writtenFilesAndCheckpointsRespectTheUmask() throws IOException {
+        Path reference = Files.createFile(dir.resolve("reference"));
+        Path refDir = Files.createDirectory(dir.resolve("reference-dir"));
+        Path f = dir.resolve("out.txt");
+        AtomicFiles.writeString(f, "x");
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(f));
+        AtomicFiles.writeString(f, "replaced");
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(f));
+        Checkpoint c = new CheckpointStore(dir.resolve("ck"), 1).save(1, "fp",
+                d -> Files.writeString(d.resolve("payload.bin"), "p"));
+        assertEquals(Files.getPosixFilePermissions(refDir), Files.getPosixFilePermissions(c.directory()));
+        assertEquals(Files.getPosixFilePermissions(reference),
+                Files.getPosixFilePermissions(c.directory().resolve(CheckpointManifest.FILE_NAME)));
+    }
+
     @Test
     void writesAndReplacesAndCreatesParents() throws IOException {
         Path f = dir.resolve("a/b/config.txt");

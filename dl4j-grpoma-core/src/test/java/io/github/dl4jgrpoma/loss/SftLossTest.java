@@ -113,6 +113,7 @@ class SftLossTest {
     /** Gradients copied out of SameDiff's session arrays (a later call may reuse them). */
     private static Map<String, INDArray> grads(TransformerPolicy p, Map<String, INDArray> feed) {
         Map<String, INDArray> out = new HashMap<>();
+        io.github.dl4jgrpoma.graph.GradFunctions.createQuietly(p.sameDiff());
         p.sameDiff().calculateGradients(feed, p.trainableVariables()).forEach((k, v) -> out.put(k, v.dup()));
         return out;
     }

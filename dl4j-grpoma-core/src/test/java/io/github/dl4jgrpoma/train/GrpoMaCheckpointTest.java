@@ -138,8 +138,25 @@ class GrpoMaCheckpointTest {
         builder(Tiny.policy(8, 4), config(2, 1e-2), ck).build().fit();
         GrpoMaTrainer other = builder(Tiny.policy(8, 4), config(4, 5e-3), ck).build();
         CheckpointException e = assertThrows(CheckpointException.class, other::restoreLatest);
-        assertTrue(e.getMessage().contains("fingerprint") && e.getMessage().contains(other.fingerprint()), e.getMessage());
+        assertTrue(e.getMessage().contains("another config: optimizer.learningRate differ")
+                && e.getMessage().contains("config.json"), e.getMessage());
         assertEquals(0, other.completedSteps());
-        assertFalse(config(4, 1e-2).fingerprintText().contains("steps="), "the step budget is not part of the fingerprint");
+        assertEquals(builder(Tiny.policy(8, 4), config(2, 1e-2), ck).build().fingerprint(),
+                builder(Tiny.policy(8, 4), config(9, 1e-2), ck).build().fingerprint(),
+                "the step budget is not part of the fingerprint");
+    }
+
+    @Test
+    void aCheckpointDirectoryAloneMeansCheckpointsEachHoldingTheConfig() throws Exception {
+        GrpoMaConfig cfg = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 2, 2).build()).promptsPerStep(2).steps(3)
+                .seed(5).build();
+        Path ck = dir.resolve("default");
+        TrainingResult r = builder(Tiny.policy(8, 1), cfg, ck).build().fit();
+        assertEquals(ck.resolve("step-000003").toAbsolutePath(), r.lastCheckpoint().orElseThrow().toAbsolutePath(),
+                "no checkpointEvery set: the final checkpoint is still written");
+        Path json = ck.resolve("step-000003").resolve(TrainingCheckpoints.CONFIG);
+        assertEquals(cfg, GrpoMaConfig.fromJson(Files.readString(json), json.toString()));
+        assertTrue(Files.readString(ck.resolve("step-000003").resolve("manifest.properties")).contains(
+                TrainingCheckpoints.CONFIG), "config.json is a verified payload file");
     }
 }

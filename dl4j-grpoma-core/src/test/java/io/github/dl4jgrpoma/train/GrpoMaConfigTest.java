@@ -37,7 +37,6 @@ class GrpoMaConfigTest {
         assertEquals(PackingMode.AUTO, c.packing());
         assertEquals(PackingMode.DECOUPLED, c.packing().resolve(AdvantageEstimators.defaults().get(c.estimator())));
         assertEquals(RewardErrorPolicy.fail(), c.rewardErrorPolicy());
-        assertEquals(0, c.checkpointEvery());
         assertEquals(3, c.keepCheckpoints());
         assertEquals(1.0, c.successThreshold());
         assertEquals("", c.accuracyReward());
@@ -65,7 +64,7 @@ class GrpoMaConfigTest {
         assertRejected(() -> GrpoMaConfig.builder().promptsPerStep(0).build(), "promptsPerStep = 0", "at least 1");
         assertRejected(() -> GrpoMaConfig.builder().innerEpochs(0).build(), "innerEpochs = 0", "at least 1");
         assertRejected(() -> GrpoMaConfig.builder().steps(-1).build(), "steps = -1", ">= 0");
-        assertRejected(() -> GrpoMaConfig.builder().checkpointEvery(-2).build(), "checkpointEvery = -2", "0 (off)");
+        assertRejected(() -> GrpoMaConfig.builder().checkpointEvery(-2).build(), "checkpointEvery = -2", "0 (only at the end)");
         assertRejected(() -> GrpoMaConfig.builder().keepCheckpoints(0).build(), "keepCheckpoints = 0", "at least 1");
         assertRejected(() -> GrpoMaConfig.builder().successThreshold(Double.NaN).build(), "successThreshold = NaN");
         assertRejected(() -> GrpoMaConfig.builder().accuracyReward(null).build(), "accuracyReward = null");
@@ -90,15 +89,12 @@ class GrpoMaConfigTest {
     }
 
     @Test
-    void trainerChecksRewardNamesCheckpointDirectoryAndVocabulary() {
+    void trainerChecksRewardNamesAndVocabulary() {
         GrpoMaConfig acc = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 1, 1).build()).accuracyReward("correct").build();
         assertRejected(() -> GrpoMaTrainer.builder().policy(Tiny.policy(8, 1)).tokenizer(Tiny.TOKENIZER)
                 .promptSource(Tiny.digits()).reward(Tiny.copyReward()).config(acc).build(), "accuracyReward = correct",
                 "[copy]");
-        GrpoMaConfig ck = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 1, 1).build()).checkpointEvery(5).build();
-        assertRejected(() -> GrpoMaTrainer.builder().policy(Tiny.policy(8, 1)).tokenizer(Tiny.TOKENIZER)
-                .promptSource(Tiny.digits()).reward(Tiny.copyReward()).config(ck).build(), "checkpointEvery = 5",
-                "checkpointDirectory");
+        GrpoMaConfig ck = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 1, 1).build()).build();
         assertRejected(() -> GrpoMaTrainer.builder().policy(Tiny.policy(8, 1)).tokenizer(Tiny.TOKENIZER)
                 .promptSource(Tiny.digits()).config(ck).build(), "reward is required");
         assertRejected(() -> GrpoMaTrainer.builder().policy(Tiny.policy(8, 1))

@@ -1,7 +1,10 @@
 package io.github.dl4jgrpoma.examples;
 
 import java.io.PrintStream;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -31,6 +34,15 @@ public final class CliSupport {
         }
     }
 
+    /**
+     * The value of an option; when it is given more than once, the last one wins (so a later flag overrides an
+     * earlier one, as in most command-line tools).
+     */
+    public static String value(CommandLine cl, String name, String def) {
+        String[] all = cl.getOptionValues(name);
+        return all == null || all.length == 0 ? def : all[all.length - 1];
+    }
+
     /** Prints the usage of a command. */
     public static void printUsage(PrintStream out, String command, String header, Options options) {
         PrintWriter pw = new PrintWriter(out, true);
@@ -39,9 +51,81 @@ public final class CliSupport {
         pw.flush();
     }
 
+    /**
+     * An output folder given by option {@code name}: resolved against the current folder, created if missing,
+     * checked to be a writable folder, before any work starts.
+     *
+     * @throws UsageException naming the option, the value and the fix
+     */
+    public static Path outputDirectory(String name, String value) throws UsageException {
+        Path dir = resolve(name, value);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UsageException("--" + name + " " + value + " is an existing file, not a folder; fix: give a folder"
+                    + " (it is created if missing)");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | SecurityException e) {
+            throw new UsageException("--" + name + " " + value + ": cannot create the folder (" + reason(e)
+                    + "); fix: give a folder you can write to");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new UsageException("--" + name + " " + value + " is not writable; fix: give a folder you can write to");
+        }
+        return dir;
+    }
+
+    /**
+     * An output file given by option {@code name}: resolved against the current folder; its folder must exist
+     * (or be creatable) and be writable, and the file must not be a folder. Checked before any work starts.
+     *
+     * @throws UsageException naming the option, the value and the fix
+     */
+    public static Path outputFile(String name, String value) throws UsageException {
+        Path file = resolve(name, value);
+        if (Files.isDirectory(file)) {
+            throw new UsageException("--" + name + " " + value + " is a folder; fix: give a file name");
+        }
+        Path parent = file.getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException | SecurityException e) {
+            throw new UsageException("--" + name + " " + value + ": cannot create its folder " + parent + " ("
+                    + reason(e) + "); fix: give a file in a folder you can write to");
+        }
+        if (!Files.isWritable(parent) || (Files.exists(file) && !Files.isWritable(file))) {
+            throw new UsageException("--" + name + " " + value + " cannot be written; fix: give a file in a folder you"
+                    + " can write to");
+        }
+        return file;
+    }
+
+    /** A readable reason of a file-system error, without exception class names. */
+    static String reason(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException n) {
+            return "no such file or folder: " + n.getFile();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            return "permission denied: " + a.getFile();
+        }
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    /** A path option resolved against the current folder (the caller's, not the repository's). */
+    private static Path resolve(String name, String value) throws UsageException {
+        try {
+            return Path.of(value).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UsageException("--" + name + " '" + value + "' is not a valid path: " + e.getReason());
+        }
+    }
+
     /** An integer option with a default and an inclusive range. */
     public static int intOpt(CommandLine cl, String name, int def, int min, int max) throws UsageException {
-        String v = cl.getOptionValue(name);
+        String v = value(cl, name, null);
         if (v == null) {
             return def;
         }
@@ -58,7 +142,7 @@ public final class CliSupport {
 
     /** A long option with a default (any value). */
     public static long longOpt(CommandLine cl, String name, long def) throws UsageException {
-        String v = cl.getOptionValue(name);
+        String v = value(cl, name, null);
         if (v == null) {
             return def;
         }
@@ -71,7 +155,7 @@ public final class CliSupport {
 
     /** A comma-separated list of positive integers, for example {@code 2,4,8}. */
     public static int[] intListOpt(CommandLine cl, String name, int[] def, int min, int max) throws UsageException {
-        String v = cl.getOptionValue(name);
+        String v = value(cl, name, null);
         if (v == null) {
             return def.clone();
         }
@@ -92,7 +176,7 @@ public final class CliSupport {
 
     /** A floating-point option with a default and an inclusive range. */
     public static double doubleOpt(CommandLine cl, String name, double def, double min, double max) throws UsageException {
-        String v = cl.getOptionValue(name);
+        String v = value(cl, name, null);
         if (v == null) {
             return def;
         }

@@ -42,8 +42,8 @@ public final class Main {
                 try {
                     return c.run(rest, out, err);
                 } catch (UsageException e) {
-                    err.println("bin/grpoma " + c.name() + ": " + e.getMessage());
-                    err.println("Run 'bin/grpoma " + c.name() + " --help' for the options.");
+                    err.println("bin/grpoma " + c.name() + ": " + e.getMessage() + " (bin/grpoma " + c.name()
+                            + " --help lists the options)");
                     return 2;
                 } catch (Exception e) {
                     err.println("bin/grpoma " + c.name() + " failed: " + e);

@@ -2,8 +2,6 @@ package io.github.dl4jgrpoma.examples;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -14,6 +12,7 @@ import org.apache.commons.cli.Options;
 
 import io.github.dl4jgrpoma.algo.AdvantageConfig;
 import io.github.dl4jgrpoma.algo.StdConvention;
+import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
 import io.github.dl4jgrpoma.sim.EstimatorSimulator;
 import io.github.dl4jgrpoma.sim.EstimatorSimulatorConfig;
 import io.github.dl4jgrpoma.sim.SimulationCell;
@@ -70,11 +69,15 @@ public final class SimulateCommand implements Command {
             return 0;
         }
         EstimatorSimulatorConfig d = EstimatorSimulatorConfig.defaults();
-        AdvantageConfig adv = AdvantageConfig.builder()
-                .stdConvention(std(cl.getOptionValue("std", "sample")))
+        Path markdown = cl.hasOption("markdown") ? CliSupport.outputFile("markdown", CliSupport.value(cl, "markdown", null)) : null;
+        AdvantageConfig adv;
+        EstimatorSimulatorConfig cfg;
+        try {
+            adv = AdvantageConfig.builder()
+                .stdConvention(std(CliSupport.value(cl, "std", "sample")))
                 .delta(CliSupport.doubleOpt(cl, "delta", AdvantageConfig.DEFAULT_DELTA, 0, 1))
                 .build();
-        EstimatorSimulatorConfig cfg = d.toBuilder()
+            cfg = d.toBuilder()
                 .kValues(boxed(CliSupport.intListOpt(cl, "k", DEFAULT_K, 1, 4096)))
                 .mValues(boxed(CliSupport.intListOpt(cl, "m", DEFAULT_M, 1, 4096)))
                 .scenarios(CliSupport.intOpt(cl, "scenarios", d.scenarios(), 1, 1_000_000))
@@ -82,6 +85,9 @@ public final class SimulateCommand implements Command {
                 .seed(CliSupport.longOpt(cl, "seed", d.seed()))
                 .advantageConfig(adv)
                 .build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(optionOf(cl, e.getMessage()) + e.getMessage());
+        }
 
         long t0 = System.nanoTime();
         SimulationResult result = EstimatorSimulator.run(cfg);
@@ -93,10 +99,9 @@ public final class SimulateCommand implements Command {
         out.print(result.toTextTable());
         out.println();
         out.print(findings(result, cfg));
-        if (cl.hasOption("markdown")) {
-            Path p = Path.of(cl.getOptionValue("markdown"));
-            Files.writeString(p, result.toMarkdown(), StandardCharsets.UTF_8);
-            out.println("markdown table written to " + p.toAbsolutePath());
+        if (markdown != null) {
+            AtomicFiles.writeString(markdown, result.toMarkdown());
+            out.println("markdown table written to " + markdown);
         }
         return 0;
     }
@@ -128,6 +133,18 @@ public final class SimulateCommand implements Command {
                     m0, lo.k(), hi.k(), lo.simulatedVariance(), hi.simulatedVariance()));
         }
         return sb.toString();
+    }
+
+    /** {@code "--k 1: "} when the config's message is about a field an option set, else {@code ""}. */
+    private static String optionOf(CommandLine cl, String message) {
+        String[][] fields = {{"kValues", "k"}, {"mValues", "m"}, {"scenarios", "scenarios"},
+            {"repetitions", "repetitions"}, {"delta", "delta"}, {"seed", "seed"}};
+        for (String[] f : fields) {
+            if (message.contains(f[0]) && cl.hasOption(f[1])) {
+                return "--" + f[1] + " " + CliSupport.value(cl, f[1], "") + ": ";
+            }
+        }
+        return "";
     }
 
     private static StdConvention std(String v) throws UsageException {

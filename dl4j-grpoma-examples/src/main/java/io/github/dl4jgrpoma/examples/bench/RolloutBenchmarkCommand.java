@@ -49,6 +49,19 @@ import io.github.dl4jgrpoma.data.Prompt;
  */
 public final class RolloutBenchmarkCommand implements Command {
     private static final Map<String, Integer> DEFAULTS = defaults();
+    private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
+            Map.entry("width", "model width D of the random transformer"),
+            Map.entry("layers", "transformer layers L"),
+            Map.entry("heads", "attention heads H (must divide --width)"),
+            Map.entry("vocab", "vocabulary size V, special tokens included (> " + CharTokenizer.NUM_SPECIAL + ")"),
+            Map.entry("max-length", "model context T; needs prompt-length + thought + 1 + answer <= T"),
+            Map.entry("prompts", "prompts per rollout batch"),
+            Map.entry("prompt-length", "tokens per prompt (BOS, random tokens, begin-thought; >= 2)"),
+            Map.entry("thought", "tokens per thought (every thought runs to this cap)"),
+            Map.entry("answer", "tokens per answer (every answer runs to this cap)"),
+            Map.entry("warmup", "untimed rollouts per mode before timing (JIT and workspace warm-up)"),
+            Map.entry("reps", "timed rollouts per mode; the median is reported"),
+            Map.entry("seed", "seed of the model's weights, the prompts and the sampling"));
 
     private static Map<String, Integer> defaults() {
         Map<String, Integer> d = new LinkedHashMap<>();
@@ -81,7 +94,7 @@ public final class RolloutBenchmarkCommand implements Command {
     public int run(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
         Options options = new Options();
         DEFAULTS.forEach((k, v) -> options.addOption(Option.builder().longOpt(k).hasArg().argName("N")
-                .desc(k + " (default " + v + ")").build()));
+                .desc(DESCRIPTIONS.get(k) + " (default " + v + ")").build()));
         CommandLine cl = CliSupport.parse(options, args);
         if (cl.hasOption("help")) {
             CliSupport.printUsage(out, name(), summary(), options);
@@ -91,8 +104,32 @@ public final class RolloutBenchmarkCommand implements Command {
         for (Map.Entry<String, Integer> e : DEFAULTS.entrySet()) {
             o.put(e.getKey(), CliSupport.intOpt(cl, e.getKey(), e.getValue(), e.getKey().equals("seed") || e.getKey().equals("warmup") ? 0 : 1, 1 << 20));
         }
+        validate(o);
         run(o, out);
         return 0;
+    }
+
+    /** Checks the sizes against each other before any work. */
+    static void validate(Map<String, Integer> o) throws UsageException {
+        int need = o.get("prompt-length") + o.get("thought") + 1 + o.get("answer");
+        if (need > o.get("max-length")) {
+            throw new UsageException("--thought " + o.get("thought") + " and --answer " + o.get("answer") + " with"
+                    + " --prompt-length " + o.get("prompt-length") + " need sequences of " + need + " tokens, more than"
+                    + " --max-length " + o.get("max-length") + "; fix: raise --max-length to " + need
+                    + " or shorten them");
+        }
+        if (o.get("prompt-length") < 2) {
+            throw new UsageException("--prompt-length " + o.get("prompt-length") + " is too short; fix: use >= 2 (BOS and"
+                    + " begin-thought)");
+        }
+        if (o.get("vocab") <= CharTokenizer.NUM_SPECIAL) {
+            throw new UsageException("--vocab " + o.get("vocab") + " leaves no ordinary token; fix: use > "
+                    + CharTokenizer.NUM_SPECIAL);
+        }
+        if (o.get("width") % o.get("heads") != 0) {
+            throw new UsageException("--width " + o.get("width") + " is not divisible by --heads " + o.get("heads")
+                    + "; fix: choose heads dividing the width");
+        }
     }
 
     private static void run(Map<String, Integer> o, PrintStream out) throws IOException {

@@ -84,8 +84,15 @@ final class TorchPeer implements AutoCloseable {
         }
     }
 
-    /** The script next to the working directory or one of its parents ({@code scripts/bench_step_torch.py}). */
+    /**
+     * {@code scripts/bench_step_torch.py} under {@code $GRPOMA_ROOT} (set by {@code bin/grpoma}), else under the
+     * working directory or one of its parents.
+     */
     static Path findScript() {
+        String root = System.getenv("GRPOMA_ROOT");
+        if (root != null && Files.isRegularFile(Path.of(root, "scripts", "bench_step_torch.py"))) {
+            return Path.of(root, "scripts", "bench_step_torch.py");
+        }
         for (File d = new File("").getAbsoluteFile(); d != null; d = d.getParentFile()) {
             Path p = d.toPath().resolve("scripts").resolve("bench_step_torch.py");
             if (Files.isRegularFile(p)) {

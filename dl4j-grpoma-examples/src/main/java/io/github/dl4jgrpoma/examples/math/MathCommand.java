@@ -1,24 +1,20 @@
 package io.github.dl4jgrpoma.examples.math;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
+import io.github.dl4jgrpoma.examples.ConfigOptions;
+import io.github.dl4jgrpoma.examples.ConfigOptions.Flag;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
+import io.github.dl4jgrpoma.examples.RunDirectory;
 import io.github.dl4jgrpoma.examples.UsageException;
-import io.github.dl4jgrpoma.loss.AggregationRegistry;
-import io.github.dl4jgrpoma.loss.LossConfig;
-import io.github.dl4jgrpoma.algo.AdvantageEstimators;
-import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
-import io.github.dl4jgrpoma.algo.PackingMode;
 
 /**
  * {@code bin/grpoma math}: the main job. Trains a small transformer from scratch on multi-digit arithmetic
@@ -26,10 +22,41 @@ import io.github.dl4jgrpoma.algo.PackingMode;
  * reward, and prints held-out and out-of-distribution accuracy before and after RL.
  */
 public final class MathCommand implements Command {
-    /** Defaults of {@code bin/grpoma math}. */
-    static final MathSettings DEFAULTS = new MathSettings(MathTask.defaults(), 64, 2, 4, 600, 32, 3e-3, 0.2, 20_000,
-            200, 4, 4, 16, 2e-4, 1.0, "grpo-ma", 1, 0.0, 0.1, 200, 4, 25, 1, Path.of("runs/math"), false,
-            ThoughtStyle.FULL, LossConfig.DEFAULT_AGGREGATION, LossConfig.DEFAULT_THOUGHT_WEIGHT);
+    /** Every flag of {@code bin/grpoma math}, each setting one field of {@link MathSettings}. */
+    static final ConfigOptions<MathSettings> FLAGS = new ConfigOptions<>(MathSettings.class, List.of(
+            Flag.of("seed", "seed", "N", "seed of everything (model init, data, sampling)"),
+            new Flag("ops", "task.operations", "LIST", "operations: comma-separated add,sub,mul", true),
+            Flag.of("thought-style", "thoughtStyle", "STYLE",
+                    "scratchpad: full (with carries) or no-carry (the answer applies them)"),
+            Flag.of("min-digits", "task.minDigits", "N", "fewest operand digits in training"),
+            Flag.of("max-digits", "task.maxDigits", "N", "most operand digits in training (OOD slice: one more)"),
+            Flag.of("width", "width", "N", "transformer width"),
+            Flag.of("layers", "layers", "N", "transformer layers"),
+            Flag.of("heads", "heads", "N", "attention heads"),
+            Flag.of("sft-steps", "sftSteps", "N", "SFT warm-up steps"),
+            Flag.of("sft-batch", "sftBatch", "N", "traces per SFT step"),
+            Flag.of("sft-lr", "sftLr", "X", "SFT learning rate"),
+            Flag.of("mistake-rate", "mistakeRate", "X", "fraction of SFT traces with one wrong column"),
+            Flag.of("rl-steps", "rlSteps", "N", "GRPO-MA steps"),
+            Flag.of("k", "thoughts", "N", "thoughts per prompt (K)"),
+            Flag.of("m", "answers", "N", "answers per thought (M); M=1 with --estimator grpo is plain GRPO"),
+            Flag.of("prompts", "promptsPerStep", "N", "prompts per RL step"),
+            Flag.of("lr", "rlLr", "X", "RL learning rate"),
+            Flag.of("temperature", "temperature", "X", "sampling temperature"),
+            Flag.of("estimator", "estimator", "NAME", "advantage estimator: grpo-ma, grpo (needs --m 1), dr-grpo"),
+            Flag.of("inner-epochs", "innerEpochs", "N", "gradient steps per rollout batch"),
+            Flag.of("aggregation", "aggregation", "NAME",
+                    "loss aggregation: sequence-mean (paper), token-mean (DAPO), constant (Dr. GRPO)"),
+            Flag.of("thought-weight", "thoughtWeight", "X", "weight w_th of thought-token terms against answer-token terms"),
+            Flag.of("beta", "beta", "X", "KL coefficient to the SFT policy (0: no reference model)"),
+            Flag.of("format-weight", "formatWeight", "X", "weight of the format reward (answer parses as a number)"),
+            Flag.of("eval-problems", "evalProblems", "N", "held-out and OOD problems evaluated"),
+            Flag.of("eval-samples", "evalSamples", "N", "samples per problem for pass@1 (0: greedy only)"),
+            Flag.of("eval-every", "evalEvery", "N", "held-out greedy evaluation every N RL steps (0: only before and after)")));
+    /** What a math run writes into its folder (their presence means the folder holds a run). */
+    static final List<String> OUTPUTS = List.of("config.json", "checkpoints", "summary.txt", "samples.txt", "reward.png",
+            "accuracy.png", "grad_norm.png", "sft_metrics.csv", "rl_metrics.csv", "eval_curve.csv");
+    static final String DEFAULT_OUT = "runs/math";
 
     @Override
     public String name() {
@@ -41,126 +68,39 @@ public final class MathCommand implements Command {
         return "the main job: SFT warm-up then GRPO-MA on multi-digit arithmetic, accuracy before/after (minutes)";
     }
 
-    static Options options() {
-        MathSettings d = DEFAULTS;
+    /** The options of a command built on math runs, without the {@code excluded} flags. */
+    static Options options(String defaultOut, Set<String> excluded) {
         Options o = new Options();
-        opt(o, "out", "DIR", "output folder: metrics CSVs, PNG plots, samples, summary, final checkpoint", d.outDir());
-        opt(o, "seed", "N", "seed of everything (model init, data, sampling)", d.seed());
-        opt(o, "ops", "LIST", "operations: comma-separated add,sub,mul", "add,sub,mul");
-        opt(o, "thought-style", "STYLE", "scratchpad: full (with carries) or no-carry (the answer applies them)",
-                d.thoughtStyle().cliName());
-        opt(o, "min-digits", "N", "fewest operand digits in training", d.task().minDigits());
-        opt(o, "max-digits", "N", "most operand digits in training (OOD slice: one more)", d.task().maxDigits());
-        opt(o, "width", "N", "transformer width", d.width());
-        opt(o, "layers", "N", "transformer layers", d.layers());
-        opt(o, "heads", "N", "attention heads", d.heads());
-        opt(o, "sft-steps", "N", "SFT warm-up steps", d.sftSteps());
-        opt(o, "sft-batch", "N", "traces per SFT step", d.sftBatch());
-        opt(o, "sft-lr", "X", "SFT learning rate", d.sftLr());
-        opt(o, "mistake-rate", "X", "fraction of SFT traces with one wrong column", d.mistakeRate());
-        opt(o, "rl-steps", "N", "GRPO-MA steps", d.rlSteps());
-        opt(o, "k", "N", "thoughts per prompt (K)", d.thoughts());
-        opt(o, "m", "N", "answers per thought (M); M=1 with --estimator grpo is plain GRPO", d.answers());
-        opt(o, "prompts", "N", "prompts per RL step", d.promptsPerStep());
-        opt(o, "lr", "X", "RL learning rate", d.rlLr());
-        opt(o, "temperature", "X", "sampling temperature", d.temperature());
-        opt(o, "estimator", "NAME", "advantage estimator: grpo-ma, grpo (needs --m 1), dr-grpo", d.estimator());
-        opt(o, "inner-epochs", "N", "gradient steps per rollout batch", d.innerEpochs());
-        opt(o, "aggregation", "NAME", "loss aggregation: sequence-mean (paper), token-mean (DAPO), constant (Dr. GRPO)",
-                d.aggregation());
-        opt(o, "thought-weight", "X", "weight w_th of thought-token terms against answer-token terms", d.thoughtWeight());
-        opt(o, "beta", "X", "KL coefficient to the SFT policy (0: no reference model)", d.beta());
-        opt(o, "format-weight", "X", "weight of the format reward (answer parses as a number)", d.formatWeight());
-        opt(o, "eval-problems", "N", "held-out and OOD problems evaluated", d.evalProblems());
-        opt(o, "eval-samples", "N", "samples per problem for pass@1 (0: greedy only)", d.evalSamples());
-        opt(o, "eval-every", "N", "held-out greedy evaluation every N RL steps (0: only before and after)", d.evalEvery());
+        RunDirectory.addOptions(o, defaultOut, "config.json, metrics CSVs, PNG plots, samples, summary, checkpoints");
+        FLAGS.addTo(o, MathSettings.defaults(), excluded);
         return o;
     }
 
-    private static void opt(Options o, String name, String arg, String desc, Object def) {
-        o.addOption(Option.builder().longOpt(name).hasArg().argName(arg).desc(desc + " (default " + def + ")").build());
-    }
-
-    /** Parses the options into settings, starting from {@code base}. */
-    static MathSettings parse(CommandLine cl, MathSettings base) throws UsageException {
-        Set<Operation> ops = EnumSet.noneOf(Operation.class);
-        for (String op : cl.getOptionValue("ops", "add,sub,mul").split(",")) {
-            try {
-                ops.add(Operation.parse(op));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--ops: " + e.getMessage());
-            }
-        }
-        int minDigits = CliSupport.intOpt(cl, "min-digits", base.task().minDigits(), 1, 7);
-        int maxDigits = CliSupport.intOpt(cl, "max-digits", base.task().maxDigits(), minDigits, 7);
-        String estimator = cl.getOptionValue("estimator", base.estimator());
-        int m = CliSupport.intOpt(cl, "m", base.answers(), 1, 64);
-        AdvantageEstimators estimators = AdvantageEstimators.defaults();
-        if (!estimators.contains(estimator)) {
-            throw new UsageException("--estimator " + estimator + " is unknown; use one of " + estimators.names());
-        }
-        if (estimators.get(estimator).packing() == PackingMode.COUPLED && m != 1) {
-            throw new UsageException("--estimator " + estimator + " packs one advantage per whole response (plain GRPO) and needs"
-                    + " --m 1 (got --m " + m + "); use " + GrpoMaEstimator.NAME + " for M > 1");
-        }
-        int k = CliSupport.intOpt(cl, "k", base.thoughts(), 1, 64);
-        if (k * m < 2) {
-            throw new UsageException("--k times --m must be >= 2 (a group needs two answers to compare), got " + k + "x" + m);
-        }
-        int width = CliSupport.intOpt(cl, "width", base.width(), 8, 1024);
-        int heads = CliSupport.intOpt(cl, "heads", base.heads(), 1, 64);
-        if (width % heads != 0) {
-            throw new UsageException("--width (" + width + ") must be divisible by --heads (" + heads + ")");
-        }
-        try {
-            return new MathSettings(new MathTask(ops, minDigits, maxDigits, base.task().heldOutPercent()), width,
-                    CliSupport.intOpt(cl, "layers", base.layers(), 1, 48), heads,
-                    CliSupport.intOpt(cl, "sft-steps", base.sftSteps(), 0, 1_000_000),
-                    CliSupport.intOpt(cl, "sft-batch", base.sftBatch(), 1, 4096),
-                    CliSupport.doubleOpt(cl, "sft-lr", base.sftLr(), 1e-7, 1),
-                    CliSupport.doubleOpt(cl, "mistake-rate", base.mistakeRate(), 0, 1), base.sftTraces(),
-                    CliSupport.intOpt(cl, "rl-steps", base.rlSteps(), 0, 1_000_000), k, m,
-                    CliSupport.intOpt(cl, "prompts", base.promptsPerStep(), 1, 4096),
-                    CliSupport.doubleOpt(cl, "lr", base.rlLr(), 1e-8, 1),
-                    CliSupport.doubleOpt(cl, "temperature", base.temperature(), 1e-3, 100), estimator,
-                    CliSupport.intOpt(cl, "inner-epochs", base.innerEpochs(), 1, 100),
-                    CliSupport.doubleOpt(cl, "beta", base.beta(), 0, 100),
-                    CliSupport.doubleOpt(cl, "format-weight", base.formatWeight(), 0, 10),
-                    CliSupport.intOpt(cl, "eval-problems", base.evalProblems(), 1, 100_000),
-                    CliSupport.intOpt(cl, "eval-samples", base.evalSamples(), 0, 1000),
-                    CliSupport.intOpt(cl, "eval-every", base.evalEvery(), 0, 1_000_000),
-                    CliSupport.longOpt(cl, "seed", base.seed()), Path.of(cl.getOptionValue("out", base.outDir().toString())),
-                    base.quiet(), ThoughtStyle.parse(cl.getOptionValue("thought-style", base.thoughtStyle().cliName())),
-                    aggregation(cl.getOptionValue("aggregation", base.aggregation())),
-                    CliSupport.doubleOpt(cl, "thought-weight", base.thoughtWeight(), 0, 100));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-    }
-
-    private static String aggregation(String name) {
-        if (!AggregationRegistry.defaults().names().contains(name)) {
-            throw new IllegalArgumentException("--aggregation '" + name + "' is unknown; use one of "
-                    + AggregationRegistry.defaults().names());
-        }
-        return name;
+    /**
+     * The settings of a run: the defaults (with {@code --resume}, the run's {@code config.json} when it has one),
+     * then {@code --config FILE}, then the flags.
+     */
+    static MathSettings settings(CommandLine cl, MathSettings defaults, String defaultOut) throws UsageException {
+        return FLAGS.parseRun(cl, defaults, defaultOut);
     }
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Options options = options();
+        Options options = options(DEFAULT_OUT, Set.of());
         CommandLine cl = CliSupport.parse(options, args);
         if (cl.hasOption("help")) {
             CliSupport.printUsage(out, name(), summary(), options);
             return 0;
         }
-        MathSettings s = parse(cl, DEFAULTS);
-        RunTimer timer = new RunTimer();
-        MathResult r = MathExperiment.run(s, out, err);
-        out.println();
-        out.print(MathOutputs.summary(r));
-        out.printf(Locale.ROOT, "total time %.0f s, peak RSS %s; outputs in %s%n(summary.txt, samples.txt, *.png, "
-                + "*_metrics.csv, checkpoints/)%n", timer.seconds(), ProcessMemory.peakRss(), s.outDir().toAbsolutePath());
+        MathSettings s = settings(cl, MathSettings.defaults(), DEFAULT_OUT);
+        try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS)) {
+            RunTimer timer = new RunTimer();
+            MathResult r = MathExperiment.run(s, dir.path(), dir.resume(), out, err);
+            out.println();
+            out.print(MathOutputs.summary(r));
+            out.printf(Locale.ROOT, "total time %.0f s, peak RSS %s; outputs in %s%n(config.json, summary.txt, samples.txt,"
+                    + " *.png, *_metrics.csv, checkpoints/)%n", timer.seconds(), ProcessMemory.peakRss(), dir.path());
+        }
         return 0;
     }
 }

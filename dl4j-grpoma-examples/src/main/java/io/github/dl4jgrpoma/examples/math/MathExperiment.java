@@ -10,9 +10,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import io.github.dl4jgrpoma.config.ConfigJson;
+import io.github.dl4jgrpoma.examples.ResumedMetrics;
 import io.github.dl4jgrpoma.listener.CsvMetricsListener;
 import io.github.dl4jgrpoma.listener.NanGuardListener;
 import io.github.dl4jgrpoma.listener.ProgressBarListener;
+import io.github.dl4jgrpoma.listener.StepEvent;
 import io.github.dl4jgrpoma.listener.TrainingListener;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
@@ -32,10 +35,23 @@ import io.github.dl4jgrpoma.train.TrainingResult;
 
 /**
  * One math run: a fresh {@link TransformerPolicy}, SFT warm-up on traces with mistakes, held-out and
- * out-of-distribution evaluation, GRPO-MA, the same evaluation again; metrics, plots, samples and the final
- * checkpoint go to {@link MathSettings#outDir()}. Returns the numbers so the study can aggregate runs.
+ * out-of-distribution evaluation, GRPO-MA, the same evaluation again; {@code config.json}, metrics, plots,
+ * samples and checkpoints ({@code checkpoints/sft/}, {@code checkpoints/rl/}) go to the run folder. Returns the
+ * numbers so the study can aggregate runs.
+ *
+ * <p><b>Resume.</b> With {@code resume}, each phase restores its newest valid checkpoint (SFT every
+ * {@value #SFT_CHECKPOINT_EVERY} steps, RL every {@value #RL_CHECKPOINT_EVERY}, both at their end) and continues
+ * from there; a finished SFT phase is restored whole and evaluated again (same numbers: every draw is seeded from
+ * the seed and the step). The metrics files lose the rows after the checkpoint (the steps redone) and then
+ * continue. The result is that of an uninterrupted run; only wall-clock times and the {@code elapsed_ms} column
+ * start again.
  */
 public final class MathExperiment {
+    /** SFT checkpoint interval in steps. */
+    static final int SFT_CHECKPOINT_EVERY = 100;
+    /** RL checkpoint interval in steps. */
+    static final int RL_CHECKPOINT_EVERY = 20;
+
     private MathExperiment() {
     }
 
@@ -43,20 +59,25 @@ public final class MathExperiment {
      * Runs everything.
      *
      * @param s        settings
+     * @param dir      the run folder (created if missing)
+     * @param resume   continue from the folder's checkpoints (see the class documentation)
      * @param out      where the results are printed
      * @param progress where progress bars are drawn (null for none)
      */
-    public static MathResult run(MathSettings s, PrintStream out, PrintStream progress) throws IOException {
-        WarmUp w = warmUp(s, out, progress);
-        return reinforce(s, w.policy(), w, out, progress);
+    public static MathResult run(MathSettings s, Path dir, boolean resume, PrintStream out, PrintStream progress)
+            throws IOException {
+        WarmUp w = warmUp(s, dir, resume, out, progress);
+        return reinforce(s, dir, resume, w.policy(), w, out, progress);
     }
 
     /**
-     * Phase 1: a fresh model, SFT on traces with mistakes, then the held-out and OOD evaluation of the
-     * warmed-up policy.
+     * Phase 1: a fresh model, SFT on traces with mistakes (resumed from {@code dir/checkpoints/sft} with
+     * {@code resume}), then the held-out and OOD evaluation of the warmed-up policy.
      */
-    public static WarmUp warmUp(MathSettings s, PrintStream out, PrintStream progress) throws IOException {
-        Files.createDirectories(s.outDir());
+    public static WarmUp warmUp(MathSettings s, Path dir, boolean resume, PrintStream out, PrintStream progress)
+            throws IOException {
+        Files.createDirectories(dir);
+        ConfigJson.write(dir.resolve("config.json"), s);
         Tokenizer tok = tokenizer();
         TransformerPolicy policy = TransformerPolicy.create(TransformerConfig.builder().vocabSize(tok.vocabSize())
                 .width(s.width()).layers(s.layers()).heads(s.heads()).maxLength(s.maxLength()).seed(s.seed()).build());
@@ -69,36 +90,43 @@ public final class MathExperiment {
             examples.add(traces.sample(traceRng));
         }
         List<TrainingListener> sftListeners = new ArrayList<>(List.of(new NanGuardListener(),
-                new CsvMetricsListener(s.outDir().resolve("sft_metrics.csv"))));
+                new CsvMetricsListener(dir.resolve("sft_metrics.csv"))));
         if (progress != null) {
             sftListeners.add(progressBar(progress, List.of("sft/loss", "sft/token_acc")));
         }
-        SftConfig sftConfig = SftConfig.of(s.sftSteps()).withBatchSize(s.sftBatch())
-                .withOptimizer(OptimizerConfig.defaults().withLearningRate(s.sftLr())).withSeed(s.seed());
-        if (!s.quiet()) {
-            out.printf(Locale.ROOT, "[%s] SFT warm-up: %d steps x %d traces (%.0f%% with a mistake)%n", tag, s.sftSteps(),
-                    s.sftBatch(), 100 * s.mistakeRate());
+        SftConfig sftConfig = new SftConfig(s.sftSteps(), s.sftBatch(),
+                OptimizerConfig.defaults().withLearningRate(s.sftLr()), s.seed(), SFT_CHECKPOINT_EVERY, 2);
+        out.printf(Locale.ROOT, "[%s] SFT warm-up: %d steps x %d traces (%.0f%% with a mistake)%n", tag, s.sftSteps(),
+                s.sftBatch(), 100 * s.mistakeRate());
+        SftTrainer sftTrainer = new SftTrainer(policy, tok, examples, sftConfig, sftListeners,
+                dir.resolve("checkpoints").resolve("sft"));
+        double lastLoss = Double.NaN;
+        if (resume) {
+            long k = sftTrainer.restoreLatest().orElse(0);
+            List<StepEvent> kept = ResumedMetrics.truncateAndRead(dir.resolve("sft_metrics.csv"), k);
+            lastLoss = kept.isEmpty() ? Double.NaN : kept.get(kept.size() - 1).metrics().getOrDefault("sft/loss", Double.NaN);
+            out.printf(Locale.ROOT, "[%s] resuming SFT after step %d%n", tag, k);
         }
-        TrainingResult sft = new SftTrainer(policy, tok, examples, sftConfig, sftListeners, null).fit();
+        TrainingResult sft = sftTrainer.fit();
         double sftSeconds = sftTimer.seconds();
         MathEvaluator evaluator = evaluator(s, policy, s.evalSamples());
         EvalResult heldBefore = evaluator.evaluate(heldOut(s), s.seed() + 1);
         EvalResult oodBefore = evaluator.evaluate(outOfDistribution(s), s.seed() + 2);
-        if (!s.quiet()) {
-            out.printf(Locale.ROOT, "[%s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %.3f | OOD greedy %.3f%n",
-                    tag, sftSeconds, sft.finalMetrics().getOrDefault("sft/loss", Double.NaN), heldBefore.greedyAccuracy(),
-                    heldBefore.sampledPass1(), oodBefore.greedyAccuracy());
-        }
+        out.printf(Locale.ROOT, "[%s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %.3f | OOD greedy %.3f%n",
+                tag, sftSeconds, sft.finalMetrics().getOrDefault("sft/loss", lastLoss), heldBefore.greedyAccuracy(),
+                heldBefore.sampledPass1(), oodBefore.greedyAccuracy());
         return new WarmUp(policy, sftSeconds, heldBefore, oodBefore);
     }
 
     /**
-     * Phase 2: GRPO-MA from the warmed-up {@code policy} (trained in place), then the evaluation again.
-     * Metrics, plots, samples and the final checkpoint go to {@code s.outDir()}.
+     * Phase 2: GRPO-MA from the warmed-up {@code policy} (trained in place; resumed from
+     * {@code dir/checkpoints/rl} with {@code resume}), then the evaluation again. Metrics, plots, samples and
+     * checkpoints go to {@code dir}.
      */
-    public static MathResult reinforce(MathSettings s, TransformerPolicy policy, WarmUp before, PrintStream out,
-                                       PrintStream progress) throws IOException {
-        Files.createDirectories(s.outDir());
+    public static MathResult reinforce(MathSettings s, Path dir, boolean resume, TransformerPolicy policy,
+                                       WarmUp before, PrintStream out, PrintStream progress) throws IOException {
+        Files.createDirectories(dir);
+        ConfigJson.write(dir.resolve("config.json"), s);
         Tokenizer tok = tokenizer();
         String tag = s.shape() + " seed " + s.seed();
         IncrementalDecoder decoder = policy.decoder();
@@ -111,23 +139,27 @@ public final class MathExperiment {
                 .loss(LossConfig.builder().beta(s.beta()).aggregation(s.aggregation()).thoughtWeight(s.thoughtWeight()).build())
                 .optimizer(OptimizerConfig.defaults().withLearningRate(s.rlLr())).promptsPerStep(s.promptsPerStep())
                 .innerEpochs(s.innerEpochs()).steps(s.rlSteps()).seed(s.seed()).accuracyReward(MathRewards.CORRECT)
-                .checkpointEvery(Math.max(1, s.rlSteps())).keepCheckpoints(1).build();
+                .checkpointEvery(RL_CHECKPOINT_EVERY).keepCheckpoints(2).build();
         MetricsHistory history = new MetricsHistory();
         PeriodicEvalListener periodic = new PeriodicEvalListener(evaluator(s, policy, 0), heldOut, s.evalEvery(),
-                s.seed() + 3);
+                s.seed() + 3, dir.resolve("eval_curve.csv"));
         List<TrainingListener> rlListeners = new ArrayList<>(List.of(new NanGuardListener(), history, periodic,
-                new CsvMetricsListener(s.outDir().resolve("rl_metrics.csv"))));
+                new CsvMetricsListener(dir.resolve("rl_metrics.csv"))));
         if (progress != null) {
             rlListeners.add(progressBar(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
-        if (!s.quiet()) {
-            out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers%n", tag,
-                    s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers());
-        }
+        out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers%n", tag,
+                s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers());
         RunTimer rlTimer = new RunTimer();
         GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tok)
                 .promptSource(new MathPromptSource(s.task(), tok)).reward(reward).config(rl).listeners(rlListeners)
-                .checkpointDirectory(s.outDir().resolve("checkpoints")).runName("math-" + s.shape()).build();
+                .checkpointDirectory(dir.resolve("checkpoints").resolve("rl")).runName("math-" + s.shape()).build();
+        if (resume) {
+            long k = trainer.restoreLatest().orElse(0);
+            history.preload(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), k));
+            periodic.resumeAt(k);
+            out.printf(Locale.ROOT, "[%s] resuming RL after step %d%n", tag, k);
+        }
         TrainingResult rlResult = trainer.fit();
         double rlSeconds = rlTimer.seconds() - periodic.evalSeconds();
 
@@ -137,7 +169,7 @@ public final class MathExperiment {
         MathResult result = new MathResult(s, before.sftSeconds(), rlSeconds, before.heldOut(), before.outOfDistribution(),
                 heldAfter, oodAfter, history.rows(), periodic.points(),
                 rlResult.lastCheckpoint().map(Path::toString).orElse(""));
-        MathOutputs.write(result, s.outDir(), SampleRollouts.render(decoder, tok, reward,
+        MathOutputs.write(result, dir, SampleRollouts.render(decoder, tok, reward,
                 heldOut.subList(0, Math.min(4, heldOut.size())), rollout, s.seed() + 4));
         return result;
     }

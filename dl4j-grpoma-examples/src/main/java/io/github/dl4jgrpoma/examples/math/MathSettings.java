@@ -1,34 +1,115 @@
 package io.github.dl4jgrpoma.examples.math;
 
-import java.nio.file.Path;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.github.dl4jgrpoma.algo.AdvantageEstimators;
+import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
+import io.github.dl4jgrpoma.algo.PackingMode;
+import io.github.dl4jgrpoma.config.ConfigJson;
+import io.github.dl4jgrpoma.loss.AggregationRegistry;
+import io.github.dl4jgrpoma.loss.LossConfig;
 
 /**
  * Every knob of a math run (SFT warm-up, then GRPO-MA, then evaluation), with defaults that finish on two
- * CPU cores in a few minutes. Built by {@code bin/grpoma math} from its options; {@link MathCommand}
- * documents each one.
+ * CPU cores in a few minutes. The defaults live in {@link #defaults()} only; a run's settings are written as
+ * {@code config.json} into its output folder (JSON through {@link ConfigJson}, one field per component), read
+ * back by {@code --config FILE} and {@code --resume}, and overridden by command-line flags
+ * ({@link MathCommand#FLAGS} maps each flag to its field). Copies are made through the JSON tree
+ * ({@link #with(String, Object)}), so no code restates the component list.
+ *
+ * @param task           the problems: operations, operand digits, held-out share
+ * @param width          transformer width, 8..1024, divisible by {@code heads}
+ * @param layers         transformer layers, 1..48
+ * @param heads          attention heads, 1..64
+ * @param sftSteps       SFT warm-up steps, 0..1,000,000
+ * @param sftBatch       traces per SFT step, 1..4096
+ * @param sftLr          SFT learning rate, (0, 1]
+ * @param mistakeRate    fraction of SFT traces with one wrong column, [0, 1]
+ * @param sftTraces      size of the SFT trace pool, &gt;= 1
+ * @param rlSteps        GRPO-MA steps, 0..1,000,000
+ * @param thoughts       K, thoughts per prompt, 1..64
+ * @param answers        M, answers per thought, 1..64 (1 with estimator {@code grpo})
+ * @param promptsPerStep prompts per RL step, 1..4096
+ * @param rlLr           RL learning rate, (0, 1]
+ * @param temperature    sampling temperature, [0.001, 100]
+ * @param estimator      advantage estimator: {@code grpo-ma}, {@code grpo} (M = 1), {@code dr-grpo}
+ * @param innerEpochs    gradient steps per rollout batch, 1..100
+ * @param beta           KL coefficient to the SFT policy, [0, 100] (0: no reference model)
+ * @param formatWeight   weight of the format reward, [0, 10]
+ * @param evalProblems   held-out and OOD problems evaluated, 1..100,000
+ * @param evalSamples    samples per problem for pass@1, 0..1000 (0: greedy only)
+ * @param evalEvery      held-out greedy evaluation every N RL steps, &gt;= 0 (0: only before and after)
+ * @param seed           seed of everything (model init, data, sampling)
+ * @param thoughtStyle   scratchpad style
+ * @param aggregation    loss aggregation name (registered in {@link AggregationRegistry#defaults()})
+ * @param thoughtWeight  weight w_th of thought-token terms, [0, 100]
  */
 public record MathSettings(MathTask task, int width, int layers, int heads, int sftSteps, int sftBatch, double sftLr,
                            double mistakeRate, int sftTraces, int rlSteps, int thoughts, int answers,
                            int promptsPerStep, double rlLr, double temperature, String estimator, int innerEpochs,
                            double beta, double formatWeight, int evalProblems, int evalSamples, int evalEvery,
-                           long seed, Path outDir, boolean quiet, ThoughtStyle thoughtStyle,
-                           String aggregation, double thoughtWeight) {
+                           long seed, ThoughtStyle thoughtStyle, String aggregation, double thoughtWeight) {
 
+    /** Validates every field; messages name the field, the value and the fix. */
     public MathSettings {
-        if (task == null || estimator == null || outDir == null || thoughtStyle == null || aggregation == null) {
-            throw new IllegalArgumentException("MathSettings: task, estimator, outDir and thoughtStyle must be set");
-        }
-        if (width < 8 || layers < 1 || heads < 1 || width % heads != 0) {
-            throw new IllegalArgumentException("model size: width (" + width + ") must be >= 8 and divisible by heads ("
-                    + heads + "), layers (" + layers + ") >= 1");
-        }
-        if (sftSteps < 0 || rlSteps < 0 || sftBatch < 1 || sftTraces < 1 || promptsPerStep < 1 || innerEpochs < 1) {
-            throw new IllegalArgumentException("steps must be >= 0 and batch sizes, traces, prompts per step and inner "
-                    + "epochs >= 1");
-        }
-        if (evalProblems < 1 || evalSamples < 0 || evalEvery < 0) {
-            throw new IllegalArgumentException("evalProblems must be >= 1, evalSamples and evalEvery >= 0");
-        }
+        require(task != null, "task", task, "give the operations and digit range, e.g. {\"minDigits\": 2, ...}");
+        require(width >= 8 && width <= 1024, "width", width, "use 8..1024");
+        require(layers >= 1 && layers <= 48, "layers", layers, "use 1..48");
+        require(heads >= 1 && heads <= 64, "heads", heads, "use 1..64");
+        require(width % heads == 0, "width", width + " with heads = " + heads, "make width divisible by heads");
+        require(sftSteps >= 0 && sftSteps <= 1_000_000, "sftSteps", sftSteps, "use 0..1000000");
+        require(sftBatch >= 1 && sftBatch <= 4096, "sftBatch", sftBatch, "use 1..4096");
+        require(sftLr > 0 && sftLr <= 1, "sftLr", sftLr, "use a learning rate in (0, 1], e.g. 3e-3");
+        require(mistakeRate >= 0 && mistakeRate <= 1, "mistakeRate", mistakeRate, "use a fraction in [0, 1]");
+        require(sftTraces >= 1, "sftTraces", sftTraces, "use at least 1 trace");
+        require(rlSteps >= 0 && rlSteps <= 1_000_000, "rlSteps", rlSteps, "use 0..1000000");
+        require(thoughts >= 1 && thoughts <= 64, "thoughts", thoughts, "use 1..64 thoughts per prompt");
+        require(answers >= 1 && answers <= 64, "answers", answers, "use 1..64 answers per thought");
+        require(thoughts * answers >= 2, "thoughts x answers", thoughts + "x" + answers,
+                "a group needs two answers to compare: raise K or M");
+        require(estimator != null && AdvantageEstimators.defaults().contains(estimator), "estimator", estimator,
+                "use one of " + AdvantageEstimators.defaults().names());
+        require(!(AdvantageEstimators.defaults().get(estimator).packing() == PackingMode.COUPLED && answers != 1),
+                "estimator", estimator + " with answers = " + answers, "it packs one advantage per whole response (plain"
+                        + " GRPO) and needs M = 1; use " + GrpoMaEstimator.NAME + " for M > 1");
+        require(promptsPerStep >= 1 && promptsPerStep <= 4096, "promptsPerStep", promptsPerStep, "use 1..4096");
+        require(rlLr > 0 && rlLr <= 1, "rlLr", rlLr, "use a learning rate in (0, 1], e.g. 2e-4");
+        require(temperature >= 1e-3 && temperature <= 100, "temperature", temperature, "use 0.001..100");
+        require(innerEpochs >= 1 && innerEpochs <= 100, "innerEpochs", innerEpochs, "use 1..100");
+        require(beta >= 0 && beta <= 100, "beta", beta, "use 0 (no KL) .. 100");
+        require(formatWeight >= 0 && formatWeight <= 10, "formatWeight", formatWeight, "use 0..10");
+        require(evalProblems >= 1 && evalProblems <= 100_000, "evalProblems", evalProblems, "use 1..100000");
+        require(evalSamples >= 0 && evalSamples <= 1000, "evalSamples", evalSamples, "use 0 (greedy only)..1000");
+        require(evalEvery >= 0, "evalEvery", evalEvery, "use 0 (only before and after RL) or a number of steps");
+        require(thoughtStyle != null, "thoughtStyle", thoughtStyle, "use full or no-carry");
+        require(aggregation != null && AggregationRegistry.defaults().names().contains(aggregation), "aggregation",
+                aggregation, "use one of " + AggregationRegistry.defaults().names());
+        require(thoughtWeight >= 0 && thoughtWeight <= 100, "thoughtWeight", thoughtWeight, "use 0..100");
+    }
+
+    /** The defaults of {@code bin/grpoma math} (the only place they are written down). */
+    public static MathSettings defaults() {
+        return new MathSettings(MathTask.defaults(), 64, 2, 4, 600, 32, 3e-3, 0.2, 20_000, 200, 4, 4, 16, 2e-4, 1.0,
+                "grpo-ma", 1, 0.0, 0.1, 200, 4, 25, 1, ThoughtStyle.FULL, LossConfig.DEFAULT_AGGREGATION,
+                LossConfig.DEFAULT_THOUGHT_WEIGHT);
+    }
+
+    /**
+     * A copy with one top-level field replaced (validated again).
+     *
+     * @param field a component name, e.g. {@code "seed"}
+     * @param value its new value (converted as JSON would be)
+     * @throws IllegalArgumentException for an unknown field or an invalid value
+     */
+    public MathSettings with(String field, Object value) {
+        ObjectNode t = ConfigJson.tree(this);
+        t.putPOJO(field, value);
+        return ConfigJson.fromTree(ConfigJson.tree(t), MathSettings.class, "MathSettings.with");
+    }
+
+    /** A copy with another K, M, estimator and periodic evaluation (the study's shapes). */
+    public MathSettings withShape(int k, int m, String newEstimator, int newEvalEvery) {
+        return with("thoughts", k).with("answers", m).with("estimator", newEstimator).with("evalEvery", newEvalEvery);
     }
 
     /** Longest operand digits the model must handle: the training range plus one for the OOD slice. */
@@ -51,22 +132,14 @@ public record MathSettings(MathTask task, int width, int layers, int heads, int 
         return 2 + MathTask.maxPromptChars(maxDigitsSeen()) + maxThoughtTokens() + 1 + maxAnswerTokens();
     }
 
-    /** A copy for another seed and output folder. */
-    public MathSettings withSeed(long newSeed, Path newOut) {
-        return new MathSettings(task, width, layers, heads, sftSteps, sftBatch, sftLr, mistakeRate, sftTraces, rlSteps,
-                thoughts, answers, promptsPerStep, rlLr, temperature, estimator, innerEpochs, beta, formatWeight,
-                evalProblems, evalSamples, evalEvery, newSeed, newOut, quiet, thoughtStyle, aggregation, thoughtWeight);
-    }
-
-    /** A copy with another K, M, estimator, periodic evaluation and output folder. */
-    public MathSettings withShape(int k, int m, String newEstimator, int newEvalEvery, Path newOut) {
-        return new MathSettings(task, width, layers, heads, sftSteps, sftBatch, sftLr, mistakeRate, sftTraces, rlSteps,
-                k, m, promptsPerStep, rlLr, temperature, newEstimator, innerEpochs, beta, formatWeight, evalProblems,
-                evalSamples, newEvalEvery, seed, newOut, quiet, thoughtStyle, aggregation, thoughtWeight);
-    }
-
     /** The run name used in logs, for example {@code T4A4}. */
     public String shape() {
         return "T" + thoughts + "A" + answers;
+    }
+
+    private static void require(boolean ok, String field, Object value, String fix) {
+        if (!ok) {
+            throw new IllegalArgumentException("MathSettings." + field + " = " + value + " is invalid: " + fix);
+        }
     }
 }

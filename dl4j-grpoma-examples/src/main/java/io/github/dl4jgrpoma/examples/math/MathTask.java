@@ -33,7 +33,7 @@ public record MathTask(Set<Operation> operations, int minDigits, int maxDigits, 
         if (operations == null || operations.isEmpty()) {
             throw new IllegalArgumentException("MathTask.operations is empty: give at least one of add, sub, mul");
         }
-        operations = Set.copyOf(EnumSet.copyOf(operations));
+        operations = java.util.Collections.unmodifiableSet(EnumSet.copyOf(operations));
         if (minDigits < 1 || maxDigits < minDigits || maxDigits > 8) {
             throw new IllegalArgumentException("MathTask digits must satisfy 1 <= minDigits <= maxDigits <= 8, got minDigits="
                     + minDigits + ", maxDigits=" + maxDigits);

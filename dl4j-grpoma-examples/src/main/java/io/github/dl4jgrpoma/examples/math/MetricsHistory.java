@@ -17,6 +17,11 @@ final class MetricsHistory implements TrainingListener {
         return ListenerResponse.CONTINUE;
     }
 
+    /** Adds the rows of the steps a resumed run does not redo, before its first step. */
+    void preload(List<StepEvent> earlier) {
+        rows.addAll(0, earlier);
+    }
+
     List<StepEvent> rows() {
         return List.copyOf(rows);
     }

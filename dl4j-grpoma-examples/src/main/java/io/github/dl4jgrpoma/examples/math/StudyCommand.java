@@ -2,19 +2,21 @@ package io.github.dl4jgrpoma.examples.math;
 
 import java.io.File;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
+import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
+import io.github.dl4jgrpoma.examples.RunDirectory;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 
@@ -35,27 +37,40 @@ public final class StudyCommand implements Command {
         return "T16A1 vs T4A4 vs T4A1 vs T2A8 and the M sweep over seeds: markdown table and plots (long)";
     }
 
-    @Override
-    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Options options = MathCommand.options();
+    /** Math flags the study sets itself. */
+    static final Set<String> NOT_ACCEPTED = Set.of("k", "m", "estimator", "seed");
+    static final String DEFAULT_OUT = "runs/study";
+
+    /** The study's options: the math flags it accepts, {@code --out} with its own default, and its own flags. */
+    static Options options() {
+        Options options = MathCommand.options(DEFAULT_OUT, NOT_ACCEPTED);
         options.addOption(Option.builder().longOpt("seeds").hasArg().argName("N").desc("seeds 1..N (default 3)").build());
         options.addOption(Option.builder().longOpt("shapes").hasArg().argName("LIST")
                 .desc("shapes to run (default T16A1,T4A4,T4A1,T2A8,T4A2,T4A8); M = 1 runs plain GRPO").build());
         options.addOption(Option.builder().longOpt("target").hasArg().argName("X")
                 .desc("target held-out accuracy for 'steps to target' (default: halfway from SFT to the best shape)").build());
+        return options;
+    }
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        for (String a : args) {
+            if (a.startsWith("--") && NOT_ACCEPTED.contains(a.substring(2).split("=")[0])) {
+                throw new UsageException(a + " is not a study option: the study sets K, M, the estimator and the seeds"
+                        + " itself; fix: use --shapes and --seeds");
+            }
+        }
+        Options options = options();
         CommandLine cl = CliSupport.parse(options, args);
         if (cl.hasOption("help")) {
             CliSupport.printUsage(out, name(), summary(), options);
             return 0;
         }
-        if (cl.hasOption("k") || cl.hasOption("m") || cl.hasOption("estimator") || cl.hasOption("seed")) {
-            throw new UsageException("study sets K, M, the estimator and the seeds itself: use --shapes and --seeds");
-        }
-        MathSettings base = MathCommand.parse(cl, MathCommand.DEFAULTS.withSeed(1, Path.of("runs/study")));
+        MathSettings base = MathCommand.settings(cl, MathSettings.defaults(), DEFAULT_OUT);
         int seeds = CliSupport.intOpt(cl, "seeds", 3, 1, 100);
         List<StudyShape> shapes = new ArrayList<>();
         if (cl.hasOption("shapes")) {
-            for (String s : cl.getOptionValue("shapes").split(",")) {
+            for (String s : CliSupport.value(cl, "shapes", null).split(",")) {
                 try {
                     shapes.add(StudyShape.parse(s));
                 } catch (IllegalArgumentException e) {
@@ -66,19 +81,40 @@ public final class StudyCommand implements Command {
             shapes.addAll(StudyShape.defaults());
         }
         int evalEvery = base.evalEvery() > 0 ? base.evalEvery() : Math.max(1, base.rlSteps() / 6);
-        Path root = base.outDir();
+        List<MathSettings> runs = new ArrayList<>();
+        for (StudyShape shape : shapes) {
+            try {
+                runs.add(base.withShape(shape.thoughts(), shape.answers(), shape.estimator(), evalEvery));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--shapes " + shape.name() + ": " + e.getMessage());
+            }
+        }
+        if (cl.hasOption("target")) {
+            CliSupport.doubleOpt(cl, "target", 0.5, 0, 1);
+        }
+        try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, List.of("config.json", "seed-*", "study.md",
+                "study_*.png"))) {
+            return study(cl, base, seeds, shapes, runs, dir, out, err);
+        }
+    }
+
+    private int study(CommandLine cl, MathSettings base, int seeds, List<StudyShape> shapes, List<MathSettings> runs,
+                      RunDirectory dir, PrintStream out, PrintStream err) throws Exception {
+        Path root = dir.path();
+        ConfigJson.write(root.resolve("config.json"), base);
         StudyReport report = new StudyReport();
         RunTimer total = new RunTimer();
         for (int seed = 1; seed <= seeds; seed++) {
             Path seedDir = root.resolve("seed-" + seed);
-            MathSettings sftSettings = base.withSeed(seed, seedDir.resolve("sft"));
-            WarmUp w = MathExperiment.warmUp(sftSettings, out, err);
+            MathSettings sftSettings = base.with("seed", seed);
+            WarmUp w = MathExperiment.warmUp(sftSettings, seedDir.resolve("sft"), dir.resume(), out, err);
             File sftModel = seedDir.resolve("sft-policy.sd").toFile();
             w.policy().save(sftModel);
-            for (StudyShape shape : shapes) {
-                MathSettings s = sftSettings.withShape(shape.thoughts(), shape.answers(), shape.estimator(), evalEvery,
-                        seedDir.resolve(shape.name()));
-                MathResult r = MathExperiment.reinforce(s, TransformerPolicy.load(sftModel), w, out, err);
+            for (int i = 0; i < shapes.size(); i++) {
+                StudyShape shape = shapes.get(i);
+                MathSettings s = runs.get(i).with("seed", seed);
+                MathResult r = MathExperiment.reinforce(s, seedDir.resolve(shape.name()), dir.resume(),
+                        TransformerPolicy.load(sftModel), w, out, err);
                 report.add(shape.name(), r);
                 out.printf(Locale.ROOT, "[study] seed %d %-6s held-out %.3f -> %.3f, pass@1 %.3f -> %.3f, RL %.0f s (%.0f min so far)%n",
                         seed, shape.name(), r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy(),
@@ -87,7 +123,6 @@ public final class StudyCommand implements Command {
         }
         double target = CliSupport.doubleOpt(cl, "target", report.defaultTarget(), 0, 1);
         String md = "# GRPO-MA study on the math task\n\n" + report.markdown(target);
-        Files.createDirectories(root);
         AtomicFiles.writeString(root.resolve("study.md"), md);
         report.writePlots(root);
         out.println();

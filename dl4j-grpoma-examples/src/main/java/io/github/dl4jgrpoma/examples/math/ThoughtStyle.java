@@ -2,6 +2,9 @@ package io.github.dl4jgrpoma.examples.math;
 
 import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** How much of the computation the scratchpad writes down (see {@link Scratchpad}). */
 public enum ThoughtStyle {
     /** Every column with its incoming carry or borrow: the answer is read off the scratchpad. */
@@ -13,6 +16,7 @@ public enum ThoughtStyle {
     NO_CARRY;
 
     /** Parses {@code full} or {@code no-carry}. */
+    @JsonCreator
     public static ThoughtStyle parse(String s) {
         return switch (s.trim().toLowerCase(Locale.ROOT)) {
             case "full" -> FULL;
@@ -22,6 +26,7 @@ public enum ThoughtStyle {
     }
 
     /** The command-line name. */
+    @JsonValue
     public String cliName() {
         return this == FULL ? "full" : "no-carry";
     }

@@ -8,10 +8,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import javax.imageio.ImageIO;
+
+import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
 
 /**
  * A small line chart written as PNG with Java2D (headless): named series of (x, y) points, axes with
@@ -138,21 +137,14 @@ public final class LinePlot {
         return img;
     }
 
-    /** Writes an 800x450 PNG atomically (temporary file, then rename). */
+    /** Writes an 800x450 PNG atomically ({@link AtomicFiles#write}: temporary file, then rename; umask permissions). */
     public void writePng(Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), ".plot-", ".png");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                if (!ImageIO.write(render(800, 450), "png", out)) {
-                    throw new IOException("no PNG writer available in this JVM");
-                }
+        BufferedImage img = render(800, 450);
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer available in this JVM");
             }
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private double[] range() {

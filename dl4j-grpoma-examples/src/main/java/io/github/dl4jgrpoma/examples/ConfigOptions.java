@@ -1,0 +1,178 @@
+package io.github.dl4jgrpoma.examples;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.github.dl4jgrpoma.config.ConfigJson;
+
+/**
+ * Command-line flags that set fields of a JSON-mapped config record, and {@code --config FILE}. A command's
+ * config is built in layers, each over the previous: the defaults (or, with {@code --resume}, the run's
+ * {@code config.json}), then {@code --config FILE}, then the flags. Each flag names one field path, so the help
+ * text shows the default read from the defaults object and a bad value is reported with the flag's name.
+ *
+ * @param <T> the config record
+ */
+public final class ConfigOptions<T> {
+    /**
+     * One flag.
+     *
+     * @param name        long option name, e.g. {@code k}
+     * @param path        dotted field path, e.g. {@code thoughts} or {@code task.minDigits}
+     * @param argName     the value's placeholder in the help, e.g. {@code N}
+     * @param description what it sets
+     * @param list        the value is comma-separated and sets a JSON array
+     */
+    public record Flag(String name, String path, String argName, String description, boolean list) {
+        /** A single-valued flag. */
+        public static Flag of(String name, String path, String argName, String description) {
+            return new Flag(name, path, argName, description, false);
+        }
+    }
+
+    private final Class<T> type;
+    private final List<Flag> flags;
+
+    public ConfigOptions(Class<T> type, List<Flag> flags) {
+        this.type = type;
+        this.flags = List.copyOf(flags);
+    }
+
+    /** The flags. */
+    public List<Flag> flags() {
+        return flags;
+    }
+
+    /** Adds {@code --config} and every flag not in {@code excluded}, with the default read from {@code defaults}. */
+    public void addTo(Options o, T defaults, Set<String> excluded) {
+        o.addOption(Option.builder().longOpt("config").hasArg().argName("FILE").desc("read the settings from a JSON file"
+                + " (a run's config.json, or any subset of its fields); flags given override it").build());
+        ObjectNode d = ConfigJson.tree(defaults);
+        for (Flag f : flags) {
+            if (!excluded.contains(f.name())) {
+                o.addOption(Option.builder().longOpt(f.name()).hasArg().argName(f.argName())
+                        .desc(f.description() + " (default " + text(at(d, f.path())) + ")").build());
+            }
+        }
+    }
+
+    /**
+     * The config of a run into {@code --out}: the defaults or, with {@code --resume} and a {@code config.json} in
+     * the folder, that file; then {@code --config FILE}, then the flags.
+     *
+     * @throws UsageException naming the flag (or file), the value and the fix
+     */
+    public T parseRun(CommandLine cl, T defaults, String defaultOut) throws UsageException {
+        ObjectNode base = ConfigJson.tree(defaults);
+        Path saved = Path.of(CliSupport.value(cl, "out", defaultOut)).resolve("config.json");
+        if (cl.hasOption("resume") && Files.isRegularFile(saved)) {
+            try {
+                base = ConfigJson.tree(ConfigJson.read(saved, type, defaults));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--resume: the run's " + e.getMessage());
+            }
+        }
+        return parse(cl, base);
+    }
+
+    /**
+     * Builds the config: {@code base}, then {@code --config FILE}, then the flags; validated by the record.
+     *
+     * @throws UsageException naming the flag (or file), the value and the fix
+     */
+    public T parse(CommandLine cl, ObjectNode base) throws UsageException {
+        ObjectNode tree = base.deepCopy();
+        String source = "options";
+        if (cl.hasOption("config")) {
+            String file = CliSupport.value(cl, "config", null);
+            Path p = Path.of(file).toAbsolutePath();
+            String text;
+            try {
+                text = Files.readString(p, StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new UsageException("--config " + file + " cannot be read (" + CliSupport.reason(e) + "); fix: give a readable JSON"
+                        + " file, e.g. a run's config.json");
+            }
+            try {
+                ConfigJson.merge(tree, ConfigJson.parse(text, "--config " + file), file, "");
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            source = "--config " + file;
+        }
+        for (Flag f : flags) {
+            if (cl.hasOption(f.name())) {
+                set(tree, f, CliSupport.value(cl, f.name(), null));
+            }
+        }
+        try {
+            return ConfigJson.fromTree(tree, type, source);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(withFlag(cl, e.getMessage()));
+        }
+    }
+
+    /** Prefixes the message with the flag (and its value) whose field it names, when that flag was given. */
+    private String withFlag(CommandLine cl, String message) {
+        for (Flag f : flags) {
+            String leaf = f.path().substring(f.path().lastIndexOf('.') + 1);
+            boolean named = message.contains("'" + f.path() + "'") || message.contains("'" + f.path() + "[")
+                    || message.contains("." + leaf + " ")
+                    || message.contains("." + leaf + ",");
+            if (named && cl.hasOption(f.name())) {
+                return "--" + f.name() + " " + CliSupport.value(cl, f.name(), null) + ": " + message.replaceFirst("^options: ", "");
+            }
+        }
+        return message.replaceFirst("^options: ", "");
+    }
+
+    private static void set(ObjectNode tree, Flag f, String value) {
+        String[] parts = f.path().split("\\.");
+        ObjectNode parent = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = parent.get(parts[i]);
+            parent = child instanceof ObjectNode o ? o : parent.putObject(parts[i]);
+        }
+        if (f.list()) {
+            ArrayNode a = JsonNodeFactory.instance.arrayNode();
+            for (String v : value.split(",")) {
+                a.add(v.trim());
+            }
+            parent.set(parts[parts.length - 1], a);
+        } else {
+            parent.put(parts[parts.length - 1], value.trim());
+        }
+    }
+
+    private static JsonNode at(ObjectNode tree, String path) {
+        JsonNode n = tree;
+        for (String p : path.split("\\.")) {
+            n = n == null ? null : n.get(p);
+        }
+        return n;
+    }
+
+    private static String text(JsonNode n) {
+        if (n == null) {
+            return "none";
+        }
+        if (n.isArray()) {
+            StringBuilder sb = new StringBuilder();
+            n.forEach(x -> sb.append(sb.length() == 0 ? "" : ",").append(x.asText()));
+            return sb.toString();
+        }
+        return n.asText();
+    }
+}
