@@ -4,13 +4,18 @@ import io.github.dl4jgrpoma.optim.AdamOptimizer;
 import io.github.dl4jgrpoma.optim.OptimizerConfig;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import io.github.dl4jgrpoma.graph.SameDiffMemory;
 import io.github.dl4jgrpoma.policy.PolicyModel;
 
 /**
@@ -41,8 +46,11 @@ final class GraphUpdater {
         return optimizer;
     }
 
-    /** The outputs of one pass, and the global gradient norm before clipping. */
-    record Result(Map<String, INDArray> outputs, double gradNorm) {
+    /**
+     * The outputs of one pass, the global gradient norm before clipping, and the wall time of the forward +
+     * backward pass and of the optimiser step in nanoseconds.
+     */
+    record Result(Map<String, INDArray> outputs, double gradNorm, long forwardBackwardNanos, long optimizerNanos) {
     }
 
     /**
@@ -61,10 +69,77 @@ final class GraphUpdater {
         if (!wanted.contains(loss)) {
             wanted.add(loss);
         }
+        long t0 = System.nanoTime();
         OutAndGrad og = policy.sameDiff().calculateGradientsAndOutputs(feed, wanted, policy.trainableVariables());
+        long t1 = System.nanoTime();
         beforeStep.accept(og.getOutputs());
         double norm = optimizer.step(og.getGradients());
-        return new Result(og.getOutputs(), norm);
+        SameDiffMemory.release(policy.sameDiff());
+        return new Result(og.getOutputs(), norm, t1 - t0, System.nanoTime() - t1);
+    }
+
+    /** Scalar outputs of every chunk, the global gradient norm before clipping, and the wall times in nanoseconds. */
+    record ChunkedResult(List<Map<String, Double>> outputs, double gradNorm, long forwardBackwardNanos,
+                         long optimizerNanos) {
+    }
+
+    /**
+     * One update from several feeds (chunks of a batch): the gradient is {@code sum_c weights[c] grad L_c},
+     * summed in chunk order (so the result does not depend on which thread ran which chunk), then one Adam step.
+     * With a pool the chunks run concurrently, one SameDiff session per thread; the arrays the graph holds
+     * afterwards are released ({@link SameDiffMemory#release}).
+     *
+     * @param outputs    names of scalar outputs to return per chunk
+     * @param pool       executor for the chunks, or null to run them one after another on this thread
+     * @param beforeStep sees the chunk outputs before the weights change
+     */
+    ChunkedResult update(List<Map<String, INDArray>> feeds, double[] weights, List<String> outputs, ExecutorService pool,
+                         java.util.function.Consumer<List<Map<String, Double>>> beforeStep) {
+        selectLoss();
+        List<String> wanted = new ArrayList<>(outputs);
+        if (!wanted.contains(loss)) {
+            wanted.add(loss);
+        }
+        long t0 = System.nanoTime();
+        List<Callable<Chunk>> tasks = new ArrayList<>();
+        for (int c = 0; c < feeds.size(); c++) {
+            Map<String, INDArray> feed = feeds.get(c);
+            double w = weights[c];
+            tasks.add(() -> {
+                OutAndGrad og = policy.sameDiff().calculateGradientsAndOutputs(feed, wanted, policy.trainableVariables());
+                Map<String, INDArray> g = new LinkedHashMap<>();
+                og.getGradients().forEach((k, v) -> g.put(k, v.mul(w)));
+                Map<String, Double> o = new LinkedHashMap<>();
+                for (String n : outputs) {
+                    o.put(n, og.getOutputs().get(n).getDouble(0));
+                }
+                if (feeds.size() > 1) {
+                    // free this chunk's arrays before the next chunk allocates its own (SameDiffMemory)
+                    SameDiffMemory.releaseThisThread(policy.sameDiff());
+                    System.gc();
+                }
+                return new Chunk(g, o);
+            });
+        }
+        List<Chunk> done;
+        try {
+            done = ChunkTasks.run(pool, tasks, "the forward + backward pass");
+        } finally {
+            SameDiffMemory.release(policy.sameDiff());
+        }
+        Map<String, INDArray> sum = done.get(0).grads();
+        for (int c = 1; c < done.size(); c++) {
+            Map<String, INDArray> g = done.get(c).grads();
+            sum.forEach((k, v) -> v.addi(g.get(k)));
+        }
+        long t1 = System.nanoTime();
+        List<Map<String, Double>> chunkOutputs = done.stream().map(Chunk::outputs).toList();
+        beforeStep.accept(chunkOutputs);
+        double norm = optimizer.step(sum);
+        return new ChunkedResult(chunkOutputs, norm, t1 - t0, System.nanoTime() - t1);
+    }
+
+    private record Chunk(Map<String, INDArray> grads, Map<String, Double> outputs) {
     }
 
     /** Makes {@link #loss} the graph's only loss variable and ensures the gradient function exists. */

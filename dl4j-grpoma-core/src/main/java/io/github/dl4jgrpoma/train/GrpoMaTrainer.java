@@ -17,7 +17,6 @@ import java.util.SplittableRandom;
 import org.nd4j.autodiff.listeners.Listener;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +53,13 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * loss, Adam with global-norm clipping) -> metrics -> listeners -> {@code System.gc()} (SameDiff's off-heap
  * arrays are freed only by the Java GC; DL4J-NOTES section 6).
  *
+ * <p>The reference forward and the forward + backward run in chunks of whole prompts of about
+ * {@link GrpoMaTrainerBuilder#updateChunkTokens} packed tokens, on {@link GrpoMaTrainerBuilder#updateThreads}
+ * Java threads, and the graphs' references to their arrays are dropped after each pass
+ * ({@link io.github.dl4jgrpoma.graph.SameDiffMemory}): this bounds the memory of a step and uses several cores
+ * without ND4J's OpenMP threads. The chunk gradients are weighted so that their sum is the gradient of the whole
+ * batch's loss (exact for the built-in aggregations; a custom aggregation keeps one chunk).
+ *
  * <p>The loss is {@link GrpoLoss} attached to {@code logits / temperature}, so its log-probs are those of the
  * distribution the rollout sampled from and the recorded rollout log-probs serve as old log-probs (ratio 1 up
  * to float error in the first inner epoch; the first step checks it and fails on a stochastic policy, see
@@ -76,7 +82,10 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * this step's {@code grad_norm} over the median of the previous 10 steps' (absent on the first step);
  * {@code len/thought}, {@code len/answer} (sampled tokens), {@code truncated_frac/thought|answer};
  * {@code tokens_per_s} (sampled tokens / rollout time); {@code time/rollout_ms}, {@code time/reward_ms},
- * {@code time/update_ms}.
+ * {@code time/update_ms} (reward end to update end: advantages, packing, reference forward and all inner epochs),
+ * and, with an update, its parts {@code time/pack_ms}, {@code time/reference_ms} (0 without a reference),
+ * {@code time/forward_backward_ms}, {@code time/optimizer_ms} (summed over the inner epochs),
+ * {@code update_tokens} (packed rows x T) and {@code update_chunks}.
  *
  * <h2>Checkpoints and resume</h2>
  * With a checkpoint directory, {@link #fit()} writes a checkpoint every {@code checkpointEvery} steps (default
@@ -104,6 +113,7 @@ public final class GrpoMaTrainer {
     private final LossGraph loss;
     private final ReferencePolicy reference;
     private final GraphUpdater updater;
+    private final ChunkedUpdate chunked;
     private final GradientSpikeTracker spikes = new GradientSpikeTracker();
     private final String fingerprint;
     private long completed;
@@ -153,6 +163,8 @@ public final class GrpoMaTrainer {
             sd.addListeners(b.sameDiffListeners.toArray(new Listener[0]));
         }
         this.updater = new GraphUpdater(policy, loss.loss(), config.optimizer());
+        int threads = b.sameDiffListeners.isEmpty() ? b.updateThreads : 1;     // listeners may not be thread-safe
+        this.chunked = new ChunkedUpdate(policy, loss, config.loss(), updater, reference, b.updateChunkTokens, threads);
         this.fingerprint = TrainingCheckpoints.fingerprint(config, GrpoMaConfig.NOT_FINGERPRINTED, policy);
     }
 
@@ -328,32 +340,15 @@ public final class GrpoMaTrainer {
     }
 
     private Map<String, Double> update(RolloutBatch batch, List<Advantages> advantages, boolean[] keep) {
+        long t0 = System.nanoTime();
         PackedBatch packed = packer.pack(batch, advantages, keep, packing);
-        INDArray ref = reference == null ? null : reference.tokenLogProbs(policy.feed(packed.input()), packed.targets());
-        Map<String, INDArray> feed = new java.util.HashMap<>(loss.feed(packed.targets(), packed.thoughtMask(),
-                packed.answerMask(), packed.advantages(), packed.oldLogProbs(), ref));
-        feed.putAll(policy.feed(packed.input()));
-        Map<String, String> names = new LinkedHashMap<>();
-        names.put("loss", loss.loss());
-        loss.refKl().ifPresent(n -> names.put("kl", n));
-        names.put("approx_kl", loss.approxKl());
-        names.put("clip_frac/low", loss.clipFracLow());
-        names.put("clip_frac/high", loss.clipFracHigh());
-        names.put("ratio/mean", loss.ratioMean());
-        names.put("entropy", loss.entropy());
-        List<Map<String, Double>> epochs = new ArrayList<>();
-        for (int e = 0; e < config.innerEpochs(); e++) {
-            long step = completed + 1;
-            GraphUpdater.Result r = updater.update(feed, new ArrayList<>(names.values()), onPolicyChecked ? out -> { }
-                    : out -> OnPolicyCheck.require(out.get(loss.ratioMean()).getDouble(0),
-                            out.get(loss.approxKl()).getDouble(0), step));
-            onPolicyChecked = true;
-            Map<String, Double> m = new LinkedHashMap<>();
-            names.forEach((metric, var) -> m.put(metric, r.outputs().get(var).getDouble(0)));
-            m.put("grad_norm", r.gradNorm());
-            epochs.add(m);
-        }
-        return StepMetrics.mean(epochs);
+        long t1 = System.nanoTime();
+        long step = completed + 1;
+        Map<String, Double> out = chunked.run(packed, config.innerEpochs(), onPolicyChecked ? m -> { }
+                : m -> OnPolicyCheck.require(m.get("ratio/mean"), m.get("approx_kl"), step));
+        onPolicyChecked = true;
+        out.put("time/pack_ms", (t1 - t0) / 1e6);
+        return out;
     }
 
     private void requireFits(int promptLength, String what) {

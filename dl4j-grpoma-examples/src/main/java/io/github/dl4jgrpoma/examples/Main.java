@@ -7,6 +7,7 @@ import java.util.List;
 import io.github.dl4jgrpoma.examples.bench.RewardBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.bench.RolloutBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.code.CodeCommand;
+import io.github.dl4jgrpoma.examples.bench.StepBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.custom.CustomModelCommand;
 import io.github.dl4jgrpoma.examples.lstm.LstmCommand;
 import io.github.dl4jgrpoma.examples.math.MathCommand;
@@ -23,7 +24,8 @@ public final class Main {
     /** The commands, in the order {@code --help} lists them. */
     static List<Command> commands() {
         return List.of(new MathCommand(), new CodeCommand(), new StudyCommand(), new SimulateCommand(),
-                new RolloutBenchmarkCommand(), new RewardBenchmarkCommand(), new CustomModelCommand(), new LstmCommand());
+                new RolloutBenchmarkCommand(), new StepBenchmarkCommand(), new RewardBenchmarkCommand(), new CustomModelCommand(),
+                new LstmCommand());
     }
 
     public static void main(String[] args) {

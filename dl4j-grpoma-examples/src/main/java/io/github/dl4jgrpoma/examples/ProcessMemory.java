@@ -19,6 +19,12 @@ public final class ProcessMemory {
         return status("VmRSS");
     }
 
+    /** Current resident set size in kB, or -1 where {@code /proc/self/status} is not readable. */
+    public static long currentRssKb() {
+        String v = status("VmRSS");
+        return v.endsWith(" kB") ? Long.parseLong(v.substring(0, v.length() - 3).trim()) : -1;
+    }
+
     private static String status(String key) {
         Path p = Path.of("/proc/self/status");
         if (!Files.isReadable(p)) {

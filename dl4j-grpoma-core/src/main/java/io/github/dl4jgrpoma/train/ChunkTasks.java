@@ -1,0 +1,61 @@
+package io.github.dl4jgrpoma.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the per-chunk tasks of an update, on a pool or on the caller's thread, results in task order. */
+final class ChunkTasks {
+    private ChunkTasks() {
+    }
+
+    /** A pool of {@code threads} daemon threads that exit after 30 s idle, or null for {@code threads <= 1}. */
+    static ExecutorService pool(int threads) {
+        if (threads <= 1) {
+            return null;
+        }
+        ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "grpo-ma-update");
+                    t.setDaemon(true);
+                    return t;
+                });
+        p.allowCoreThreadTimeOut(true);
+        return p;
+    }
+
+    /**
+     * The results of all tasks in order; runs them on {@code pool} (concurrently) or, when it is null or there is
+     * one task, one after another on this thread. A task's runtime exception is rethrown as is.
+     */
+    static <T> List<T> run(ExecutorService pool, List<Callable<T>> tasks, String what) {
+        List<T> out = new ArrayList<>(tasks.size());
+        try {
+            if (pool == null || tasks.size() == 1) {
+                for (Callable<T> t : tasks) {
+                    out.add(t.call());
+                }
+            } else {
+                for (Future<T> f : pool.invokeAll(tasks)) {
+                    out.add(f.get());
+                }
+            }
+            return out;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(what + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + what, e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(what + " failed", e);
+        }
+    }
+}

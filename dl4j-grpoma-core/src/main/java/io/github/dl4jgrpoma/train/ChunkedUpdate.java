@@ -1,0 +1,179 @@
+package io.github.dl4jgrpoma.train;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.github.dl4jgrpoma.graph.SameDiffMemory;
+import io.github.dl4jgrpoma.loss.LossConfig;
+import io.github.dl4jgrpoma.loss.LossGraph;
+import io.github.dl4jgrpoma.policy.PolicyInput;
+import io.github.dl4jgrpoma.policy.PolicyModel;
+
+/**
+ * The update of one GRPO-MA step on a packed batch: reference log-probs, then {@code innerEpochs} x (forward +
+ * backward, Adam), each computed in chunks of whole prompts ({@link UpdateChunks}) so that the arrays of only
+ * a few chunks are alive at once, and the chunks spread over {@code threads} Java threads (one ND4J session
+ * each). The result equals the one-chunk update up to float rounding: the gradient is the weighted sum of the
+ * chunk gradients and the metrics are the weighted means of the chunk metrics.
+ *
+ * <p>Why Java threads: at these sizes most ops are too small for ND4J's OpenMP threads, which on a shared
+ * 2-core machine cost more in synchronisation than they gain (DL4J-NOTES section 8); independent chunks need
+ * no synchronisation until their gradients are summed.
+ */
+final class ChunkedUpdate implements AutoCloseable {
+    private final LossGraph loss;
+    private final LossConfig lossConfig;
+    private final GraphUpdater updater;
+    private final ReferencePolicy reference;
+    private final PolicyModel policy;
+    private final int chunkTokens;
+    private final ExecutorService pool;
+
+    /**
+     * @param chunkTokens target rows x T per chunk (a chunk holds at least one whole prompt)
+     * @param threads     Java threads for the chunks (1: all on the caller's thread)
+     */
+    ChunkedUpdate(PolicyModel policy, LossGraph loss, LossConfig lossConfig, GraphUpdater updater,
+                  ReferencePolicy reference, int chunkTokens, int threads) {
+        this.policy = policy;
+        this.loss = loss;
+        this.lossConfig = lossConfig;
+        this.updater = updater;
+        this.reference = reference;
+        this.chunkTokens = chunkTokens;
+        this.pool = ChunkTasks.pool(threads);
+    }
+
+    /**
+     * Metrics of the update (means over inner epochs) and its timings ({@code time/*_ms}).
+     *
+     * @param firstEpochCheck sees the first epoch's metrics (combined over the chunks) before the weights change
+     */
+    Map<String, Double> run(PackedBatch packed, int innerEpochs, Consumer<Map<String, Double>> firstEpochCheck) {
+        int t = packed.input().length();
+        List<UpdateChunks.Chunk> chunks = UpdateChunks.plan(packed.rowPrompt(), rowSums(packed.thoughtMask()),
+                rowSums(packed.answerMask()), lossConfig.aggregation(), lossConfig, Math.max(1, chunkTokens / t));
+        long t0 = System.nanoTime();
+        INDArray ref = reference == null ? null : referenceLogProbs(packed, chunks);
+        long t1 = System.nanoTime();
+        List<Map<String, INDArray>> feeds = new ArrayList<>();
+        double[] weights = new double[chunks.size()];
+        for (int c = 0; c < chunks.size(); c++) {
+            UpdateChunks.Chunk ch = chunks.get(c);
+            Map<String, INDArray> feed = new LinkedHashMap<>(loss.feed(rows(packed.targets(), ch), rows(packed.thoughtMask(), ch),
+                    rows(packed.answerMask(), ch), rows(packed.advantages(), ch), rows(packed.oldLogProbs(), ch),
+                    ref == null ? null : rows(ref, ch)));
+            feed.putAll(policy.feed(input(packed, ch)));
+            feeds.add(feed);
+            weights[c] = ch.lossWeight();
+        }
+        Map<String, String> names = new LinkedHashMap<>();
+        names.put("loss", loss.loss());
+        loss.refKl().ifPresent(n -> names.put("kl", n));
+        names.put("approx_kl", loss.approxKl());
+        names.put("clip_frac/low", loss.clipFracLow());
+        names.put("clip_frac/high", loss.clipFracHigh());
+        names.put("ratio/mean", loss.ratioMean());
+        names.put("entropy", loss.entropy());
+        List<Map<String, Double>> epochs = new ArrayList<>();
+        long fwdBwd = 0;
+        long optim = 0;
+        for (int e = 0; e < innerEpochs; e++) {
+            boolean first = e == 0;
+            GraphUpdater.ChunkedResult r = updater.update(feeds, weights, new ArrayList<>(names.values()), pool,
+                    outs -> {
+                        if (first) {
+                            firstEpochCheck.accept(combine(names, chunks, outs));
+                        }
+                    });
+            Map<String, Double> m = combine(names, chunks, r.outputs());
+            m.put("grad_norm", r.gradNorm());
+            epochs.add(m);
+            fwdBwd += r.forwardBackwardNanos();
+            optim += r.optimizerNanos();
+        }
+        Map<String, Double> out = StepMetrics.mean(epochs);
+        out.put("time/reference_ms", (t1 - t0) / 1e6);
+        out.put("time/forward_backward_ms", fwdBwd / 1e6);
+        out.put("time/optimizer_ms", optim / 1e6);
+        out.put("update_tokens", (double) packed.input().tokens().length());
+        out.put("update_chunks", (double) chunks.size());
+        return out;
+    }
+
+    /** Chunk outputs to metrics: the loss weighted like the gradient, the token means by loss-token share. */
+    private static Map<String, Double> combine(Map<String, String> names, List<UpdateChunks.Chunk> chunks,
+                                               List<Map<String, Double>> outputs) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        names.forEach((metric, var) -> {
+            double v = 0;
+            for (int c = 0; c < chunks.size(); c++) {
+                UpdateChunks.Chunk ch = chunks.get(c);
+                v += (metric.equals("loss") ? ch.lossWeight() : ch.tokenWeight()) * outputs.get(c).get(var);
+            }
+            m.put(metric, v);
+        });
+        return m;
+    }
+
+    private INDArray referenceLogProbs(PackedBatch packed, List<UpdateChunks.Chunk> chunks) {
+        List<Callable<INDArray>> tasks = new ArrayList<>();
+        for (UpdateChunks.Chunk ch : chunks) {
+            Map<String, INDArray> in = policy.feed(input(packed, ch));
+            INDArray tgt = rows(packed.targets(), ch);
+            tasks.add(() -> {
+                INDArray logp = reference.tokenLogProbs(in, tgt).dup();
+                if (chunks.size() > 1) {
+                    SameDiffMemory.releaseThisThread(reference.sameDiff());
+                    System.gc();
+                }
+                return logp;
+            });
+        }
+        List<INDArray> parts;
+        try {
+            parts = ChunkTasks.run(pool, tasks, "the reference forward");
+        } finally {
+            SameDiffMemory.release(reference.sameDiff());
+        }
+        return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
+    }
+
+    private static INDArray rows(INDArray a, UpdateChunks.Chunk ch) {
+        return ch.start() == 0 && ch.end() == a.size(0) ? a : a.get(interval(ch.start(), ch.end()), all()).dup();
+    }
+
+    private static PolicyInput input(PackedBatch packed, UpdateChunks.Chunk ch) {
+        PolicyInput in = packed.input();
+        if (ch.start() == 0 && ch.end() == in.batchSize()) {
+            return in;
+        }
+        int[] idx = new int[ch.rows()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = ch.start() + i;
+        }
+        return in.rows(idx);
+    }
+
+    private static double[] rowSums(INDArray mask) {
+        return mask.sum(1).toDoubleVector();
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.github.dl4jgrpoma.examples.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.github.dl4jgrpoma.examples.CliSupport;
+import io.github.dl4jgrpoma.examples.Command;
+import io.github.dl4jgrpoma.examples.ProcessMemory;
+import io.github.dl4jgrpoma.examples.UsageException;
+import io.github.dl4jgrpoma.train.GrpoMaTrainerBuilder;
+
+/**
+ * The whole GRPO-MA step, Java against the project's PyTorch implementation of the same step
+ * ({@code scripts/bench_step_torch.py}), T16A1 and T4A4 at every width of {@code --widths}.
+ *
+ * <p>Per configuration: a {@link JavaStep} and, when {@code python3} can import torch, a {@link TorchPeer} with
+ * the same shapes; {@code --warmup} steps of each, then {@code --reps} rounds of one Java step followed by one
+ * PyTorch step (interleaved, so both see the same machine load). Prints the medians of every part (rollout,
+ * reward, pack, reference forward, forward + backward, optimiser) and of the whole step, Java/PyTorch ratios,
+ * sampled tokens/s of the rollout and packed tokens/s of the forward + backward, the T4A4 / T16A1 whole-step
+ * ratio, and the peak RSS of both processes. Without torch it prints the Java side and how to install torch.
+ *
+ * <p>{@code --soak N} instead runs N Java steps of the first width, T4A4, and prints the RSS every 100 steps and
+ * its least-squares slope per 100 steps (after the first 10 % of the steps). {@code --quick} shrinks everything
+ * to a tiny model for a smoke test.
+ *
+ * <p>Usage: {@code bin/grpoma bench-step [--widths 128,256] [--reps 5] [--torch auto|on|off] [--soak 1000]}.
+ */
+public final class StepBenchmarkCommand implements Command {
+    private static final String DEBIAN_PYTHON = "/usr/bin/python3";
+    private static final int[][] SHAPES = {{16, 1}, {4, 4}};
+    private static final Map<String, Integer> DEFAULTS = defaults();
+
+    private static Map<String, Integer> defaults() {
+        Map<String, Integer> d = new LinkedHashMap<>();
+        d.put("layers", 4);
+        d.put("heads", 4);
+        d.put("vocab", 64);
+        d.put("prompts", 8);
+        d.put("prompt-length", 16);
+        d.put("thought", 48);
+        d.put("answer", 8);
+        d.put("warmup", 2);
+        d.put("reps", 5);
+        d.put("seed", 1);
+        d.put("torch-threads", Runtime.getRuntime().availableProcessors());
+        d.put("soak", 0);
+        d.put("update-threads", Math.min(2, Runtime.getRuntime().availableProcessors()));
+        d.put("chunk-tokens", GrpoMaTrainerBuilder.DEFAULT_UPDATE_CHUNK_TOKENS);
+        return d;
+    }
+
+    @Override
+    public String name() {
+        return "bench-step";
+    }
+
+    @Override
+    public String summary() {
+        return "whole GRPO-MA step (rollout, reward, pack, reference, fwd+bwd, Adam), Java vs PyTorch, T16A1 vs T4A4";
+    }
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Options options = new Options();
+        options.addOption(Option.builder().longOpt("widths").hasArg().argName("D,D")
+                .desc("model widths (default 128,256)").build());
+        DEFAULTS.forEach((k, v) -> options.addOption(Option.builder().longOpt(k).hasArg().argName("N")
+                .desc(k + " (default " + (k.equals("torch-threads") ? "number of cores" : v) + ")").build()));
+        options.addOption(Option.builder().longOpt("compare-threads")
+                .desc("also run the Java step with 1 update thread, interleaved, and print default / 1-thread ratios").build());
+        options.addOption(Option.builder().longOpt("beta").hasArg().argName("X").desc("KL weight (default 0.04)").build());
+        options.addOption(Option.builder().longOpt("torch").hasArg().argName("MODE")
+                .desc("auto (default): compare when python3 imports torch; on: require it; off: Java only").build());
+        options.addOption(Option.builder().longOpt("python").hasArg().argName("EXE").desc("python with torch (default python3, else " + DEBIAN_PYTHON + ")").build());
+        options.addOption(Option.builder().longOpt("quick").desc("tiny model, 1 rep, no warm-up (smoke test)").build());
+        CommandLine cl = CliSupport.parse(options, args);
+        if (cl.hasOption("help")) {
+            CliSupport.printUsage(out, name(), summary(), options);
+            return 0;
+        }
+        boolean quick = cl.hasOption("quick");
+        Map<String, Integer> o = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : DEFAULTS.entrySet()) {
+            int min = List.of("seed", "warmup", "soak").contains(e.getKey()) ? 0 : 1;
+            o.put(e.getKey(), CliSupport.intOpt(cl, e.getKey(), quick ? quickDefault(e.getKey(), e.getValue()) : e.getValue(),
+                    min, 1 << 20));
+        }
+        int[] widths = CliSupport.intListOpt(cl, "widths", quick ? new int[] {16} : new int[] {128, 256}, 1, 1 << 14);
+        double beta = CliSupport.doubleOpt(cl, "beta", 0.04, 0.0, 100.0);
+        String torch = cl.getOptionValue("torch", "auto");
+        if (!List.of("auto", "on", "off").contains(torch)) {
+            throw new UsageException("--torch must be auto, on or off, got '" + torch + "'");
+        }
+        for (int w : widths) {
+            if (w % o.get("heads") != 0) {
+                throw new UsageException("--widths " + w + " is not divisible by --heads " + o.get("heads"));
+            }
+        }
+        if (o.get("vocab") < 15 || o.get("vocab") > 5 + JavaStep.ALPHABET.length()) {
+            throw new UsageException("--vocab must be in [15, " + (5 + JavaStep.ALPHABET.length()) + "], got " + o.get("vocab"));
+        }
+        String python = cl.getOptionValue("python", "python3");
+        out.printf("bench-step: V=%d L=%d H=%d; %d prompts x %d tokens, thoughts %d, answers %d tokens (fixed lengths);"
+                        + " beta %.2f, 1 inner epoch; warm-up %d, median of %d%n", o.get("vocab"), o.get("layers"),
+                o.get("heads"), o.get("prompts"), o.get("prompt-length"), o.get("thought"), o.get("answer"), beta,
+                o.get("warmup"), o.get("reps"));
+        out.printf("Java: update threads %d, chunks of %d tokens; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s, ND4J threads %d,"
+                        + " %d cores; load average %s%n", o.get("update-threads"), o.get("chunk-tokens"),
+                System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"),
+                Nd4j.getEnvironment().maxMasterThreads(), Runtime.getRuntime().availableProcessors(), SystemLoad.loadAverage());
+        if (o.get("soak") > 0) {
+            SoakRun.run(settings(o, widths[0], SHAPES[1], beta), o.get("soak"), out);
+            return 0;
+        }
+        if (!torch.equals("off") && !cl.hasOption("python") && !TorchPeer.available(python)
+                && TorchPeer.available(DEBIAN_PYTHON)) {
+            python = DEBIAN_PYTHON;     // Debian's python3-torch when python3 on PATH is another one (pyenv, venv)
+        }
+        boolean useTorch = !torch.equals("off") && TorchPeer.available(python);
+        if (torch.equals("on") && !useTorch) {
+            throw new UsageException("--torch on: '" + python + "' cannot import torch; " + TorchPeer.INSTALL_HINT);
+        }
+        if (!useTorch) {
+            out.println(torch.equals("off") ? "PyTorch comparison off (--torch off)"
+                    : "PyTorch comparison skipped: '" + python + "' cannot import torch; for Java/PyTorch ratios: "
+                    + TorchPeer.INSTALL_HINT);
+        }
+        StepReport report = new StepReport(out, useTorch);
+        Path script = TorchPeer.findScript();
+        for (int w : widths) {
+            for (int[] shape : SHAPES) {
+                StepSettings s = settings(o, w, shape, beta);
+                report.add(s, measure(s, o.get("warmup"), o.get("reps"), useTorch ? python : null, script,
+                        o.get("torch-threads"), report, cl.hasOption("compare-threads")));
+            }
+        }
+        report.summary();
+        out.printf("load average at the end: %s%n", SystemLoad.loadAverage());
+        return 0;
+    }
+
+    private static int quickDefault(String key, int full) {
+        return switch (key) {
+            case "layers", "heads" -> 2;
+            case "prompts" -> 2;
+            case "prompt-length" -> 4;
+            case "thought" -> 6;
+            case "answer" -> 2;
+            case "warmup" -> 0;
+            case "reps" -> 1;
+            default -> full;
+        };
+    }
+
+    private static StepSettings settings(Map<String, Integer> o, int width, int[] shape, double beta) {
+        return new StepSettings(o.get("vocab"), width, o.get("layers"), o.get("heads"), o.get("prompts"),
+                o.get("prompt-length"), o.get("thought"), o.get("answer"), shape[0], shape[1], beta, o.get("seed"),
+                o.get("update-threads"), o.get("chunk-tokens"));
+    }
+
+    /**
+     * Warm-up, then {@code reps} interleaved rounds of one Java step, one Java step with 1 update thread (with
+     * {@code compareThreads}) and one PyTorch step.
+     */
+    private static StepReport.Entry measure(StepSettings s, int warmup, int reps, String python, Path script, int threads,
+                                            StepReport report, boolean compareThreads) throws IOException {
+        JavaStep java = new JavaStep(s);
+        JavaStep single = compareThreads ? new JavaStep(s.withUpdateThreads(1)) : null;
+        List<StepTimes> j = new ArrayList<>();
+        List<StepTimes> j1 = new ArrayList<>();
+        List<StepTimes> t = new ArrayList<>();
+        TorchPeer peer = python == null ? null : TorchPeer.start(python, script, s, threads);
+        try {
+            if (peer != null) {
+                report.torchBanner(peer.banner());
+            }
+            for (int i = 0; i < warmup; i++) {
+                java.step();
+                if (single != null) {
+                    single.step();
+                }
+                if (peer != null) {
+                    peer.step();
+                }
+            }
+            for (int i = 0; i < reps; i++) {
+                j.add(java.step());
+                if (single != null) {
+                    j1.add(single.step());
+                }
+                if (peer != null) {
+                    t.add(peer.step());
+                }
+            }
+            return new StepReport.Entry(s, StepTimes.median(j), single == null ? null : StepTimes.median(j1),
+                    peer == null ? null : StepTimes.median(t),
+                    peer == null ? 0 : peer.lastPeakRssKb(), ProcessMemory.currentRss());
+        } finally {
+            if (peer != null) {
+                peer.close();
+            }
+        }
+    }
+}

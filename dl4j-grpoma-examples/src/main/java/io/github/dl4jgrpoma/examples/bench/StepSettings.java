@@ -1,0 +1,39 @@
+package io.github.dl4jgrpoma.examples.bench;
+
+/**
+ * The shapes of one {@code bench-step} configuration: model, batch, rollout lengths and loss.
+ *
+ * @param vocab        vocabulary size V (at least 16: 5 special ids and the benchmark alphabet's digits)
+ * @param width        model width D
+ * @param layers       transformer blocks L
+ * @param heads        attention heads H
+ * @param prompts      prompts per step P
+ * @param promptLength tokens per prompt (BOS + body + begin-of-thought)
+ * @param thought      sampled thought tokens (fixed: stop tokens are suppressed)
+ * @param answer       sampled answer tokens (fixed)
+ * @param thoughts     K, thoughts per prompt
+ * @param answers      M, answers per thought
+ * @param beta         weight of the k3 KL to the reference policy
+ * @param seed         seed of weights, prompts and sampling
+ * @param updateThreads Java threads of the update ({@code GrpoMaTrainerBuilder.updateThreads})
+ * @param chunkTokens  packed tokens per update chunk ({@code GrpoMaTrainerBuilder.updateChunkTokens})
+ */
+record StepSettings(int vocab, int width, int layers, int heads, int prompts, int promptLength, int thought, int answer,
+                    int thoughts, int answers, double beta, long seed, int updateThreads, int chunkTokens) {
+
+    /** The same settings with another number of update threads. */
+    StepSettings withUpdateThreads(int threads) {
+        return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
+                beta, seed, threads, chunkTokens);
+    }
+
+    /** Sequence length of the policy: prompt + thought + forced end-of-thought + answer. */
+    int maxLength() {
+        return promptLength + thought + 1 + answer;
+    }
+
+    /** {@code T16A1}, {@code T4A4}, ... */
+    String shape() {
+        return "T" + thoughts + "A" + answers;
+    }
+}

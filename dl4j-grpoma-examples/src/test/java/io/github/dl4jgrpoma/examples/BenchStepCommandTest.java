@@ -1,0 +1,65 @@
+package io.github.dl4jgrpoma.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+class BenchStepCommandTest {
+
+    private static String[] run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new String[] {Integer.toString(rc), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void quickJavaOnlyRunPrintsTheSplitOfBothShapes() {
+        String[] r = run("bench-step", "--quick", "--torch", "off");
+        assertEquals("0", r[0], r[2]);
+        String s = r[1];
+        // quick: 2 prompts x 4 tokens, thoughts 6, answers 2; T16A1: 2 x 16 x (6 + 2) = 256 sampled, 32 rows x 13
+        assertTrue(s.contains("d=16 T16A1 (256 sampled tokens, update 32 rows x 13)"), s);
+        // T4A4: 2 x (4 x 6 + 16 x 2) = 112 sampled, also 32 rows
+        assertTrue(s.contains("d=16 T4A4 (112 sampled tokens, update 32 rows x 13)"), s);
+        for (String part : new String[] {"rollout", "reward", "pack", "reference", "forward_backward", "optimizer", "whole step"}) {
+            assertTrue(Pattern.compile("(?m)^  " + part + " +\\d+\\.\\d{4}$").matcher(s).find(), part + " missing in\n" + s);
+        }
+        assertTrue(s.contains("whole step T4A4 / T16A1: Java"), s);
+        assertTrue(s.contains("peak RSS (VmHWM): Java"), s);
+    }
+
+    @Test
+    void soakReportsRssSlope() {
+        String[] r = run("bench-step", "--quick", "--soak", "20");
+        assertEquals("0", r[0], r[2]);
+        Matcher m = Pattern.compile("RSS slope after step 2: (-?\\d+\\.\\d+) MB per 100 steps \\((\\d+) samples\\)").matcher(r[1]);
+        assertTrue(m.find(), r[1]);
+        assertEquals("2", m.group(2));
+    }
+
+    @Test
+    void quickRunWithPyTorchPrintsRatios() {
+        String[] probe = run("bench-step", "--quick", "--reps", "1", "--torch", "auto", "--widths", "8", "--layers", "1");
+        assumeTrue(!probe[1].contains("PyTorch comparison skipped"), "python3 with torch is not installed");
+        assertEquals("0", probe[0], probe[2]);
+        assertTrue(Pattern.compile("(?m)^  whole step +\\d+\\.\\d{4} +\\d+\\.\\d{4} +\\d+\\.\\d\\dx$").matcher(probe[1]).find(),
+                probe[1]);
+        assertTrue(probe[1].contains("PyTorch peer: threads="), probe[1]);
+    }
+
+    @Test
+    void badOptionsExitWithStatus2() {
+        assertEquals("2", run("bench-step", "--torch", "maybe")[0]);
+        assertEquals("2", run("bench-step", "--widths", "130", "--heads", "4")[0]);
+        assertEquals("2", run("bench-step", "--vocab", "200")[0]);
+    }
+}
