@@ -20,6 +20,15 @@ public interface AdvantageEstimator {
     String name();
 
     /**
+     * How this estimator's advantages map to tokens: {@link PackingMode#DECOUPLED} (the default: thought tokens
+     * carry the thought advantage once, answer tokens their own, GRPO-MA.md section 3) or
+     * {@link PackingMode#COUPLED} (the whole response carries one advantage, plain GRPO; needs M = 1).
+     */
+    default PackingMode packing() {
+        return PackingMode.DECOUPLED;
+    }
+
+    /**
      * Advantages of one prompt whose index is unknown (errors say how to have it reported).
      *
      * @param rewards {@code rewards[i][j]} = reward of answer {@code j} of thought {@code i}, {@code K x M}

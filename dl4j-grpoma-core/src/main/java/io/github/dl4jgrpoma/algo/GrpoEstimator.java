@@ -23,6 +23,12 @@ public final class GrpoEstimator extends ValidatedEstimator {
         super(NAME);
     }
 
+    /** {@link PackingMode#COUPLED}: plain GRPO gives the whole response (thought and answer) one advantage. */
+    @Override
+    public PackingMode packing() {
+        return PackingMode.COUPLED;
+    }
+
     @Override
     Advantages compute(double[][] rewards, AdvantageConfig cfg, int promptIndex) {
         int k = rewards.length;

@@ -2,25 +2,38 @@ package io.github.dl4jgrpoma.policy;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
+import io.github.dl4jgrpoma.rollout.RecomputeDecoder;
+
 /**
- * Extension point for the policy trained by GRPO-MA: any causal language model held in a {@link SameDiff}
- * graph that maps an INT token placeholder {@code [batch, T]} to a logits variable {@code [batch, T, vocab]},
- * where {@code logits[b, t, :]} scores the token at position {@code t + 1} given tokens {@code 0..t}
- * (causal: it must not depend on tokens after {@code t}, so right padding never changes earlier logits).
+ * Extension point for the policy trained by GRPO-MA: a causal language model held in a {@link SameDiff} graph
+ * that maps a {@link PolicyInput} (INT token ids {@code [batch, T]}, plus any named conditioning arrays such as an
+ * image) to a logits variable {@code [batch, T, vocab]}, where {@code logits[b, t, :]} scores the token at position
+ * {@code t + 1} given tokens {@code 0..t} and the row's conditioning (causal: it must not depend on tokens after
+ * {@code t}, so right padding never changes earlier logits).
  *
- * <p>This interface declares exactly what a trainer needs and nothing more: the graph, the two names, the
- * vocabulary size, the fixed sequence length {@code T} of the placeholder, the floating-point data type and
- * the names of the trainable variables. Decoding for rollouts is separate (package
- * {@code io.github.dl4jgrpoma.rollout}): any policy can be decoded by full recomputation through
- * {@link #forward(INDArray)}, and faster decoders (a key/value cache for the built-in
- * {@link TransformerPolicy}, or a recurrent state copied per branch for an LSTM) plug in there.
+ * <p>The contract, and who uses each part:
+ * <ul>
+ *   <li>{@link #feed(PolicyInput)}: the model turns an input into its graph's placeholders. Rollouts, the batch
+ *       packer, the reference model and SFT build a {@code PolicyInput}; none of them names a placeholder. The
+ *       default maps the tokens to {@link #tokensPlaceholder()} and every conditioning array to the placeholder of
+ *       the same name ({@link #conditioningNames()}); position ids and attention masks (packed rows) are rejected
+ *       unless {@link #supportsPackedRows()}.</li>
+ *   <li>{@link #decoder()}: the model supplies its own incremental decoder for rollouts (full recompute by
+ *       default; the transformer its key/value cache). Nothing in the library checks a model's class.</li>
+ *   <li>{@link #sameDiff()}, {@link #logitsName()}, {@link #trainableVariables()}: the graph the trainers attach
+ *       their loss to and differentiate, and the parameters they update ({@link #parameters()}).</li>
+ * </ul>
  *
  * <p>Persistence uses SameDiff's own format: {@link #save(File)} writes {@code sameDiff().save(file, true)}
  * (weights and updater state); each implementation offers a static {@code load} that restores a model whose
@@ -50,16 +63,81 @@ public interface PolicyModel {
     List<String> trainableVariables();
 
     /**
-     * Full forward pass: logits {@code [batch, T, vocab]} for tokens {@code [batch, T]} (INT). Sequences
-     * shorter than {@code T} are right-padded by the caller with any valid id; causality keeps the logits of
-     * the real positions unchanged.
+     * Names of the conditioning arrays every input must carry (for example {@code pixels}); empty (the default)
+     * for a text-only model. With the default {@link #feed}, each is also the name of a graph placeholder.
+     */
+    default Set<String> conditioningNames() {
+        return Set.of();
+    }
+
+    /**
+     * Whether the model reads position ids and an attention mask from {@link PolicyInput} (rows packed with several
+     * sequences, e.g. a thought and its M answers in one row). Default false: such inputs are rejected.
+     */
+    default boolean supportsPackedRows() {
+        return false;
+    }
+
+    /**
+     * The placeholder values of the graph for an input.
+     *
+     * @throws IllegalArgumentException if the tokens are not {@code [batch, T]}, the conditioning names differ from
+     *                                  {@link #conditioningNames()}, or packed-row arrays are given to a model that
+     *                                  does not support them
+     */
+    default Map<String, INDArray> feed(PolicyInput input) {
+        if (input.length() != maxLength()) {
+            throw new IllegalArgumentException("tokens must have shape [batch, " + maxLength() + "], got [" + input.batchSize()
+                    + ", " + input.length() + "]; right-pad shorter sequences to T");
+        }
+        if (!input.conditioning().keySet().equals(conditioningNames())) {
+            throw new IllegalArgumentException("the policy takes conditioning " + conditioningNames() + " but the input carries "
+                    + input.conditioning().keySet() + "; give every prompt exactly the model's conditioning arrays");
+        }
+        if (!supportsPackedRows() && (input.positions().isPresent() || input.attentionMask().isPresent())) {
+            throw new IllegalArgumentException("this policy does not read position ids or attention masks (supportsPackedRows()"
+                    + " is false); pack one sequence per row");
+        }
+        Map<String, INDArray> feed = new HashMap<>(input.conditioning());
+        feed.put(tokensPlaceholder(), input.tokens());
+        return feed;
+    }
+
+    /** Full forward pass: logits {@code [batch, T, vocab]} of an input (see {@link #feed}). */
+    default INDArray forward(PolicyInput input) {
+        return sameDiff().output(feed(input), logitsName()).get(logitsName());
+    }
+
+    /**
+     * Full forward pass of token ids {@code [batch, T]} (INT) of a text-only model. Sequences shorter than
+     * {@code T} are right-padded by the caller with any valid id; causality keeps the logits of the real positions
+     * unchanged.
      */
     default INDArray forward(INDArray tokens) {
         if (tokens.rank() != 2 || tokens.size(1) != maxLength()) {
             throw new IllegalArgumentException("tokens must have shape [batch, " + maxLength() + "], got "
                     + java.util.Arrays.toString(tokens.shape()) + "; right-pad shorter sequences to T");
         }
-        return sameDiff().output(Map.of(tokensPlaceholder(), tokens), logitsName()).get(logitsName());
+        return forward(PolicyInput.of(tokens));
+    }
+
+    /** The live parameter arrays by name, in {@link #trainableVariables()} order (updated in place by trainers). */
+    default Map<String, INDArray> parameters() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String name : trainableVariables()) {
+            out.put(name, sameDiff().getVariable(name).getArr());
+        }
+        return out;
+    }
+
+    /**
+     * The decoder rollouts use for this model. The default, {@link RecomputeDecoder}, is correct for every
+     * causal model but recomputes the whole sequence per token; a model with a faster incremental form returns
+     * its own (the transformer its key/value cache, a recurrent network its copied hidden state). The decoder
+     * must read the model's current weights at every {@code prefill}, so one decoder serves a whole run.
+     */
+    default IncrementalDecoder decoder() {
+        return new RecomputeDecoder(this);
     }
 
     /** Writes the graph with its weights and updater state in SameDiff's format ({@code sd.save(file, true)}). */

@@ -4,11 +4,15 @@ import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
+
+import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
 
 /**
  * A {@link PolicyModel} around a user's own SameDiff causal language model: the user names the INT token
@@ -16,7 +20,12 @@ import org.nd4j.linalg.api.buffer.DataType;
  * {@code [batch, T, vocab]}, and states the vocabulary size. The trainable variables are, unless given, every
  * variable of type {@code VARIABLE} in the graph, in graph order.
  *
- * <p>Rollouts from such a model use the full-recompute decoder unless the user supplies a faster one.
+ * <p>Conditioning (an image, a class id, ...) enters through extra placeholders of the graph, declared with
+ * {@link Builder#conditioning(String...)}: every {@link PolicyInput} must then carry an array of that name
+ * ({@code [batch, ...]}), and every {@link io.github.dl4jgrpoma.data.Prompt} its per-prompt slice.
+ *
+ * <p>Rollouts from such a model use the full-recompute decoder unless the user supplies a faster one with
+ * {@link Builder#decoder(Function)} (for example a recurrent state copied per branch).
  */
 public final class SameDiffPolicy implements PolicyModel {
     private final SameDiff sd;
@@ -26,6 +35,8 @@ public final class SameDiffPolicy implements PolicyModel {
     private final int maxLength;
     private final DataType dataType;
     private final List<String> trainable;
+    private final Set<String> conditioning;
+    private final Function<SameDiffPolicy, IncrementalDecoder> decoderFactory;
 
     /**
      * @param sd        the graph
@@ -37,6 +48,11 @@ public final class SameDiffPolicy implements PolicyModel {
      *                                  logits are not floating point
      */
     public SameDiffPolicy(SameDiff sd, String tokens, String logits, int vocabSize, List<String> trainable) {
+        this(sd, tokens, logits, vocabSize, trainable, Set.of(), null);
+    }
+
+    private SameDiffPolicy(SameDiff sd, String tokens, String logits, int vocabSize, List<String> trainable,
+                           Set<String> conditioning, Function<SameDiffPolicy, IncrementalDecoder> decoderFactory) {
         if (sd == null) {
             throw new IllegalArgumentException("SameDiffPolicy.sd is null; pass the graph holding the model");
         }
@@ -78,6 +94,19 @@ public final class SameDiffPolicy implements PolicyModel {
         this.maxLength = (int) shape[1];
         this.dataType = sd.getVariable(logits).dataType();
         this.trainable = List.copyOf(names);
+        for (String c : conditioning) {
+            if (!sd.hasVariable(c) || sd.getVariable(c).getVariableType() != VariableType.PLACEHOLDER || c.equals(tokens)) {
+                throw new IllegalArgumentException("SameDiffPolicy.conditioning: '" + c + "' is not a placeholder of the graph"
+                        + " (other than the token placeholder); add it with sd.placeHolder(\"" + c + "\", type, -1, ...)");
+            }
+        }
+        this.conditioning = Set.copyOf(conditioning);
+        this.decoderFactory = decoderFactory;
+    }
+
+    /** A builder for a graph: tokens and logits names and the vocabulary size are required. */
+    public static Builder builder(SameDiff sd) {
+        return new Builder(sd);
     }
 
     /** Loads a graph written by {@link #save(File)} and wraps it with the same names. */
@@ -121,5 +150,75 @@ public final class SameDiffPolicy implements PolicyModel {
     @Override
     public List<String> trainableVariables() {
         return trainable;
+    }
+
+    @Override
+    public Set<String> conditioningNames() {
+        return conditioning;
+    }
+
+    /** The user's decoder if one was given to the builder, else the full-recompute decoder. */
+    @Override
+    public IncrementalDecoder decoder() {
+        return decoderFactory == null ? PolicyModel.super.decoder() : decoderFactory.apply(this);
+    }
+
+    /** Builder of a {@link SameDiffPolicy}. */
+    public static final class Builder {
+        private final SameDiff sd;
+        private String tokens;
+        private String logits;
+        private int vocabSize;
+        private List<String> trainable;
+        private Set<String> conditioning = Set.of();
+        private Function<SameDiffPolicy, IncrementalDecoder> decoder;
+
+        private Builder(SameDiff sd) {
+            this.sd = sd;
+        }
+
+        /** Name of the INT token placeholder {@code [-1, T]} (required). */
+        public Builder tokens(String name) {
+            this.tokens = name;
+            return this;
+        }
+
+        /** Name of the logits variable {@code [batch, T, vocab]} (required). */
+        public Builder logits(String name) {
+            this.logits = name;
+            return this;
+        }
+
+        /** Vocabulary size (required). */
+        public Builder vocabSize(int v) {
+            this.vocabSize = v;
+            return this;
+        }
+
+        /** Variables the trainer updates (default: every VARIABLE of the graph). */
+        public Builder trainable(List<String> names) {
+            this.trainable = names;
+            return this;
+        }
+
+        /** Placeholders that carry conditioning arrays {@code [batch, ...]} (default none). */
+        public Builder conditioning(String... placeholders) {
+            this.conditioning = Set.of(placeholders);
+            return this;
+        }
+
+        /**
+         * The model's incremental decoder, built from the policy (default: full recomputation). It must read the
+         * current weights at every {@code prefill}.
+         */
+        public Builder decoder(Function<SameDiffPolicy, IncrementalDecoder> factory) {
+            this.decoder = factory;
+            return this;
+        }
+
+        /** Validates and builds (see the constructor for the errors thrown). */
+        public SameDiffPolicy build() {
+            return new SameDiffPolicy(sd, tokens, logits, vocabSize, trainable, conditioning, decoder);
+        }
     }
 }

@@ -1,5 +1,9 @@
 package io.github.dl4jgrpoma.rollout;
 
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 /**
  * Token-by-token decoding of a causal language model for rollouts.
  *
@@ -19,11 +23,19 @@ public interface IncrementalDecoder {
     int maxLength();
 
     /**
-     * Processes a batch of prefixes (each at least one token; lengths may differ). The returned state's
-     * {@link DecodingState#nextLogits()} row {@code b} scores the token following {@code prefixes[b]}.
+     * Processes a batch of prefixes (each at least one token; lengths may differ) with their conditioning arrays
+     * ({@code [prefixes.length, ...]} by name, as the model's {@code conditioningNames()}; empty for a text model).
+     * The returned state's {@link DecodingState#nextLogits()} row {@code b} scores the token following
+     * {@code prefixes[b]}; forks of the state keep each row's conditioning.
      *
-     * @throws IllegalArgumentException for an empty prefix, a prefix longer than {@link #maxLength()} or an id
-     *                                  outside {@code [0, V)}
+     * @throws IllegalArgumentException for an empty prefix, a prefix longer than {@link #maxLength()}, an id
+     *                                  outside {@code [0, V)}, or conditioning that does not match the model or
+     *                                  the number of prefixes
      */
-    DecodingState prefill(int[][] prefixes);
+    DecodingState prefill(int[][] prefixes, Map<String, INDArray> conditioning);
+
+    /** {@link #prefill(int[][], Map)} without conditioning (a text-only model). */
+    default DecodingState prefill(int[][] prefixes) {
+        return prefill(prefixes, Map.of());
+    }
 }

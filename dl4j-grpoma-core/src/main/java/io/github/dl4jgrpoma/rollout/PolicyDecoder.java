@@ -1,16 +1,21 @@
 package io.github.dl4jgrpoma.rollout;
 
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 import io.github.dl4jgrpoma.policy.PolicyModel;
 
 /**
- * The part the built-in decoders share: vocabulary size and maximum length come from the policy, and
+ * Base class of decoders backed by a {@link PolicyModel}: the part the built-in decoders share: vocabulary size and maximum length come from the policy, and
  * {@link #prefill} checks the prefixes (at least one; each non-empty, at most {@code T} tokens, every token in
- * {@code [0, V)}) before the decoder builds its state.
+ * {@code [0, V)}) and the conditioning (the model's names, one row per prefix) before the decoder builds its
+ * state. Extend it for a model's own decoder and implement {@link #start}.
  */
-abstract class PolicyDecoder implements IncrementalDecoder {
+public abstract class PolicyDecoder implements IncrementalDecoder {
     private final PolicyModel model;
 
-    PolicyDecoder(PolicyModel model) {
+    protected PolicyDecoder(PolicyModel model) {
         this.model = model;
     }
 
@@ -25,18 +30,36 @@ abstract class PolicyDecoder implements IncrementalDecoder {
     }
 
     @Override
-    public final DecodingState prefill(int[][] prefixes) {
+    public final DecodingState prefill(int[][] prefixes, Map<String, INDArray> conditioning) {
         if (prefixes.length == 0) {
             throw new IllegalArgumentException("prefill needs at least one prefix");
         }
         for (int b = 0; b < prefixes.length; b++) {
             checkPrefix(prefixes[b], b, vocabSize(), maxLength());
         }
-        return start(prefixes);
+        if (!conditioning.keySet().equals(model.conditioningNames())) {
+            throw new IllegalArgumentException("prefill: the policy takes conditioning " + model.conditioningNames()
+                    + " but got " + conditioning.keySet() + "; give every prompt exactly the model's conditioning arrays");
+        }
+        conditioning.forEach((name, a) -> {
+            if (a.rank() == 0 || a.size(0) != prefixes.length) {
+                throw new IllegalArgumentException("prefill: conditioning '" + name + "' has shape " + java.util.Arrays.toString(a.shape())
+                        + "; it needs one row per prefix, [" + prefixes.length + ", ...]");
+            }
+        });
+        return start(prefixes, conditioning);
     }
 
-    /** The state after consuming checked prefixes (at least one, each valid). */
-    abstract DecodingState start(int[][] prefixes);
+    /** The model this decoder runs. */
+    protected PolicyModel model() {
+        return model;
+    }
+
+    /**
+     * The state after consuming checked prefixes (at least one, each valid) with checked conditioning
+     * ({@code [prefixes.length, ...]} per name of the model's conditioning).
+     */
+    protected abstract DecodingState start(int[][] prefixes, Map<String, INDArray> conditioning);
 
     private static void checkPrefix(int[] prefix, int row, int vocab, int maxLength) {
         if (prefix == null || prefix.length == 0) {

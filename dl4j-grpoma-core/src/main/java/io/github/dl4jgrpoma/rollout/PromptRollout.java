@@ -3,17 +3,26 @@ package io.github.dl4jgrpoma.rollout;
 import java.util.Arrays;
 import java.util.List;
 
-/** The K thoughts (each with its M answers) sampled for one prompt. Immutable. */
-public record PromptRollout(int[] prompt, List<ThoughtRollout> thoughts) {
+import io.github.dl4jgrpoma.data.Prompt;
+
+/**
+ * The K thoughts (each with its M answers) sampled for one prompt. Immutable.
+ *
+ * @param prompt   the prompt (id, tokens, conditioning, metadata)
+ * @param thoughts the K thoughts in sampling order
+ */
+public record PromptRollout(Prompt prompt, List<ThoughtRollout> thoughts) {
 
     public PromptRollout {
-        prompt = prompt.clone();
+        if (prompt == null) {
+            throw new IllegalArgumentException("PromptRollout.prompt is null");
+        }
         thoughts = List.copyOf(thoughts);
     }
 
-    @Override
-    public int[] prompt() {
-        return prompt.clone();
+    /** A copy of the prompt's token ids. */
+    public int[] promptTokens() {
+        return prompt.tokens();
     }
 
     /** {@code prompt + thought k's context + answer m}: the whole sequence a trainer scores. */
@@ -21,24 +30,10 @@ public record PromptRollout(int[] prompt, List<ThoughtRollout> thoughts) {
         ThoughtRollout t = thoughts.get(k);
         int[] ctx = t.contextTokens();
         int[] ans = t.answers().get(m).tokens();
-        int[] out = Arrays.copyOf(prompt, prompt.length + ctx.length + ans.length);
-        System.arraycopy(ctx, 0, out, prompt.length, ctx.length);
-        System.arraycopy(ans, 0, out, prompt.length + ctx.length, ans.length);
+        int[] p = prompt.tokens();
+        int[] out = Arrays.copyOf(p, p.length + ctx.length + ans.length);
+        System.arraycopy(ctx, 0, out, p.length, ctx.length);
+        System.arraycopy(ans, 0, out, p.length + ctx.length, ans.length);
         return out;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof PromptRollout p && Arrays.equals(prompt, p.prompt) && thoughts.equals(p.thoughts);
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * Arrays.hashCode(prompt) + thoughts.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "PromptRollout" + Arrays.toString(prompt) + " " + thoughts;
     }
 }

@@ -4,20 +4,25 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import java.util.Arrays;
+import java.util.Map;
 
+import io.github.dl4jgrpoma.policy.BatchRows;
+import io.github.dl4jgrpoma.policy.PolicyInput;
 import io.github.dl4jgrpoma.policy.PolicyModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Decoding state of {@link RecomputeDecoder}: the token sequence of every row and its next-token logits. */
+/** Decoding state of {@link RecomputeDecoder}: the token sequence, conditioning and next-token logits of every row. */
 final class RecomputeState implements DecodingState {
     private final PolicyModel policy;
     private final int[][] seqs;
     private final int[] lengths;
+    private final Map<String, INDArray> conditioning;
     private final INDArray next;
 
-    RecomputeState(PolicyModel policy, int[][] prefixes) {
+    RecomputeState(PolicyModel policy, int[][] prefixes, Map<String, INDArray> conditioning) {
         this.policy = policy;
+        this.conditioning = conditioning;
         this.seqs = new int[prefixes.length][policy.maxLength()];
         this.lengths = new int[prefixes.length];
         for (int b = 0; b < prefixes.length; b++) {
@@ -32,6 +37,7 @@ final class RecomputeState implements DecodingState {
 
     private RecomputeState(RecomputeState src, int[] idx) {
         this.policy = src.policy;
+        this.conditioning = BatchRows.select(src.conditioning, idx);
         this.seqs = new int[idx.length][];
         this.lengths = new int[idx.length];
         for (int i = 0; i < idx.length; i++) {
@@ -102,7 +108,9 @@ final class RecomputeState implements DecodingState {
                 rowOf[i++] = b;
             }
         }
-        INDArray logits = policy.forward(Nd4j.createFromArray(batch));       // [count, T, V]
+        INDArray tokens = Nd4j.createFromArray(batch);
+        PolicyInput input = PolicyInput.of(tokens, count == rows() ? conditioning : BatchRows.select(conditioning, rowOf));
+        INDArray logits = policy.forward(input);       // [count, T, V]
         for (i = 0; i < count; i++) {
             next.putRow(rowOf[i], logits.get(point(i), point(lengths[rowOf[i]] - 1), all()));
         }

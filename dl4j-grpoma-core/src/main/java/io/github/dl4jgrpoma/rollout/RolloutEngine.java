@@ -2,12 +2,20 @@ package io.github.dl4jgrpoma.rollout;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.github.dl4jgrpoma.data.Conditioning;
+import io.github.dl4jgrpoma.data.Prompt;
+import io.github.dl4jgrpoma.data.Seeds;
+import io.github.dl4jgrpoma.policy.BatchRows;
 
 /**
  * Samples GRPO-MA rollout trees: for every prompt K thoughts, and for every thought M answers.
@@ -26,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * Without prefix sharing every thought row prefills its prompt and every answer row prefills prompt + thought from
  * scratch (the cost of a generic {@code generate} per sequence).
  *
- * <p>Randomness: thought k of prompt p draws from a {@link SplittableRandom} seeded by a hash of
- * {@code (seed, p, k)} and answer m of it from one seeded by {@code (seed, p, k, m)}, so a rollout is a function
- * of the seed (and the weights), whatever the batch composition. The recorded log-probabilities are those of
+ * <p>Randomness: thought k of a prompt draws from a {@link SplittableRandom} seeded by a hash of
+ * {@code (seed, prompt id, k)} and answer m of it from one seeded by {@code (seed, prompt id, k, m)} (see
+ * {@link #promptKeys}), so a prompt's rollout is a function of the seed, its id and the weights, wherever it sits
+ * in the batch and whatever the batch size: prompts can be sharded over workers without changing results. The recorded log-probabilities are those of
  * {@link TokenSampler}: temperature applied, top-k / top-p not. The engine holds no state between calls; off-heap
  * arrays are released by the Java GC, so a training loop should call {@code System.gc()} once per step.
  */
@@ -63,20 +72,22 @@ public final class RolloutEngine {
     /**
      * Samples K thoughts and K·M answers for every prompt.
      *
-     * @param prompts token ids of each prompt (non-empty, e.g. BOS + text + begin-of-thought)
-     * @param seed    seed of all sampling in this call
-     * @throws IllegalArgumentException if a prompt is empty or prompt + caps exceed the decoder's maximum length
+     * @param prompts the prompts (token ids non-empty, e.g. BOS + text + begin-of-thought; conditioning as the
+     *                policy takes it)
+     * @param seed    seed of all sampling in this call (a trainer derives it from the run seed and the step)
+     * @throws IllegalArgumentException if there is no prompt, prompt + caps exceed the decoder's maximum length, or
+     *                                  the prompts' conditioning differs from the model's
      */
-    public RolloutBatch rollout(List<int[]> prompts, long seed) {
+    public RolloutBatch rollout(List<Prompt> prompts, long seed) {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("rollout needs at least one prompt");
         }
         for (int p = 0; p < prompts.size(); p++) {
-            int need = config.maxSequenceLength(prompts.get(p).length);
+            int need = config.maxSequenceLength(prompts.get(p).length());
             if (need > decoder.maxLength()) {
-                throw new IllegalArgumentException("prompt " + p + " has " + prompts.get(p).length + " tokens; with maxThoughtTokens="
-                        + config.maxThoughtTokens() + ", a forced end-of-thought and maxAnswerTokens=" + config.maxAnswerTokens()
-                        + " a sequence may reach " + need + " tokens, more than the model's maximum length "
+                throw new IllegalArgumentException("prompt " + p + " (id " + prompts.get(p).id() + ") has " + prompts.get(p).length()
+                        + " tokens; with maxThoughtTokens=" + config.maxThoughtTokens() + ", a forced end-of-thought and maxAnswerTokens="
+                        + config.maxAnswerTokens() + " a sequence may reach " + need + " tokens, more than the model's maximum length "
                         + decoder.maxLength() + "; shorten the prompt or lower the caps");
             }
         }
@@ -86,19 +97,25 @@ public final class RolloutEngine {
         int m = config.answersPerThought();
         int nt = np * k;
 
+        int[][] promptTokens = new int[np][];
+        for (int p = 0; p < np; p++) {
+            promptTokens[p] = prompts.get(p).tokens();
+        }
+        Map<String, INDArray> conditioning = Conditioning.stack(prompts.stream().map(Prompt::conditioning).toList());
+        long[] promptKeys = promptKeys(prompts);
         DecodingState thoughtState;
         if (config.prefixSharing()) {
-            thoughtState = decoder.prefill(prompts.toArray(new int[0][])).fork(repeatEach(np, k));
+            thoughtState = decoder.prefill(promptTokens, conditioning).fork(repeatEach(np, k));
         } else {
             int[][] rows = new int[nt][];
             for (int r = 0; r < nt; r++) {
-                rows[r] = prompts.get(r / k);
+                rows[r] = promptTokens[r / k];
             }
-            thoughtState = decoder.prefill(rows);
+            thoughtState = decoder.prefill(rows, BatchRows.select(conditioning, repeatEach(np, k)));
         }
         SplittableRandom[] thoughtRng = new SplittableRandom[nt];
         for (int r = 0; r < nt; r++) {
-            thoughtRng[r] = new SplittableRandom(mix(seed, r / k, r % k, -1));
+            thoughtRng[r] = new SplittableRandom(Seeds.mix(seed, promptKeys[r / k], r % k, -1));
         }
         Generation thoughts = generate(thoughtState, thoughtRng, config.maxThoughtTokens(),
                 Set.of(config.endOfThoughtToken()), true);
@@ -123,16 +140,18 @@ public final class RolloutEngine {
             answerState = thoughts.state.fork(repeatEach(nt, m));
         } else {
             int[][] rows = new int[na][];
+            int[] promptOfRow = new int[na];
             for (int a = 0; a < na; a++) {
                 int r = a / m;
-                rows[a] = concat(prompts.get(r / k), context[r]);
+                rows[a] = concat(promptTokens[r / k], context[r]);
+                promptOfRow[a] = r / k;
             }
-            answerState = decoder.prefill(rows);
+            answerState = decoder.prefill(rows, BatchRows.select(conditioning, promptOfRow));
         }
         SplittableRandom[] answerRng = new SplittableRandom[na];
         for (int a = 0; a < na; a++) {
             int r = a / m;
-            answerRng[a] = new SplittableRandom(mix(seed, r / k, r % k, a % m));
+            answerRng[a] = new SplittableRandom(Seeds.mix(seed, promptKeys[r / k], r % k, a % m));
         }
         Generation answers = generate(answerState, answerRng, config.maxAnswerTokens(), config.answerStopTokens(), false);
 
@@ -234,19 +253,20 @@ public final class RolloutEngine {
         return g;
     }
 
-    /** SplitMix64 finaliser over the seed and the tree coordinates. */
-    static long mix(long seed, long p, long k, long m) {
-        long h = seed;
-        for (long x : new long[] {p, k, m}) {
-            h = fmix(h ^ fmix(x + 0x9E3779B97F4A7C15L));
+    /**
+     * The random key of every prompt: a hash of its id, mixed with its occurrence number among earlier prompts of
+     * the batch with the same id (0 for the first), so duplicates are sampled independently while a unique prompt's
+     * key does not depend on its position.
+     */
+    static long[] promptKeys(List<Prompt> prompts) {
+        Map<String, Integer> seen = new HashMap<>();
+        long[] keys = new long[prompts.size()];
+        for (int p = 0; p < keys.length; p++) {
+            String id = prompts.get(p).id();
+            int occurrence = seen.merge(id, 1, Integer::sum) - 1;
+            keys[p] = Seeds.mix(Seeds.hash(id), occurrence);
         }
-        return h;
-    }
-
-    private static long fmix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return keys;
     }
 
     private static int[] repeatEach(int n, int times) {

@@ -1,20 +1,26 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.algo.PackingMode;
+
 import java.util.List;
+import java.util.Map;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.github.dl4jgrpoma.algo.Advantages;
+import io.github.dl4jgrpoma.data.Conditioning;
+import io.github.dl4jgrpoma.policy.BatchRows;
+import io.github.dl4jgrpoma.policy.PolicyInput;
 import io.github.dl4jgrpoma.rollout.AnswerRollout;
 import io.github.dl4jgrpoma.rollout.PromptRollout;
 import io.github.dl4jgrpoma.rollout.RolloutBatch;
 import io.github.dl4jgrpoma.rollout.ThoughtRollout;
 
 /**
- * Packs rollout trees and their advantages into the {@code [R,T]} arrays of the GRPO loss. Pure: no IO, no
- * randomness.
+ * Packs rollout trees and their advantages into the {@code [R,T]} arrays of the GRPO loss and the policy input
+ * of the rows (token ids, and each row's prompt conditioning). Pure: no IO, no randomness.
  *
  * <p>Rows: for every kept prompt {@code p}, thought {@code k} and answer {@code m} (in that order) one row
  * with the sequence {@code s = prompt + contextTokens_k + answer_km} (length {@code L <= T + 1}). Input
@@ -78,7 +84,7 @@ public final class BatchPacker {
         }
         if (mode == null || mode == PackingMode.AUTO) {
             throw new IllegalArgumentException("BatchPacker.pack: mode = " + mode
-                    + "; resolve AUTO with PackingMode.resolve(estimatorName) first");
+                    + "; resolve AUTO with PackingMode.resolve(estimator) first");
         }
         int rows = 0;
         for (int p = 0; p < prompts.size(); p++) {
@@ -118,7 +124,7 @@ public final class BatchPacker {
                 continue;
             }
             PromptRollout pr = prompts.get(p);
-            int promptLen = pr.prompt().length;
+            int promptLen = pr.prompt().length();
             for (int k = 0; k < pr.thoughts().size(); k++) {
                 ThoughtRollout thought = pr.thoughts().get(k);
                 int[] thTokens = thought.tokens();
@@ -169,9 +175,11 @@ public final class BatchPacker {
                 }
             }
         }
-        return new PackedBatch(Nd4j.createFromArray(tokens).castTo(DataType.INT32),
-                Nd4j.createFromArray(targets).castTo(DataType.INT32), floats(th), floats(ans), floats(adv), floats(old),
-                rowPrompt, rowThought, rowAnswer, lossTokens);
+        Map<String, INDArray> conditioning = BatchRows.select(
+                Conditioning.stack(prompts.stream().map(pr -> pr.prompt().conditioning()).toList()), rowPrompt);
+        PolicyInput input = PolicyInput.of(Nd4j.createFromArray(tokens).castTo(DataType.INT32), conditioning);
+        return new PackedBatch(input, Nd4j.createFromArray(targets).castTo(DataType.INT32), floats(th), floats(ans),
+                floats(adv), floats(old), rowPrompt, rowThought, rowAnswer, lossTokens);
     }
 
     private INDArray floats(double[][] values) {

@@ -1,9 +1,11 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.optim.AdamOptimizer;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
+
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,11 +35,7 @@ final class GraphUpdater {
     GraphUpdater(PolicyModel policy, String loss, OptimizerConfig config) {
         this.policy = policy;
         this.loss = loss;
-        Map<String, INDArray> params = new LinkedHashMap<>();
-        for (String name : policy.trainableVariables()) {
-            params.put(name, policy.sameDiff().getVariable(name).getArr());
-        }
-        this.optimizer = new AdamOptimizer(config, params);
+        this.optimizer = new AdamOptimizer(config, policy.parameters());
         selectLoss();
     }
 

@@ -1,5 +1,8 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.algo.PackingMode;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
+
 import java.util.TreeSet;
 
 import io.github.dl4jgrpoma.algo.AdvantageConfig;
@@ -13,8 +16,8 @@ import io.github.dl4jgrpoma.rollout.RolloutConfig;
  *
  * @param rollout           K, M, caps and sampling (default {@code RolloutConfig.builder().build()}: T4A4,
  *                          32 thought / 8 answer tokens, temperature 1)
- * @param estimator         advantage estimator name (default {@value #DEFAULT_ESTIMATOR}; {@code "grpo"} needs
- *                          M = 1, {@code "dr-grpo"} skips std scaling)
+ * @param estimator         advantage estimator name in the trainer's registry (default {@value #DEFAULT_ESTIMATOR};
+ *                          an estimator with coupled packing, such as plain GRPO, needs M = 1)
  * @param advantage         advantage options (default {@link AdvantageConfig#defaults()})
  * @param loss              loss options (default {@link LossConfig#defaults()}: clip 0.2, beta 0, sequence-mean)
  * @param optimizer         Adam settings (default {@link OptimizerConfig#defaults()}: lr 1e-3, clip norm 1)
@@ -60,8 +63,6 @@ public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageCon
         int m = rollout.answersPerThought();
         require((long) k * m >= 2, "rollout.thoughts x answersPerThought", k + " x " + m,
                 "GRPO needs a group of at least 2 answers per prompt: raise K or M");
-        require(!("grpo".equals(estimator) && m > 1), "estimator", estimator + " with M = " + m,
-                "plain GRPO scores one answer per thought; use estimator grpo-ma for M > 1, or set M = 1");
         require(promptsPerStep >= 1, "promptsPerStep", promptsPerStep, "use at least 1 prompt per step (default 8)");
         require(innerEpochs >= 1, "innerEpochs", innerEpochs, "use at least 1 gradient step per rollout batch");
         require(steps >= 0, "steps", steps, "use the number of RL steps to run (>= 0)");
@@ -92,11 +93,6 @@ public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageCon
                 .keepCheckpoints(keepCheckpoints).successThreshold(successThreshold).accuracyReward(accuracyReward);
     }
 
-    /** The packing actually used: {@link #packing()} with AUTO resolved by the estimator name. */
-    public PackingMode resolvedPacking() {
-        return packing.resolve(estimator);
-    }
-
     /**
      * Checks that the estimator is registered.
      *
@@ -120,7 +116,7 @@ public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageCon
                 + ",topP=" + r.topP() + ",eot=" + r.endOfThoughtToken() + ",stops=" + new TreeSet<>(r.answerStopTokens())
                 + ",prefixSharing=" + r.prefixSharing() + "];estimator=" + estimator + ";" + advantage + ";" + loss + ";"
                 + optimizer + ";promptsPerStep=" + promptsPerStep + ";innerEpochs=" + innerEpochs + ";dynamicSampling="
-                + dynamicSampling + ";packing=" + resolvedPacking() + ";" + rewardErrorPolicy + ";seed=" + seed;
+                + dynamicSampling + ";packing=" + packing + ";" + rewardErrorPolicy + ";seed=" + seed;
     }
 
     private static void require(boolean ok, String field, Object value, String fix) {

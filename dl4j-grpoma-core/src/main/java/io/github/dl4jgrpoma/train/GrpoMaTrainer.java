@@ -1,5 +1,10 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.algo.PackingMode;
+import io.github.dl4jgrpoma.data.Prompt;
+import io.github.dl4jgrpoma.data.Seeds;
+import io.github.dl4jgrpoma.data.PromptSource;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +38,6 @@ import io.github.dl4jgrpoma.policy.Tokenizer;
 import io.github.dl4jgrpoma.reward.CompositeReward;
 import io.github.dl4jgrpoma.reward.RewardScorer;
 import io.github.dl4jgrpoma.reward.RewardScores;
-import io.github.dl4jgrpoma.rollout.Decoders;
 import io.github.dl4jgrpoma.rollout.RolloutBatch;
 import io.github.dl4jgrpoma.rollout.RolloutEngine;
 
@@ -123,8 +127,13 @@ public final class GrpoMaTrainer {
         this.runName = b.runName;
         this.store = b.checkpointDirectory == null ? null : new CheckpointStore(b.checkpointDirectory, config.keepCheckpoints());
         this.estimator = b.estimators.get(config.estimator());
-        this.packing = config.resolvedPacking();
-        this.engine = new RolloutEngine(Decoders.forPolicy(policy), config.rollout());
+        this.packing = config.packing().resolve(estimator);
+        if (packing == PackingMode.COUPLED && config.rollout().answersPerThought() > 1) {
+            throw new IllegalArgumentException("GrpoMaConfig.estimator = " + estimator.name() + " packs coupled advantages (one"
+                    + " per whole response, plain GRPO) and needs M = 1, got M = " + config.rollout().answersPerThought()
+                    + "; use a decoupled estimator such as " + GrpoMaConfig.DEFAULT_ESTIMATOR + " for M > 1, or set M = 1");
+        }
+        this.engine = new RolloutEngine(policy.decoder(), config.rollout());
         this.rewards = new RewardStage(tokenizer, new RewardScorer(reward, config.rewardErrorPolicy()));
         this.packer = new BatchPacker(policy.maxLength(), policy.dataType(), tokenizer.pad());
         double temperature = config.rollout().temperature();
@@ -163,6 +172,11 @@ public final class GrpoMaTrainer {
         return completed;
     }
 
+    /** How advantages map to tokens in this run: the config's packing, AUTO resolved by the estimator. */
+    public PackingMode packing() {
+        return packing;
+    }
+
     /** The names of the loss placeholders and outputs in the policy graph. */
     public LossGraph lossGraph() {
         return loss;
@@ -181,7 +195,7 @@ public final class GrpoMaTrainer {
         long s = completed;
         List<Prompt> batchPrompts = samplePrompts(s);
         long t0 = System.nanoTime();
-        RolloutBatch batch = engine.rollout(batchPrompts.stream().map(Prompt::tokens).toList(), seed(s, 2));
+        RolloutBatch batch = engine.rollout(batchPrompts, seed(s, 2));
         long t1 = System.nanoTime();
         List<RewardScores> scores = rewards.score(batchPrompts, batch);
         long t2 = System.nanoTime();
@@ -274,8 +288,7 @@ public final class GrpoMaTrainer {
         Checkpoint c = store != null ? store.verify(checkpoint) : checkpoint;
         Properties state = TrainingCheckpoints.restore(c, fingerprint, PHASE, policy, updater.optimizer());
         if (reference != null) {
-            TrainingCheckpoints.restoreWeights(c, TrainingCheckpoints.REFERENCE, reference.sameDiff(),
-                    policy.trainableVariables());
+            TrainingCheckpoints.restoreWeights(c, TrainingCheckpoints.REFERENCE, reference.parameters(policy.trainableVariables()));
         }
         List<Double> history = new ArrayList<>();
         String h = state.getProperty("gradNormHistory", "");
@@ -301,10 +314,10 @@ public final class GrpoMaTrainer {
 
     private Map<String, Double> update(RolloutBatch batch, List<Advantages> advantages, boolean[] keep) {
         PackedBatch packed = packer.pack(batch, advantages, keep, packing);
-        INDArray ref = reference == null ? null : reference.tokenLogProbs(packed.tokens(), packed.targets());
+        INDArray ref = reference == null ? null : reference.tokenLogProbs(policy.feed(packed.input()), packed.targets());
         Map<String, INDArray> feed = new java.util.HashMap<>(loss.feed(packed.targets(), packed.thoughtMask(),
                 packed.answerMask(), packed.advantages(), packed.oldLogProbs(), ref));
-        feed.put(policy.tokensPlaceholder(), packed.tokens());
+        feed.putAll(policy.feed(packed.input()));
         Map<String, String> names = new LinkedHashMap<>();
         names.put("loss", loss.loss());
         loss.refKl().ifPresent(n -> names.put("kl", n));
@@ -357,12 +370,9 @@ public final class GrpoMaTrainer {
         return false;
     }
 
-    /** SplitMix64 of (seed, step, stream): independent generators per step and purpose. */
+    /** Independent seeds per step and purpose (1: prompt sampling, 2: rollouts), derived from the run seed. */
     private long seed(long step, int stream) {
-        long z = config.seed() * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + stream * 0x94D049BB133111EBL;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Seeds.mix(config.seed(), step, stream);
     }
 
     private static <T> T require(T value, String name) {

@@ -1,5 +1,7 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.data.PromptSource;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -25,11 +26,9 @@ final class ReferencePolicy {
     static final String TOKEN_LOGP = "ref_token_logprobs";
 
     private final SameDiff sd;
-    private final String tokens;
 
-    private ReferencePolicy(SameDiff sd, String tokens) {
+    private ReferencePolicy(SameDiff sd) {
         this.sd = sd;
-        this.tokens = tokens;
     }
 
     /** A frozen copy of the policy's current weights. */
@@ -46,7 +45,7 @@ final class ReferencePolicy {
             SDVariable targets = ref.placeHolder(TARGETS, DataType.INT32, -1, -1);
             SDVariable logp = SafeOps.stableLogSoftmax(ref, "ref_log_softmax", logits, 2);
             logp.mul(SafeOps.oneHot(ref, targets, policy.vocabSize(), logits.dataType())).sum(2).rename(TOKEN_LOGP);
-            return new ReferencePolicy(ref, policy.tokensPlaceholder());
+            return new ReferencePolicy(ref);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the temporary copy of the reference policy: " + e, e);
         } finally {
@@ -56,13 +55,29 @@ final class ReferencePolicy {
         }
     }
 
+    /** The reference model's live arrays of the given parameter names (for restoring a checkpoint in place). */
+    Map<String, INDArray> parameters(java.util.List<String> names) {
+        Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            out.put(name, sd.getVariable(name).getArr());
+        }
+        return out;
+    }
+
     /** The reference graph (for checkpoints). */
     SameDiff sameDiff() {
         return sd;
     }
 
-    /** Reference log-probs of the targets, {@code [R,T]}, in one batched forward pass. */
-    INDArray tokenLogProbs(INDArray tokenIds, INDArray targets) {
-        return sd.output(Map.of(tokens, tokenIds, TARGETS, targets), TOKEN_LOGP).get(TOKEN_LOGP);
+    /**
+     * Reference log-probs of the targets, {@code [R,T]}, in one batched forward pass.
+     *
+     * @param policyFeed the policy's placeholders for the rows ({@code PolicyModel.feed}); the copy has the same names
+     * @param targets    next-token ids {@code [R,T]}
+     */
+    INDArray tokenLogProbs(Map<String, INDArray> policyFeed, INDArray targets) {
+        Map<String, INDArray> feed = new HashMap<>(policyFeed);
+        feed.put(TARGETS, targets);
+        return sd.output(feed, TOKEN_LOGP).get(TOKEN_LOGP);
     }
 }

@@ -1,5 +1,7 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
+
 /**
  * Settings of {@link SftTrainer}.
  *

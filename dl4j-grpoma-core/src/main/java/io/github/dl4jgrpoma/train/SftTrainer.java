@@ -1,5 +1,11 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.data.Conditioning;
+import io.github.dl4jgrpoma.data.SftExample;
+import io.github.dl4jgrpoma.policy.PolicyInput;
+import io.github.dl4jgrpoma.policy.Tokenizer;
+import io.github.dl4jgrpoma.loss.SftLoss;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +34,8 @@ import io.github.dl4jgrpoma.policy.PolicyModel;
  * Supervised next-token training (SFT warm-up) of a {@link PolicyModel} on demonstrations, with the loss on
  * the completion tokens only ({@link SftLoss}): per step, {@code batchSize} examples drawn uniformly with
  * replacement by a generator seeded from {@code (seed, step)}, packed as rows {@code prompt + completion}
- * (input {@code s[0..T-1]} right-padded with id 0, target {@code s[t+1]}, mask 1 where the target is a
- * completion token), one forward + backward pass and one Adam step (same update code and checkpoint format as
+ * (input {@code s[0..T-1]} right-padded with the tokenizer's pad id, target {@code s[t+1]}, mask 1 where the target is a
+ * completion token; the policy input carries each example's conditioning), one forward + backward pass and one Adam step (same update code and checkpoint format as
  * {@link GrpoMaTrainer}; phase {@value StepEvent#PHASE_SFT}). Listeners receive {@code sft/loss},
  * {@code sft/token_acc}, {@code sft/tokens} (completion tokens in the batch), {@code grad_norm} and
  * {@code time/update_ms}.
@@ -44,6 +50,7 @@ public final class SftTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(SftTrainer.class);
 
     private final PolicyModel policy;
+    private final int padId;
     private final List<SftExample> examples;
     private final SftConfig config;
     private final Listeners listeners;
@@ -56,15 +63,20 @@ public final class SftTrainer {
 
     /**
      * @param policy              the model (its graph gets the SFT loss attached)
+     * @param tokenizer           the policy's tokenizer (its pad id fills positions beyond a sequence)
      * @param examples            demonstrations, each at most {@code T + 1} tokens with ids in the vocabulary
      * @param config              settings
      * @param listeners           training listeners (may be empty)
      * @param checkpointDirectory checkpoint directory, or null for none
      */
-    public SftTrainer(PolicyModel policy, List<SftExample> examples, SftConfig config,
+    public SftTrainer(PolicyModel policy, Tokenizer tokenizer, List<SftExample> examples, SftConfig config,
                       List<? extends TrainingListener> listeners, Path checkpointDirectory) {
-        if (policy == null || config == null || listeners == null) {
-            throw new IllegalArgumentException("SftTrainer: policy, config and listeners are required");
+        if (policy == null || tokenizer == null || config == null || listeners == null) {
+            throw new IllegalArgumentException("SftTrainer: policy, tokenizer, config and listeners are required");
+        }
+        if (tokenizer.vocabSize() != policy.vocabSize()) {
+            throw new IllegalArgumentException("SftTrainer: the tokenizer has " + tokenizer.vocabSize() + " ids but the policy scores "
+                    + policy.vocabSize() + "; build the policy with vocabSize = tokenizer.vocabSize()");
         }
         if (examples == null || examples.isEmpty()) {
             throw new IllegalArgumentException("SftTrainer.examples is empty; pass at least one demonstration");
@@ -90,6 +102,7 @@ public final class SftTrainer {
                     + " needs a checkpoint directory; pass one or set checkpointEvery to 0");
         }
         this.policy = policy;
+        this.padId = tokenizer.pad();
         this.examples = List.copyOf(examples);
         this.config = config;
         this.listeners = Listeners.of(listeners);
@@ -185,6 +198,8 @@ public final class SftTrainer {
         double[][] mask = new double[batch.size()][t];
         for (int r = 0; r < batch.size(); r++) {
             SftExample e = batch.get(r);
+            java.util.Arrays.fill(tokens[r], padId);
+            java.util.Arrays.fill(targets[r], padId);
             int p = e.prompt().length;
             int[] seq = new int[e.length()];
             System.arraycopy(e.prompt(), 0, seq, 0, p);
@@ -197,8 +212,9 @@ public final class SftTrainer {
                 mask[r][i] = i + 1 >= p ? 1 : 0;
             }
         }
-        Map<String, INDArray> feed = new java.util.HashMap<>();
-        feed.put(policy.tokensPlaceholder(), Nd4j.createFromArray(tokens).castTo(DataType.INT32));
+        Map<String, INDArray> feed = new java.util.HashMap<>(policy.feed(PolicyInput.of(
+                Nd4j.createFromArray(tokens).castTo(DataType.INT32),
+                Conditioning.stack(batch.stream().map(SftExample::conditioning).toList()))));
         feed.put(loss.targets(), Nd4j.createFromArray(targets).castTo(DataType.INT32));
         feed.put(loss.mask(), Nd4j.createFromArray(mask).castTo(policy.dataType()));
         return feed;

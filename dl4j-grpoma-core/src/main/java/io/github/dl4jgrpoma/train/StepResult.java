@@ -1,5 +1,7 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.data.Prompt;
+
 import java.util.List;
 import java.util.Map;
 

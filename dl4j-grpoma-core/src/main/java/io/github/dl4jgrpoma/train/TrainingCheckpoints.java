@@ -1,5 +1,7 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.optim.AdamOptimizer;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -96,21 +98,22 @@ final class TrainingCheckpoints {
         return v;
     }
 
-    /** Copies every trainable array of the saved graph into the policy's arrays (in place). */
-    static void restoreWeights(Checkpoint c, String file, SameDiff target, Iterable<String> names) {
+    /** Copies the saved graph's array of every name of {@code targets} into that target array (in place). */
+    static void restoreWeights(Checkpoint c, String file, Map<String, INDArray> targets) {
         SameDiff saved;
         try {
             saved = SameDiff.load(c.file(file).toFile(), false);
         } catch (RuntimeException e) {
             throw new CheckpointException("cannot load " + file + " of checkpoint " + c.directory() + ": " + e, e);
         }
-        for (String name : names) {
+        for (Map.Entry<String, INDArray> target : targets.entrySet()) {
+            String name = target.getKey();
             if (!saved.hasVariable(name) || saved.getVariable(name).getArr() == null) {
                 throw new CheckpointException("checkpoint " + c.directory() + " lacks parameter '" + name + "' in " + file
                         + "; it belongs to another model");
             }
             INDArray from = saved.getVariable(name).getArr();
-            INDArray to = target.getVariable(name).getArr();
+            INDArray to = target.getValue();
             if (!Arrays.equals(from.shape(), to.shape())) {
                 throw new CheckpointException("checkpoint " + c.directory() + ": parameter '" + name + "' has shape "
                         + Arrays.toString(from.shape()) + ", the model has " + Arrays.toString(to.shape()));
@@ -190,7 +193,7 @@ final class TrainingCheckpoints {
             throw new CheckpointException("checkpoint " + c.directory() + " is from phase '" + saved + "', not '" + phase
                     + "'; fix: resume it with the matching trainer");
         }
-        restoreWeights(c, MODEL, policy.sameDiff(), policy.trainableVariables());
+        restoreWeights(c, MODEL, policy.parameters());
         restoreOptimizer(c, optimizer, state);
         return state;
     }
@@ -203,9 +206,7 @@ final class TrainingCheckpoints {
         StringBuilder sb = new StringBuilder(configText);
         sb.append("|model:V=").append(policy.vocabSize()).append(",T=").append(policy.maxLength()).append(",dtype=")
                 .append(policy.dataType());
-        for (String name : policy.trainableVariables()) {
-            sb.append(',').append(name).append(Arrays.toString(policy.sameDiff().getVariable(name).getShape()));
-        }
+        policy.parameters().forEach((name, a) -> sb.append(',').append(name).append(Arrays.toString(a.shape())));
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));

@@ -4,16 +4,16 @@
  * <ul>
  *   <li>{@link io.github.dl4jgrpoma.train.GrpoMaTrainer} (built by {@link io.github.dl4jgrpoma.train.GrpoMaTrainerBuilder},
  *       configured by {@link io.github.dl4jgrpoma.train.GrpoMaConfig}): prompts from a
- *       {@link io.github.dl4jgrpoma.train.PromptSource} -> K x M rollouts -> rewards -> advantages ->
+ *       {@link io.github.dl4jgrpoma.data.PromptSource} -> K x M rollouts -> rewards -> advantages ->
  *       {@link io.github.dl4jgrpoma.train.BatchPacker} -> clipped loss -> Adam; one
  *       {@link io.github.dl4jgrpoma.train.StepResult} per step, {@link io.github.dl4jgrpoma.train.TrainingResult}
  *       per {@code fit}.</li>
- *   <li>{@link io.github.dl4jgrpoma.train.PackingMode}: decoupled (GRPO-MA: thoughts carry the thought advantage
+ *   <li>{@link io.github.dl4jgrpoma.algo.PackingMode}: decoupled (GRPO-MA: thoughts carry the thought advantage
  *       once, answers their own) or coupled (plain GRPO); {@link io.github.dl4jgrpoma.train.DynamicSampling}
  *       drops prompts without reward spread.</li>
- *   <li>{@link io.github.dl4jgrpoma.train.SftTrainer} with {@link io.github.dl4jgrpoma.train.SftLoss}: next-token
- *       training on {@link io.github.dl4jgrpoma.train.SftExample}s, loss on completion tokens only.</li>
- *   <li>{@link io.github.dl4jgrpoma.train.AdamOptimizer} / {@link io.github.dl4jgrpoma.train.OptimizerConfig}: the
+ *   <li>{@link io.github.dl4jgrpoma.train.SftTrainer} with {@link io.github.dl4jgrpoma.loss.SftLoss}: next-token
+ *       training on {@link io.github.dl4jgrpoma.data.SftExample}s, loss on completion tokens only.</li>
+ *   <li>{@link io.github.dl4jgrpoma.optim.AdamOptimizer} / {@link io.github.dl4jgrpoma.optim.OptimizerConfig}: the
  *       update of both trainers (the loop is our own because {@code sd.fit} has no clipping and reports loss 0 in
  *       M2.1).</li>
  * </ul>

@@ -3,6 +3,7 @@ package io.github.dl4jgrpoma.rollout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,7 +34,10 @@ final class BigramDecoder implements IncrementalDecoder {
     }
 
     @Override
-    public DecodingState prefill(int[][] prefixes) {
+    public DecodingState prefill(int[][] prefixes, Map<String, INDArray> conditioning) {
+        if (!conditioning.isEmpty()) {
+            throw new IllegalArgumentException("the bigram test model takes no conditioning");
+        }
         prefillRows.add(prefixes.length);
         int[][] seqs = new int[prefixes.length][];
         for (int b = 0; b < prefixes.length; b++) {

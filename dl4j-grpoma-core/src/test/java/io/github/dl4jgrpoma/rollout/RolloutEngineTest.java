@@ -1,5 +1,8 @@
 package io.github.dl4jgrpoma.rollout;
 
+import io.github.dl4jgrpoma.data.Conditioning;
+import io.github.dl4jgrpoma.data.Prompt;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,7 +28,7 @@ class RolloutEngineTest {
             {-9, -9, 0.2, -1.0, 0.1, 0.0, 0.6},
             {-9, -9, -0.2, -2.0, 0.6, 0.4, 0.0},
     };
-    private static final List<int[]> PROMPTS = List.of(new int[] {1, 3}, new int[] {1, 5, 6, 5, 3});
+    private static final List<Prompt> PROMPTS = List.of(Prompt.ofTokens(1, 3), Prompt.ofTokens(1, 5, 6, 5, 3));
     private static final double TEMP = 0.8;
 
     private static RolloutConfig.Builder cfg() {
@@ -69,7 +72,7 @@ class RolloutEngineTest {
             assertEquals(2, batch.prompts().size());
             for (int p = 0; p < 2; p++) {
                 PromptRollout pr = batch.prompts().get(p);
-                assertArrayEquals(PROMPTS.get(p), pr.prompt());
+                assertArrayEquals(PROMPTS.get(p).tokens(), pr.promptTokens());
                 assertEquals(3, pr.thoughts().size());
                 for (int k = 0; k < 3; k++) {
                     ThoughtRollout t = pr.thoughts().get(k);
@@ -88,7 +91,7 @@ class RolloutEngineTest {
                         assertFalse(contains(tok, 4, tok.length - 1));
                         assertArrayEquals(tok, t.contextTokens());
                     }
-                    int prev = PROMPTS.get(p)[PROMPTS.get(p).length - 1];
+                    int prev = PROMPTS.get(p).tokens()[PROMPTS.get(p).length() - 1];
                     for (int i = 0; i < tok.length; i++) {
                         assertEquals(logProb(prev, tok[i]), t.logProbs()[i], 1e-12);
                         prev = tok[i];
@@ -183,16 +186,39 @@ class RolloutEngineTest {
         assertEquals(List.of(2), shared.prefillRows);
         assertEquals(List.of(6, 12), scratch.prefillRows, "without sharing: P*K thought rows, then P*K*M answer rows");
         assertTrue(scratch.consumed > shared.consumed, scratch.consumed + " vs " + shared.consumed);
-        // prompt i's tree depends only on (seed, i, prompt), not on the other prompts of the batch
-        RolloutBatch alone = new RolloutEngine(new BigramDecoder(TABLE, 32), cfg().build()).rollout(List.of(PROMPTS.get(0)), 42);
-        assertEquals(a.prompts().get(0), alone.prompts().get(0));
+    }
+
+    @Test
+    void aPromptGetsTheSameRolloutWhereverItSitsInTheBatchAndWhateverTheBatchSize() {
+        Prompt x = new Prompt("x", new int[] {1, 3});
+        Prompt y = new Prompt("y", new int[] {1, 5, 6, 5, 3});
+        Prompt z = new Prompt("z", new int[] {1, 6, 3});
+        RolloutEngine engine = new RolloutEngine(new BigramDecoder(TABLE, 32), cfg().build());
+        PromptRollout alone = engine.rollout(List.of(x), 42).prompts().get(0);
+        List<List<Prompt>> batches = List.of(List.of(x, y, z), List.of(z, x), List.of(y, z, x), List.of(y, y, z, z, x));
+        for (List<Prompt> batch : batches) {
+            List<PromptRollout> out = engine.rollout(batch, 42).prompts();
+            assertEquals(alone, out.get(batch.indexOf(x)), "x in " + batch.stream().map(Prompt::text).toList());
+        }
+        for (boolean sharing : new boolean[] {true, false}) {
+            RolloutEngine e = new RolloutEngine(new BigramDecoder(TABLE, 32), cfg().prefixSharing(sharing).build());
+            assertEquals(alone, e.rollout(List.of(y, x), 42).prompts().get(1), "prefix sharing " + sharing);
+        }
+        // a prompt's rollout is keyed by its id: same tokens under another id sample independently
+        PromptRollout renamed = engine.rollout(List.of(new Prompt("x2", "x", new int[] {1, 3},
+                Conditioning.none(), java.util.Map.of())), 42).prompts().get(0);
+        assertNotEquals(alone.thoughts(), renamed.thoughts());
+        // duplicates of one id in a batch are sampled independently; the first one is the prompt's own rollout
+        List<PromptRollout> twice = engine.rollout(List.of(x, x), 42).prompts();
+        assertEquals(alone, twice.get(0));
+        assertNotEquals(twice.get(0).thoughts(), twice.get(1).thoughts());
     }
 
     @Test
     void rejectsPromptsThatCannotFitAndBadTokens() {
         RolloutEngine e = new RolloutEngine(new BigramDecoder(TABLE, 12), cfg().build());
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                () -> e.rollout(List.of(new int[] {1, 5, 3}), 1));
+                () -> e.rollout(List.of(Prompt.ofTokens(1, 5, 3)), 1));
         assertTrue(ex.getMessage().contains("13 tokens") && ex.getMessage().contains("maximum length 12"), ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new RolloutEngine(new BigramDecoder(TABLE, 32),
                 cfg().endOfThoughtToken(7).build()));

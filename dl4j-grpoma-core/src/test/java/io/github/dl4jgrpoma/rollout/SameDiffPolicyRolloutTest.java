@@ -1,5 +1,9 @@
 package io.github.dl4jgrpoma.rollout;
 
+import io.github.dl4jgrpoma.data.Prompt;
+
+import io.github.dl4jgrpoma.transformer.KvCacheDecoder;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +12,8 @@ import java.util.List;
 import java.util.Set;
 
 import io.github.dl4jgrpoma.policy.SameDiffPolicy;
-import io.github.dl4jgrpoma.policy.TransformerConfig;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerConfig;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -35,14 +39,14 @@ class SameDiffPolicyRolloutTest {
         SDVariable w = sd.var("W", Nd4j.createFromArray(W));
         sd.reshape(sd.reshape(sd.oneHot(x, 6, -1, 1.0, 0.0, DataType.FLOAT), -1, 6).mmul(w), -1, 16, 6).rename("out");
         SameDiffPolicy policy = new SameDiffPolicy(sd, "x", "out", 6, null);
-        IncrementalDecoder decoder = Decoders.forPolicy(policy);
+        IncrementalDecoder decoder = policy.decoder();
         assertInstanceOf(RecomputeDecoder.class, decoder);
-        assertInstanceOf(KvCacheDecoder.class, Decoders.forPolicy(TransformerPolicy.create(TransformerConfig.builder()
-                .vocabSize(6).width(4).layers(1).heads(1).maxLength(8).build())));
+        assertInstanceOf(KvCacheDecoder.class, TransformerPolicy.create(TransformerConfig.builder()
+                .vocabSize(6).width(4).layers(1).heads(1).maxLength(8).build()).decoder());
 
         RolloutConfig cfg = RolloutConfig.builder().thoughts(2).answersPerThought(2).maxThoughtTokens(5).maxAnswerTokens(3)
                 .endOfThoughtToken(4).answerStopTokens(Set.of(2)).build();
-        RolloutBatch b = new RolloutEngine(decoder, cfg).rollout(List.of(new int[] {1, 3}), 8);
+        RolloutBatch b = new RolloutEngine(decoder, cfg).rollout(List.of(Prompt.ofTokens(1, 3)), 8);
         int checked = 0;
         PromptRollout p = b.prompts().get(0);
         for (int k = 0; k < 2; k++) {

@@ -1,5 +1,7 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.algo.PackingMode;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +18,7 @@ import io.github.dl4jgrpoma.rollout.AnswerRollout;
 import io.github.dl4jgrpoma.rollout.PromptRollout;
 import io.github.dl4jgrpoma.rollout.RolloutBatch;
 import io.github.dl4jgrpoma.rollout.ThoughtRollout;
+import io.github.dl4jgrpoma.data.Prompt;
 
 /**
  * Packing of a hand-built K=2, M=2 tree: every advantage, mask and old log-prob lands on the position before
@@ -24,10 +27,10 @@ import io.github.dl4jgrpoma.rollout.ThoughtRollout;
  * produce no rows.
  */
 class BatchPackerTest {
-    private static final int[] PROMPT = {1, 7, 3};
+    private static final Prompt PROMPT = Prompt.ofTokens(1, 7, 3);
 
     /** Thought 0 = [8, 4] (sampled EOT), thought 1 = [5, 6] truncated, forced 4 appended. */
-    private static PromptRollout tree(int[] prompt) {
+    private static PromptRollout tree(Prompt prompt) {
         ThoughtRollout t0 = new ThoughtRollout(new int[] {8, 4}, new double[] {-0.1, -0.2}, false, new int[] {8, 4},
                 List.of(new AnswerRollout(new int[] {9, 2}, new double[] {-0.3, -0.4}, false),
                         new AnswerRollout(new int[] {6}, new double[] {-0.5}, true)));
@@ -103,7 +106,7 @@ class BatchPackerTest {
     void droppedPromptsGetNoRowsAndTheOthersKeepTheirIndices() {
         Advantages other = adv(new double[] {2, -2}, new double[][] {{3, -3}, {4, -4}});
         PackedBatch b = new BatchPacker(10, DataType.FLOAT, 0).pack(
-                new RolloutBatch(List.of(tree(PROMPT), tree(new int[] {1, 9, 3}))), List.of(ADV, other),
+                new RolloutBatch(List.of(tree(PROMPT), tree(Prompt.ofTokens(1, 9, 3)))), List.of(ADV, other),
                 new boolean[] {false, true}, PackingMode.DECOUPLED);
         assertEquals(4, b.rows());
         assertArrayEquals(new int[] {1, 1, 1, 1}, b.rowPrompt());

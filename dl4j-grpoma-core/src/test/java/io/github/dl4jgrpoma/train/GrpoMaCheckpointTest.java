@@ -1,5 +1,7 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,7 +24,7 @@ import io.github.dl4jgrpoma.checkpoint.CheckpointException;
 import io.github.dl4jgrpoma.checkpoint.CheckpointManifest;
 import io.github.dl4jgrpoma.checkpoint.CheckpointStore;
 import io.github.dl4jgrpoma.loss.LossConfig;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 
 /**
  * Checkpoint and resume of the GRPO-MA trainer: 4 straight steps equal 2 steps + checkpoint + a new trainer

@@ -1,5 +1,8 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.algo.PackingMode;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +15,7 @@ import io.github.dl4jgrpoma.algo.AdvantageConfig;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.reward.RewardErrorPolicy;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
+import io.github.dl4jgrpoma.algo.AdvantageEstimators;
 
 /** Defaults and validation messages (field, value, fix) of the trainer configuration. */
 class GrpoMaConfigTest {
@@ -31,7 +35,7 @@ class GrpoMaConfigTest {
         assertEquals(1, c.innerEpochs());
         assertEquals(DynamicSampling.OFF, c.dynamicSampling());
         assertEquals(PackingMode.AUTO, c.packing());
-        assertEquals(PackingMode.DECOUPLED, c.resolvedPacking());
+        assertEquals(PackingMode.DECOUPLED, c.packing().resolve(AdvantageEstimators.defaults().get(c.estimator())));
         assertEquals(RewardErrorPolicy.fail(), c.rewardErrorPolicy());
         assertEquals(0, c.checkpointEvery());
         assertEquals(3, c.keepCheckpoints());
@@ -43,7 +47,7 @@ class GrpoMaConfigTest {
         assertEquals(c, c.toBuilder().build());
         GrpoMaConfig grpo = GrpoMaConfig.builder().estimator("grpo")
                 .rollout(RolloutConfig.builder().thoughts(8).answersPerThought(1).build()).build();
-        assertEquals(PackingMode.COUPLED, grpo.resolvedPacking());
+        assertEquals(PackingMode.COUPLED, grpo.packing().resolve(AdvantageEstimators.defaults().get(grpo.estimator())));
     }
 
     @Test
@@ -51,7 +55,6 @@ class GrpoMaConfigTest {
         assertRejected(() -> GrpoMaConfig.builder().rollout(RolloutConfig.builder().thoughts(1).answersPerThought(1).build())
                 .build(), "thoughts x answersPerThought", "1 x 1", "at least 2 answers");
         assertRejected(() -> GrpoMaConfig.builder().estimator("ppo").build(), "estimator = ppo", "[dr-grpo, grpo, grpo-ma]");
-        assertRejected(() -> GrpoMaConfig.builder().estimator("grpo").build(), "grpo with M = 4", "use estimator grpo-ma");
         assertRejected(() -> GrpoMaConfig.builder().packing(PackingMode.COUPLED).build(), "COUPLED with M = 4",
                 "use DECOUPLED");
         assertRejected(() -> GrpoMaConfig.builder().estimator(" ").build(), "estimator", "grpo-ma (default)");

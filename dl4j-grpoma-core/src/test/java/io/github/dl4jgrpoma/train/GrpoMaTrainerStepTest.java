@@ -1,5 +1,8 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.algo.PackingMode;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +17,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import io.github.dl4jgrpoma.listener.EndReason;
 import io.github.dl4jgrpoma.listener.StepEvent;
 import io.github.dl4jgrpoma.loss.LossConfig;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
+import io.github.dl4jgrpoma.algo.AdvantageConfig;
+import io.github.dl4jgrpoma.algo.AdvantageEstimator;
+import io.github.dl4jgrpoma.algo.AdvantageEstimators;
+import io.github.dl4jgrpoma.algo.Advantages;
+import org.nd4j.linalg.api.buffer.DataType;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * One real GRPO-MA step on a tiny transformer: every trainable array changes, the metrics are finite and
@@ -137,10 +146,11 @@ class GrpoMaTrainerStepTest {
         TransformerPolicy policy = Tiny.policy(10, 5);
         GrpoMaConfig cfg = GrpoMaConfig.builder().estimator("grpo").rollout(Tiny.rollout(6, 1, 2, 2).build())
                 .promptsPerStep(3).steps(1).seed(8).build();
-        assertEquals(PackingMode.COUPLED, cfg.resolvedPacking());
         INDArray head = policy.weight(TransformerPolicy.W_HEAD).dup();
-        StepResult r = GrpoMaTrainer.builder().policy(policy).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())
-                .reward(Tiny.parityReward()).config(cfg).build().step();
+        GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())
+                .reward(Tiny.parityReward()).config(cfg).build();
+        assertEquals(PackingMode.COUPLED, trainer.packing());
+        StepResult r = trainer.step();
         assertTrue(r.updated());
         assertTrue(policy.weight(TransformerPolicy.W_HEAD).sub(head).amaxNumber().doubleValue() > 0);
         // with M = 1 the GRPO advantage of each response is its thought advantage as well
@@ -150,5 +160,42 @@ class GrpoMaTrainerStepTest {
             }
         }
         assertTrue(Double.isFinite(r.metric("loss")));
+    }
+
+    @Test
+    void theEstimatorDecidesHowAdvantagesMapToTokens() {
+        // a user's own estimator declares coupled packing; no name check anywhere decides it
+        AdvantageEstimator grpo = AdvantageEstimators.defaults().get("grpo");
+        AdvantageEstimator mine = new AdvantageEstimator() {
+            @Override
+            public String name() {
+                return "my-whole-response";
+            }
+
+            @Override
+            public PackingMode packing() {
+                return PackingMode.COUPLED;
+            }
+
+            @Override
+            public Advantages estimate(double[][] rewards, AdvantageConfig cfg, int promptIndex) {
+                return grpo.estimate(rewards, cfg, promptIndex);
+            }
+        };
+        AdvantageEstimators registry = AdvantageEstimators.defaults().register(mine);
+        GrpoMaConfig m1 = GrpoMaConfig.builder().estimator(mine.name()).rollout(Tiny.rollout(4, 1, 2, 2).build())
+                .promptsPerStep(2).steps(1).seed(3).build(registry);
+        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER)
+                .promptSource(Tiny.digits()).reward(Tiny.parityReward()).estimators(registry).config(m1).build();
+        assertEquals(PackingMode.COUPLED, t.packing());
+        StepResult r = t.step();
+        PackedBatch packed = new BatchPacker(10, DataType.FLOAT, 0).pack(r.rollouts(), r.advantages(), r.kept(), t.packing());
+        assertEquals(0.0, packed.thoughtMask().sumNumber().doubleValue(), "coupled packing puts everything in the answer mask");
+        // a coupled estimator with M > 1 is rejected when the trainer is built, naming the estimator and the fix
+        GrpoMaConfig m2 = m1.toBuilder().rollout(Tiny.rollout(2, 2, 2, 2).build()).build(registry);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GrpoMaTrainer.builder()
+                .policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits()).reward(Tiny.parityReward())
+                .estimators(registry).config(m2).build());
+        assertTrue(e.getMessage().contains("my-whole-response") && e.getMessage().contains("needs M = 1"), e.getMessage());
     }
 }

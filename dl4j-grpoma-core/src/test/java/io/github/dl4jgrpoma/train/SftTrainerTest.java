@@ -1,5 +1,8 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.data.SftExample;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.github.dl4jgrpoma.listener.StepEvent;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 
 /**
  * SFT training: memorises three demonstrations, reports phase "sft" metrics, packs the completion mask by
@@ -39,7 +42,7 @@ class SftTrainerTest {
     @Test
     void memorisesDemonstrationsAndReportsSftMetrics() {
         Tiny.Recorder rec = new Tiny.Recorder();
-        TrainingResult r = new SftTrainer(Tiny.policy(8, 1), DEMOS, cfg(40), List.of(rec), null).fit();
+        TrainingResult r = new SftTrainer(Tiny.policy(8, 1), Tiny.TOKENIZER, DEMOS, cfg(40), List.of(rec), null).fit();
         assertEquals(40, r.completedSteps());
         List<Double> loss = rec.steps.stream().map(e -> e.metrics().get("sft/loss")).toList();
         assertTrue(loss.get(0) > 2.0, "random start near log 15: " + loss.get(0));
@@ -54,7 +57,7 @@ class SftTrainerTest {
     @Test
     void completionMaskStartsAtThePositionBeforeTheFirstCompletionToken() {
         TransformerPolicy p = Tiny.policy(6, 1);
-        SftTrainer t = new SftTrainer(p, DEMOS, cfg(1), List.of(), null);
+        SftTrainer t = new SftTrainer(p, Tiny.TOKENIZER, DEMOS, cfg(1), List.of(), null);
         Map<String, INDArray> f = t.feed(List.of(new SftExample(new int[] {1, 6}, new int[] {7, 8, 2}),
                 new SftExample(new int[] {1, 6, 3}, new int[] {7, 4, 6, 2})));
         assertArrayEquals(new int[] {1, 6, 7, 8, 2, 0}, f.get(p.tokensPlaceholder()).getRow(0).toIntVector());
@@ -69,11 +72,11 @@ class SftTrainerTest {
     @Test
     void resumedSftRunEqualsUninterruptedRun() {
         TransformerPolicy straight = Tiny.policy(8, 2);
-        new SftTrainer(straight, DEMOS, cfg(4), List.of(), null).fit();
+        new SftTrainer(straight, Tiny.TOKENIZER, DEMOS, cfg(4), List.of(), null).fit();
         TransformerPolicy first = Tiny.policy(8, 2);
-        new SftTrainer(first, DEMOS, cfg(2).withCheckpointEvery(2), List.of(), dir).fit();
+        new SftTrainer(first, Tiny.TOKENIZER, DEMOS, cfg(2).withCheckpointEvery(2), List.of(), dir).fit();
         TransformerPolicy other = Tiny.policy(8, 50);
-        SftTrainer resumed = new SftTrainer(other, DEMOS, cfg(4).withCheckpointEvery(2), List.of(), dir);
+        SftTrainer resumed = new SftTrainer(other, Tiny.TOKENIZER, DEMOS, cfg(4).withCheckpointEvery(2), List.of(), dir);
         assertEquals(OptionalLong.of(2), resumed.restoreLatest());
         resumed.fit();
         assertEquals(4, resumed.completedSteps());
@@ -87,11 +90,11 @@ class SftTrainerTest {
                 .optimizer(OptimizerConfig.defaults().withLearningRate(1e-2)).build();
         GrpoMaTrainer grpoBoth = GrpoMaTrainer.builder().policy(both).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())
                 .reward(Tiny.parityReward()).config(rl).build();
-        SftTrainer sftBoth = new SftTrainer(both, DEMOS, cfg(10), List.of(), null);
+        SftTrainer sftBoth = new SftTrainer(both, Tiny.TOKENIZER, DEMOS, cfg(10), List.of(), null);
         assertEquals(List.of(sftBoth.loss().loss()), both.sameDiff().getLossVariables(),
                 "the newest trainer selected its loss as the only loss variable");
         TransformerPolicy sftOnly = Tiny.policy(8, 3);
-        SftTrainer sftAlone = new SftTrainer(sftOnly, DEMOS, cfg(10), List.of(), null);
+        SftTrainer sftAlone = new SftTrainer(sftOnly, Tiny.TOKENIZER, DEMOS, cfg(10), List.of(), null);
 
         sftBoth.step();
         sftAlone.step();

@@ -1,5 +1,8 @@
 package io.github.dl4jgrpoma.train;
 
+import io.github.dl4jgrpoma.data.Prompt;
+import io.github.dl4jgrpoma.data.PromptSource;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +14,8 @@ import io.github.dl4jgrpoma.listener.TrainingEndEvent;
 import io.github.dl4jgrpoma.listener.TrainingListener;
 import io.github.dl4jgrpoma.listener.TrainingStartEvent;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
-import io.github.dl4jgrpoma.policy.TransformerConfig;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerConfig;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 import io.github.dl4jgrpoma.reward.RewardFunction;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 

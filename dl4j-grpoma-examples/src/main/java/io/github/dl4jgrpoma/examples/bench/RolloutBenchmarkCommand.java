@@ -19,14 +19,15 @@ import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
-import io.github.dl4jgrpoma.policy.TransformerConfig;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerConfig;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
-import io.github.dl4jgrpoma.rollout.KvCacheDecoder;
+import io.github.dl4jgrpoma.transformer.KvCacheDecoder;
 import io.github.dl4jgrpoma.rollout.RecomputeDecoder;
 import io.github.dl4jgrpoma.rollout.RolloutBatch;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.rollout.RolloutEngine;
+import io.github.dl4jgrpoma.data.Prompt;
 
 /**
  * Rollout throughput of T16A1 (plain GRPO, 16 thoughts with one answer each) against T4A4 (GRPO-MA, 4 thoughts
@@ -101,7 +102,7 @@ public final class RolloutBenchmarkCommand implements Command {
         policy.weight(TransformerPolicy.B_HEAD).putScalar(CharTokenizer.END_OF_THOUGHT, -20.0);
         policy.weight(TransformerPolicy.B_HEAD).putScalar(CharTokenizer.EOS, -20.0);
         Random r = new Random(o.get("seed"));
-        List<int[]> prompts = new ArrayList<>();
+        List<Prompt> prompts = new ArrayList<>();
         for (int p = 0; p < o.get("prompts"); p++) {
             int[] t = new int[o.get("prompt-length")];
             t[0] = CharTokenizer.BOS;
@@ -109,7 +110,7 @@ public final class RolloutBenchmarkCommand implements Command {
                 t[i] = CharTokenizer.NUM_SPECIAL + r.nextInt(cfg.vocabSize() - CharTokenizer.NUM_SPECIAL);
             }
             t[t.length - 1] = CharTokenizer.BEGIN_THOUGHT;
-            prompts.add(t);
+            prompts.add(Prompt.ofTokens(t));
         }
         out.printf("model: V=%d D=%d L=%d H=%d T=%d (%s); %d prompts x %d tokens, thoughts %d tokens, answers %d tokens, "
                         + "reps %d, OMP_NUM_THREADS=%s%n", cfg.vocabSize(), cfg.width(), cfg.layers(), cfg.heads(), cfg.maxLength(),

@@ -28,8 +28,8 @@ import io.github.dl4jgrpoma.reward.RewardFunction;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
 import io.github.dl4jgrpoma.train.GrpoMaTrainer;
-import io.github.dl4jgrpoma.train.OptimizerConfig;
-import io.github.dl4jgrpoma.train.Prompt;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
+import io.github.dl4jgrpoma.data.Prompt;
 import io.github.dl4jgrpoma.train.TrainingResult;
 
 /**

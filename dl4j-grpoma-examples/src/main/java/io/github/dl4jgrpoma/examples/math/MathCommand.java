@@ -16,6 +16,9 @@ import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.loss.AggregationRegistry;
 import io.github.dl4jgrpoma.loss.LossConfig;
+import io.github.dl4jgrpoma.algo.AdvantageEstimators;
+import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
+import io.github.dl4jgrpoma.algo.PackingMode;
 
 /**
  * {@code bin/grpoma math}: the main job. Trains a small transformer from scratch on multi-digit arithmetic
@@ -92,8 +95,13 @@ public final class MathCommand implements Command {
         int maxDigits = CliSupport.intOpt(cl, "max-digits", base.task().maxDigits(), minDigits, 7);
         String estimator = cl.getOptionValue("estimator", base.estimator());
         int m = CliSupport.intOpt(cl, "m", base.answers(), 1, 64);
-        if (estimator.equals("grpo") && m != 1) {
-            throw new UsageException("--estimator grpo is plain GRPO and needs --m 1 (got --m " + m + "); use grpo-ma for M > 1");
+        AdvantageEstimators estimators = AdvantageEstimators.defaults();
+        if (!estimators.contains(estimator)) {
+            throw new UsageException("--estimator " + estimator + " is unknown; use one of " + estimators.names());
+        }
+        if (estimators.get(estimator).packing() == PackingMode.COUPLED && m != 1) {
+            throw new UsageException("--estimator " + estimator + " packs one advantage per whole response (plain GRPO) and needs"
+                    + " --m 1 (got --m " + m + "); use " + GrpoMaEstimator.NAME + " for M > 1");
         }
         int k = CliSupport.intOpt(cl, "k", base.thoughts(), 1, 64);
         if (k * m < 2) {

@@ -11,6 +11,7 @@ import io.github.dl4jgrpoma.rollout.RolloutBatch;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.rollout.RolloutEngine;
 import io.github.dl4jgrpoma.rollout.ThoughtRollout;
+import io.github.dl4jgrpoma.data.Prompt;
 
 /**
  * Held-out evaluation of a math policy: greedy accuracy (top-k = 1 decoding of thought and answer) and
@@ -63,9 +64,9 @@ public final class MathEvaluator {
         RolloutEngine sampled = samples == 0 ? null : new RolloutEngine(decoder, config(samples, temperature, 0));
         for (int from = 0; from < problems.size(); from += CHUNK) {
             List<MathProblem> chunk = problems.subList(from, Math.min(problems.size(), from + CHUNK));
-            List<int[]> prompts = new ArrayList<>();
+            List<Prompt> prompts = new ArrayList<>();
             for (MathProblem p : chunk) {
-                prompts.add(promptTokens(tokenizer, p));
+                prompts.add(new Prompt(p.promptText(), promptTokens(tokenizer, p)));
             }
             RolloutBatch g = greedy.rollout(prompts, seed + from);
             for (int i = 0; i < chunk.size(); i++) {

@@ -17,17 +17,16 @@ import io.github.dl4jgrpoma.listener.TrainingListener;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
 import io.github.dl4jgrpoma.policy.Tokenizer;
-import io.github.dl4jgrpoma.policy.TransformerConfig;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerConfig;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 import io.github.dl4jgrpoma.reward.CompositeReward;
-import io.github.dl4jgrpoma.rollout.Decoders;
 import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
 import io.github.dl4jgrpoma.train.GrpoMaTrainer;
-import io.github.dl4jgrpoma.train.OptimizerConfig;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
 import io.github.dl4jgrpoma.train.SftConfig;
-import io.github.dl4jgrpoma.train.SftExample;
+import io.github.dl4jgrpoma.data.SftExample;
 import io.github.dl4jgrpoma.train.SftTrainer;
 import io.github.dl4jgrpoma.train.TrainingResult;
 
@@ -80,7 +79,7 @@ public final class MathExperiment {
             out.printf(Locale.ROOT, "[%s] SFT warm-up: %d steps x %d traces (%.0f%% with a mistake)%n", tag, s.sftSteps(),
                     s.sftBatch(), 100 * s.mistakeRate());
         }
-        TrainingResult sft = new SftTrainer(policy, examples, sftConfig, sftListeners, null).fit();
+        TrainingResult sft = new SftTrainer(policy, tok, examples, sftConfig, sftListeners, null).fit();
         double sftSeconds = sftTimer.seconds();
         MathEvaluator evaluator = evaluator(s, policy, s.evalSamples());
         EvalResult heldBefore = evaluator.evaluate(heldOut(s), s.seed() + 1);
@@ -102,7 +101,7 @@ public final class MathExperiment {
         Files.createDirectories(s.outDir());
         Tokenizer tok = tokenizer();
         String tag = s.shape() + " seed " + s.seed();
-        IncrementalDecoder decoder = Decoders.forPolicy(policy);
+        IncrementalDecoder decoder = policy.decoder();
         List<MathProblem> heldOut = heldOut(s);
         CompositeReward reward = MathRewards.create(s.formatWeight());
         RolloutConfig rollout = RolloutConfig.builder().thoughts(s.thoughts()).answersPerThought(s.answers())
@@ -150,7 +149,7 @@ public final class MathExperiment {
     }
 
     private static MathEvaluator evaluator(MathSettings s, TransformerPolicy policy, int samples) {
-        return new MathEvaluator(Decoders.forPolicy(policy), tokenizer(), s.maxThoughtTokens(), s.maxAnswerTokens(),
+        return new MathEvaluator(policy.decoder(), tokenizer(), s.maxThoughtTokens(), s.maxAnswerTokens(),
                 samples, s.temperature());
     }
 

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import io.github.dl4jgrpoma.policy.Tokenizer;
-import io.github.dl4jgrpoma.train.Prompt;
-import io.github.dl4jgrpoma.train.PromptSource;
+import io.github.dl4jgrpoma.data.Prompt;
+import io.github.dl4jgrpoma.data.PromptSource;
 
 /**
  * Training prompts of the math task: problems from {@link MathTask#sampleTrain} (never held out), as

@@ -3,7 +3,7 @@ package io.github.dl4jgrpoma.examples.math;
 import java.util.SplittableRandom;
 
 import io.github.dl4jgrpoma.policy.Tokenizer;
-import io.github.dl4jgrpoma.train.SftExample;
+import io.github.dl4jgrpoma.data.SftExample;
 
 /**
  * Demonstration traces for the SFT warm-up: {@code prompt -> scratchpad </think> answer <eos>} for training

@@ -15,6 +15,7 @@ import io.github.dl4jgrpoma.rollout.RolloutBatch;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.rollout.RolloutEngine;
 import io.github.dl4jgrpoma.rollout.ThoughtRollout;
+import io.github.dl4jgrpoma.data.Prompt;
 
 /** Renders a few K x M rollout trees with their rewards as text, for a human to read. */
 final class SampleRollouts {
@@ -23,9 +24,9 @@ final class SampleRollouts {
 
     static String render(IncrementalDecoder decoder, Tokenizer tok, CompositeReward reward, List<MathProblem> problems,
                          RolloutConfig config, long seed) {
-        List<int[]> prompts = new ArrayList<>();
+        List<Prompt> prompts = new ArrayList<>();
         for (MathProblem p : problems) {
-            prompts.add(MathEvaluator.promptTokens(tok, p));
+            prompts.add(new Prompt(p.promptText(), MathEvaluator.promptTokens(tok, p)));
         }
         RolloutBatch batch = new RolloutEngine(decoder, config).rollout(prompts, seed);
         StringBuilder sb = new StringBuilder();

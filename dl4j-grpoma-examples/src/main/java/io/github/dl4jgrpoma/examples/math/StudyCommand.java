@@ -16,7 +16,7 @@ import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
 import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.UsageException;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 
 /**
  * {@code bin/grpoma study}: T16A1 (GRPO), T4A4, T4A1 (GRPO), T2A8 and the M sweep T4A1/T4A2/T4A4/T4A8 on the

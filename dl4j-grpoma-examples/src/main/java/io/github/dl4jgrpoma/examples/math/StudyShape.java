@@ -2,6 +2,9 @@ package io.github.dl4jgrpoma.examples.math;
 
 import java.util.List;
 
+import io.github.dl4jgrpoma.algo.GrpoEstimator;
+import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
+
 /**
  * One configuration of the study: K thoughts, M answers per thought, and the estimator ({@code grpo} when
  * M = 1, so that TkA1 is exactly GRPO; {@code grpo-ma} otherwise).
@@ -18,7 +21,7 @@ public record StudyShape(int thoughts, int answers) {
 
     /** GRPO for M = 1, GRPO-MA otherwise. */
     public String estimator() {
-        return answers == 1 ? "grpo" : "grpo-ma";
+        return answers == 1 ? GrpoEstimator.NAME : GrpoMaEstimator.NAME;
     }
 
     /** For example {@code T4A4}. */

@@ -1,6 +1,6 @@
 package io.github.dl4jgrpoma.examples.math;
 
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 
 /**
  * The outcome of the SFT warm-up: the warmed-up policy and its evaluation.

@@ -1,4 +1,4 @@
-package io.github.dl4jgrpoma.train;
+package io.github.dl4jgrpoma.data;
 
 import java.util.Arrays;
 
@@ -7,10 +7,11 @@ import java.util.Arrays;
  * it should produce (for GRPO-MA warm-up typically {@code thought + </think> + answer + <eos>}). Only the
  * completion tokens carry loss. Immutable (arrays copied in and out).
  *
- * @param prompt     conditioning tokens, at least one (e.g. {@code BOS + text + <think>})
- * @param completion tokens to imitate, at least one
+ * @param prompt       conditioning tokens, at least one (e.g. {@code BOS + text + <think>})
+ * @param completion   tokens to imitate, at least one
+ * @param conditioning the example's conditioning arrays (for example its image); {@link Conditioning#none()} for text
  */
-public record SftExample(int[] prompt, int[] completion) {
+public record SftExample(int[] prompt, int[] completion, Conditioning conditioning) {
 
     /** Validates and copies. */
     public SftExample {
@@ -22,6 +23,12 @@ public record SftExample(int[] prompt, int[] completion) {
         }
         prompt = prompt.clone();
         completion = completion.clone();
+        conditioning = conditioning == null ? Conditioning.none() : conditioning;
+    }
+
+    /** A text-only demonstration. */
+    public SftExample(int[] prompt, int[] completion) {
+        this(prompt, completion, Conditioning.none());
     }
 
     @Override
@@ -41,16 +48,18 @@ public record SftExample(int[] prompt, int[] completion) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SftExample e && Arrays.equals(prompt, e.prompt) && Arrays.equals(completion, e.completion);
+        return o instanceof SftExample e && Arrays.equals(prompt, e.prompt) && Arrays.equals(completion, e.completion)
+                && conditioning.equals(e.conditioning);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(prompt) + Arrays.hashCode(completion);
+        return 31 * (31 * Arrays.hashCode(prompt) + Arrays.hashCode(completion)) + conditioning.hashCode();
     }
 
     @Override
     public String toString() {
-        return "SftExample[prompt=" + Arrays.toString(prompt) + ", completion=" + Arrays.toString(completion) + "]";
+        return "SftExample[prompt=" + Arrays.toString(prompt) + ", completion=" + Arrays.toString(completion)
+                + (conditioning.isEmpty() ? "" : ", conditioning=" + conditioning) + "]";
     }
 }

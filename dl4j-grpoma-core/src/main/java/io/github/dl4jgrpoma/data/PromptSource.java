@@ -1,4 +1,4 @@
-package io.github.dl4jgrpoma.train;
+package io.github.dl4jgrpoma.data;
 
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,4 +1,14 @@
-package io.github.dl4jgrpoma.rollout;
+package io.github.dl4jgrpoma.transformer;
+
+import io.github.dl4jgrpoma.data.Prompt;
+
+import io.github.dl4jgrpoma.rollout.AnswerRollout;
+import io.github.dl4jgrpoma.rollout.PromptRollout;
+import io.github.dl4jgrpoma.rollout.RecomputeDecoder;
+import io.github.dl4jgrpoma.rollout.RolloutBatch;
+import io.github.dl4jgrpoma.rollout.RolloutConfig;
+import io.github.dl4jgrpoma.rollout.RolloutEngine;
+import io.github.dl4jgrpoma.rollout.ThoughtRollout;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,8 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-import io.github.dl4jgrpoma.policy.TransformerConfig;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerConfig;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,7 +34,7 @@ class TransformerRolloutTest {
     private static final double TEMP = 1.3;
     private static final TransformerPolicy POLICY = TransformerPolicy.create(TransformerConfig.builder().vocabSize(V)
             .width(16).layers(2).heads(2).maxLength(24).seed(23).initStd(0.4).build());
-    private static final List<int[]> PROMPTS = List.of(new int[] {1, 5, 3}, new int[] {1, 6, 7, 5, 3});
+    private static final List<Prompt> PROMPTS = List.of(Prompt.ofTokens(1, 5, 3), Prompt.ofTokens(1, 6, 7, 5, 3));
 
     private static RolloutConfig.Builder cfg() {
         return RolloutConfig.builder().thoughts(2).answersPerThought(3).maxThoughtTokens(8).maxAnswerTokens(4)
@@ -41,7 +51,7 @@ class TransformerRolloutTest {
                 for (int m = 0; m < 3; m++) {
                     int[] seq = p.sequence(k, m);
                     INDArray logits = POLICY.forward(Nd4j.createFromArray(new int[][] {Arrays.copyOf(seq, 24)}));
-                    int promptLen = p.prompt().length;
+                    int promptLen = p.prompt().length();
                     for (int i = 0; i < t.length(); i++) {
                         assertEquals(logSoftmax(logits, promptLen + i - 1, seq[promptLen + i]), t.logProbs()[i], 1e-5);
                         checked++;
@@ -66,7 +76,7 @@ class TransformerRolloutTest {
         RolloutBatch kv = new RolloutEngine(new KvCacheDecoder(POLICY), cfg().build()).rollout(PROMPTS, 77);
         RolloutBatch scratch = new RolloutEngine(new KvCacheDecoder(POLICY), cfg().prefixSharing(false).build()).rollout(PROMPTS, 77);
         RolloutBatch recompute = new RolloutEngine(new RecomputeDecoder(POLICY), cfg().build()).rollout(PROMPTS, 77);
-        RolloutBatch again = new RolloutEngine(Decoders.forPolicy(POLICY), cfg().build()).rollout(PROMPTS, 77);
+        RolloutBatch again = new RolloutEngine(POLICY.decoder(), cfg().build()).rollout(PROMPTS, 77);
         assertEquals(kv, again, "same seed, same decoder: identical trees");
         assertSameTokens(kv, scratch);
         assertSameTokens(kv, recompute);

@@ -1,4 +1,4 @@
-package io.github.dl4jgrpoma.train;
+package io.github.dl4jgrpoma.optim;
 
 /**
  * Adam(W) settings of the trainer's own update loop ({@code sd.fit} has no gradient clipping in M2.1).

@@ -1,6 +1,13 @@
-package io.github.dl4jgrpoma.rollout;
+package io.github.dl4jgrpoma.transformer;
 
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import io.github.dl4jgrpoma.rollout.DecodingState;
+import io.github.dl4jgrpoma.rollout.PolicyDecoder;
+
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 
 /**
  * Key/value-cache decoder for the built-in {@link TransformerPolicy}, in plain INDArray ops (device-agnostic).
@@ -29,7 +36,7 @@ public final class KvCacheDecoder extends PolicyDecoder {
     }
 
     @Override
-    DecodingState start(int[][] prefixes) {
+    protected DecodingState start(int[][] prefixes, Map<String, INDArray> conditioning) {
         int n = 0;
         for (int[] prefix : prefixes) {
             n = Math.max(n, prefix.length);

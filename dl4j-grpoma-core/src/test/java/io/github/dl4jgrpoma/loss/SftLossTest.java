@@ -1,4 +1,4 @@
-package io.github.dl4jgrpoma.train;
+package io.github.dl4jgrpoma.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 import io.github.dl4jgrpoma.graph.GradientCheck;
 import io.github.dl4jgrpoma.graph.GradientCheckResult;
 import io.github.dl4jgrpoma.graph.UnsafeOps;
-import io.github.dl4jgrpoma.policy.TransformerConfig;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerConfig;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 
 /**
  * The SFT loss in double precision: its value equals a plain-Java mean NLL over the masked targets computed

@@ -1,7 +1,7 @@
-package io.github.dl4jgrpoma.rollout;
+package io.github.dl4jgrpoma.transformer;
 
-import io.github.dl4jgrpoma.policy.TransformerConfig;
-import io.github.dl4jgrpoma.policy.TransformerPolicy;
+import io.github.dl4jgrpoma.transformer.TransformerConfig;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

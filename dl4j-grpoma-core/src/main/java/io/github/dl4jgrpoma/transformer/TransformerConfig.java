@@ -1,4 +1,4 @@
-package io.github.dl4jgrpoma.policy;
+package io.github.dl4jgrpoma.transformer;
 
 import org.nd4j.linalg.api.buffer.DataType;
 

@@ -1,4 +1,4 @@
-package io.github.dl4jgrpoma.policy;
+package io.github.dl4jgrpoma.transformer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

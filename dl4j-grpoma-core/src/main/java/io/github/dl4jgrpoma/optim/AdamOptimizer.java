@@ -1,4 +1,4 @@
-package io.github.dl4jgrpoma.train;
+package io.github.dl4jgrpoma.optim;
 
 import java.util.Arrays;
 import java.util.Collections;

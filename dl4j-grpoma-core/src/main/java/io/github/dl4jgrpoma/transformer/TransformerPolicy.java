@@ -1,4 +1,7 @@
-package io.github.dl4jgrpoma.policy;
+package io.github.dl4jgrpoma.transformer;
+
+import io.github.dl4jgrpoma.policy.PolicyModel;
+import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
 
 import java.io.File;
 import java.io.IOException;
@@ -356,5 +359,11 @@ public final class TransformerPolicy implements PolicyModel {
             names.add(name);
             return sd.var(name, value.castTo(c.dataType()));
         }
+    }
+
+    /** The key/value-cache decoder ({@link KvCacheDecoder}): logits equal the full forward up to float rounding. */
+    @Override
+    public IncrementalDecoder decoder() {
+        return new KvCacheDecoder(this);
     }
 }

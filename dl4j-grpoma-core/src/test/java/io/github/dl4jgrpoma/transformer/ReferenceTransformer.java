@@ -1,4 +1,4 @@
-package io.github.dl4jgrpoma.policy;
+package io.github.dl4jgrpoma.transformer;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.github.dl4jgrpoma.train;
+package io.github.dl4jgrpoma.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
