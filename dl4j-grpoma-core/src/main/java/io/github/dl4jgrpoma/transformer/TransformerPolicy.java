@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.dl4jgrpoma.graph.SafeOps;
-import io.github.dl4jgrpoma.transformer.EmbeddingPrefix;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -240,6 +239,7 @@ public final class TransformerPolicy implements PolicyModel {
     }
 
     /** The placeholders of the prefix (e.g. {@code pixels}); empty without a prefix. */
+    @Override
     public Set<String> conditioningNames() {
         return conditioning;
     }
