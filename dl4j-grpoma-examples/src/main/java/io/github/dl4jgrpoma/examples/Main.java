@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.github.dl4jgrpoma.examples.bench.RolloutBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.custom.CustomModelCommand;
+import io.github.dl4jgrpoma.examples.image.ImageCommand;
 import io.github.dl4jgrpoma.examples.math.MathCommand;
 import io.github.dl4jgrpoma.examples.math.StudyCommand;
 
@@ -19,7 +20,7 @@ public final class Main {
 
     /** The commands, in the order {@code --help} lists them. */
     static List<Command> commands() {
-        return List.of(new MathCommand(), new StudyCommand(), new SimulateCommand(), new RolloutBenchmarkCommand(),
+        return List.of(new MathCommand(), new ImageCommand(), new StudyCommand(), new SimulateCommand(), new RolloutBenchmarkCommand(),
                 new CustomModelCommand());
     }
 

@@ -50,6 +50,21 @@ public final class DigitSumTask implements ImageTask {
     }
 
     @Override
+    public String trueReading(ImageProblem p) {
+        return p.truth(DIGITS);
+    }
+
+    @Override
+    public double score(ImageProblem p, String answer) {
+        return answer.equals(p.truth(EXPECTED)) ? 1.0 : 0.0;
+    }
+
+    @Override
+    public String scoreName() {
+        return "sum accuracy";
+    }
+
+    @Override
     public ImageProblem problem(MnistImages images, SplittableRandom rng, boolean mistake, String idPrefix) {
         int i = rng.nextInt(images.count());
         int j = rng.nextInt(images.count());

@@ -37,6 +37,15 @@ public interface ImageTask {
      */
     ImageProblem problem(MnistImages images, SplittableRandom rng, boolean mistake, String idPrefix);
 
+    /** The true reading a correct thought equals: the two digits ({@code 3,7}) or the class ({@code 7}). */
+    String trueReading(ImageProblem p);
+
+    /** Task score of an answer: 1/0 for the exact sum, or the IoU of the box. */
+    double score(ImageProblem p, String answer);
+
+    /** Name of {@link #score} in summaries. */
+    String scoreName();
+
     /** The task of a CLI name. */
     static ImageTask byName(String name) {
         return switch (name) {

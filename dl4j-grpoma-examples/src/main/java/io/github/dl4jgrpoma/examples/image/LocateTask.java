@@ -55,6 +55,21 @@ public final class LocateTask implements ImageTask {
     }
 
     @Override
+    public String trueReading(ImageProblem p) {
+        return p.truth(CLASS);
+    }
+
+    @Override
+    public double score(ImageProblem p, String answer) {
+        return ImageRewards.iou(answer, p.truth(BOX));
+    }
+
+    @Override
+    public String scoreName() {
+        return "mean IoU";
+    }
+
+    @Override
     public ImageProblem problem(MnistImages images, SplittableRandom rng, boolean mistake, String idPrefix) {
         int i = rng.nextInt(images.count());
         int top = rng.nextInt(SIDE - images.rows() + 1);

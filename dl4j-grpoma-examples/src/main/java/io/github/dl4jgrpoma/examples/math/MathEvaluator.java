@@ -47,12 +47,7 @@ public final class MathEvaluator {
 
     /** The prompt tokens of a problem: BOS, the prompt text, begin-of-thought. */
     public static int[] promptTokens(Tokenizer tok, MathProblem p) {
-        int[] text = tok.encode(p.promptText());
-        int[] out = new int[text.length + 2];
-        out[0] = tok.bos();
-        System.arraycopy(text, 0, out, 1, text.length);
-        out[out.length - 1] = tok.beginThought();
-        return out;
+        return io.github.dl4jgrpoma.examples.TraceFormat.prompt(tok, p.promptText());
     }
 
     /** Evaluates on {@code problems}; sampling is seeded by {@code seed}. */

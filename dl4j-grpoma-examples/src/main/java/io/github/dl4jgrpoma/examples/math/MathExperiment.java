@@ -10,9 +10,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import io.github.dl4jgrpoma.examples.MetricsHistory;
+import io.github.dl4jgrpoma.examples.Progress;
+import io.github.dl4jgrpoma.examples.RunTimer;
+import io.github.dl4jgrpoma.examples.SampleRollouts;
 import io.github.dl4jgrpoma.listener.CsvMetricsListener;
 import io.github.dl4jgrpoma.listener.NanGuardListener;
-import io.github.dl4jgrpoma.listener.ProgressBarListener;
 import io.github.dl4jgrpoma.listener.TrainingListener;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
@@ -71,7 +74,7 @@ public final class MathExperiment {
         List<TrainingListener> sftListeners = new ArrayList<>(List.of(new NanGuardListener(),
                 new CsvMetricsListener(s.outDir().resolve("sft_metrics.csv"))));
         if (progress != null) {
-            sftListeners.add(progressBar(progress, List.of("sft/loss", "sft/token_acc")));
+            sftListeners.add(Progress.bar(progress, List.of("sft/loss", "sft/token_acc")));
         }
         SftConfig sftConfig = SftConfig.of(s.sftSteps()).withBatchSize(s.sftBatch())
                 .withOptimizer(OptimizerConfig.defaults().withLearningRate(s.sftLr())).withSeed(s.seed());
@@ -118,7 +121,7 @@ public final class MathExperiment {
         List<TrainingListener> rlListeners = new ArrayList<>(List.of(new NanGuardListener(), history, periodic,
                 new CsvMetricsListener(s.outDir().resolve("rl_metrics.csv"))));
         if (progress != null) {
-            rlListeners.add(progressBar(progress, List.of("reward/mean", "accuracy", "grad_norm")));
+            rlListeners.add(Progress.bar(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
         if (!s.quiet()) {
             out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers%n", tag,
@@ -137,15 +140,12 @@ public final class MathExperiment {
         MathResult result = new MathResult(s, before.sftSeconds(), rlSeconds, before.heldOut(), before.outOfDistribution(),
                 heldAfter, oodAfter, history.rows(), periodic.points(),
                 rlResult.lastCheckpoint().map(Path::toString).orElse(""));
+        List<MathProblem> shown = heldOut.subList(0, Math.min(4, heldOut.size()));
+        MathPromptSource source = new MathPromptSource(s.task(), tok);
         MathOutputs.write(result, s.outDir(), SampleRollouts.render(decoder, tok, reward,
-                heldOut.subList(0, Math.min(4, heldOut.size())), rollout, s.seed() + 4));
+                shown.stream().map(source::prompt).toList(), shown.stream().map(p -> String.format(Locale.ROOT,
+                        "prompt %s   (expected %d)", p.promptText(), p.answer())).toList(), rollout, s.seed() + 4));
         return result;
-    }
-
-    /** A redrawn bar on a terminal; a line every 10 s when the output goes to a file or a CI log. */
-    private static ProgressBarListener progressBar(PrintStream progress, List<String> metrics) {
-        boolean terminal = System.console() != null;
-        return new ProgressBarListener(progress, 30, terminal ? 500 : 10_000, metrics, terminal);
     }
 
     private static MathEvaluator evaluator(MathSettings s, TransformerPolicy policy, int samples) {

@@ -42,13 +42,6 @@ public record MathResult(MathSettings settings, double sftSeconds, double rlSeco
 
     /** Series of a metric over RL steps: {@code [steps[], values[]]}. */
     public double[][] series(String name) {
-        double[] x = new double[rlSteps.size()];
-        double[] y = new double[rlSteps.size()];
-        for (int i = 0; i < rlSteps.size(); i++) {
-            x[i] = rlSteps.get(i).step();
-            Double v = rlSteps.get(i).metrics().get(name);
-            y[i] = v == null ? Double.NaN : v;
-        }
-        return new double[][] {x, y};
+        return io.github.dl4jgrpoma.examples.TrainingPlots.series(rlSteps, name);
     }
 }

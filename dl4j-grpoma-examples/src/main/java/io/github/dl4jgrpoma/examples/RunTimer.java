@@ -1,10 +1,11 @@
-package io.github.dl4jgrpoma.examples.math;
+package io.github.dl4jgrpoma.examples;
 
 /** Wall-clock stopwatch in seconds. */
-final class RunTimer {
+public final class RunTimer {
     private final long start = System.nanoTime();
 
-    double seconds() {
+    /** Seconds since construction. */
+    public double seconds() {
         return (System.nanoTime() - start) / 1e9;
     }
 }

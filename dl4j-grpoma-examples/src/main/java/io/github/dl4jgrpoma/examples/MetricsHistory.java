@@ -1,4 +1,4 @@
-package io.github.dl4jgrpoma.examples.math;
+package io.github.dl4jgrpoma.examples;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,7 @@ import io.github.dl4jgrpoma.listener.StepEvent;
 import io.github.dl4jgrpoma.listener.TrainingListener;
 
 /** Keeps every step event of a run in memory, for plots and the study's aggregates. */
-final class MetricsHistory implements TrainingListener {
+public final class MetricsHistory implements TrainingListener {
     private final List<StepEvent> rows = new ArrayList<>();
 
     @Override
@@ -17,7 +17,8 @@ final class MetricsHistory implements TrainingListener {
         return ListenerResponse.CONTINUE;
     }
 
-    List<StepEvent> rows() {
+    /** The step events so far, in order. */
+    public List<StepEvent> rows() {
         return List.copyOf(rows);
     }
 }

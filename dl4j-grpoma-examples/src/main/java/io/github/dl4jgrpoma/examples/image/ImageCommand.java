@@ -1,0 +1,146 @@
+package io.github.dl4jgrpoma.examples.image;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+import io.github.dl4jgrpoma.algo.AdvantageEstimators;
+import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
+import io.github.dl4jgrpoma.algo.PackingMode;
+import io.github.dl4jgrpoma.examples.CliSupport;
+import io.github.dl4jgrpoma.examples.Command;
+import io.github.dl4jgrpoma.examples.ProcessMemory;
+import io.github.dl4jgrpoma.examples.RunTimer;
+import io.github.dl4jgrpoma.examples.UsageException;
+import io.github.dl4jgrpoma.multimodal.data.DataFileException;
+import io.github.dl4jgrpoma.multimodal.data.MnistImages;
+
+/**
+ * {@code bin/grpoma image}: a vision-language policy (CNN or patch encoder as image-token prefix of a small
+ * transformer) on real MNIST. Task {@code digit-sum} reads two digits and adds them; {@code locate} names a digit
+ * and boxes it on a larger canvas (IoU reward). SFT warm-up on train-split traces with controlled mistakes, then
+ * GRPO-MA (T4A4), with test-split metrics before and after RL.
+ */
+public final class ImageCommand implements Command {
+    /** Defaults of {@code bin/grpoma image}. */
+    static final ImageSettings DEFAULTS = new ImageSettings(new DigitSumTask(), "cnn", 64, 2, 4, 500, 32, 2e-3, 0.2,
+            100, 4, 4, 16, 2e-4, 1.0, GrpoMaEstimator.NAME, 0.0, 0.1, 0.2, 500, 4, 1, Path.of("runs/image"), false);
+
+    @Override
+    public String name() {
+        return "image";
+    }
+
+    @Override
+    public String summary() {
+        return "vision-language GRPO-MA on real MNIST: digit-sum or locate, test-split accuracy/IoU before/after";
+    }
+
+    static Options options() {
+        ImageSettings d = DEFAULTS;
+        Options o = new Options();
+        opt(o, "task", "NAME", "digit-sum (two digits side by side, answer their sum) or locate (box one digit, IoU)",
+                d.task().name());
+        opt(o, "out", "DIR", "output folder: metrics CSVs, PNG plots, samples, summary, final checkpoint", d.outDir());
+        opt(o, "seed", "N", "seed of everything (model init, data, sampling)", d.seed());
+        opt(o, "encoder", "NAME", "vision encoder: cnn (3 conv blocks) or patch (ViT-style patches)", d.encoder());
+        opt(o, "width", "N", "transformer width", d.width());
+        opt(o, "layers", "N", "transformer layers", d.layers());
+        opt(o, "heads", "N", "attention heads", d.heads());
+        opt(o, "sft-steps", "N", "SFT warm-up steps", d.sftSteps());
+        opt(o, "sft-batch", "N", "traces per SFT step", d.sftBatch());
+        opt(o, "sft-lr", "X", "SFT learning rate", d.sftLr());
+        opt(o, "mistake-rate", "X", "fraction of SFT traces with one wrong reading (digit, class or box edge)",
+                d.mistakeRate());
+        opt(o, "rl-steps", "N", "GRPO-MA steps", d.rlSteps());
+        opt(o, "k", "N", "thoughts per prompt (K)", d.thoughts());
+        opt(o, "m", "N", "answers per thought (M)", d.answers());
+        opt(o, "prompts", "N", "prompts per RL step", d.promptsPerStep());
+        opt(o, "lr", "X", "RL learning rate", d.rlLr());
+        opt(o, "temperature", "X", "sampling temperature", d.temperature());
+        opt(o, "estimator", "NAME", "advantage estimator: grpo-ma, grpo (needs --m 1), dr-grpo", d.estimator());
+        opt(o, "beta", "X", "KL coefficient to the SFT policy (0: no reference model)", d.beta());
+        opt(o, "format-weight", "X", "digit-sum: weight of the format reward (answer is a number)", d.formatWeight());
+        opt(o, "class-weight", "X", "locate: weight of the class reward (thought is the digit's class)", d.classWeight());
+        opt(o, "eval-problems", "N", "test-split problems evaluated before and after RL", d.evalProblems());
+        opt(o, "eval-samples", "N", "samples per problem for the sampled score (0: greedy only)", d.evalSamples());
+        return o;
+    }
+
+    private static void opt(Options o, String name, String arg, String desc, Object def) {
+        o.addOption(Option.builder().longOpt(name).hasArg().argName(arg).desc(desc + " (default " + def + ")").build());
+    }
+
+    /** Parses the options into settings, starting from {@code base}. */
+    static ImageSettings parse(CommandLine cl, ImageSettings base) throws UsageException {
+        String estimator = cl.getOptionValue("estimator", base.estimator());
+        int m = CliSupport.intOpt(cl, "m", base.answers(), 1, 64);
+        AdvantageEstimators estimators = AdvantageEstimators.defaults();
+        if (!estimators.contains(estimator)) {
+            throw new UsageException("--estimator " + estimator + " is unknown; use one of " + estimators.names());
+        }
+        if (estimators.get(estimator).packing() == PackingMode.COUPLED && m != 1) {
+            throw new UsageException("--estimator " + estimator + " packs one advantage per whole response (plain GRPO) and needs"
+                    + " --m 1 (got --m " + m + "); use " + GrpoMaEstimator.NAME + " for M > 1");
+        }
+        int k = CliSupport.intOpt(cl, "k", base.thoughts(), 1, 64);
+        if (k * m < 2) {
+            throw new UsageException("--k times --m must be >= 2 (a group needs two answers to compare), got " + k + "x" + m);
+        }
+        int width = CliSupport.intOpt(cl, "width", base.width(), 8, 1024);
+        int heads = CliSupport.intOpt(cl, "heads", base.heads(), 1, 64);
+        if (width % heads != 0) {
+            throw new UsageException("--width (" + width + ") must be divisible by --heads (" + heads + ")");
+        }
+        try {
+            return new ImageSettings(ImageTask.byName(cl.getOptionValue("task", base.task().name())),
+                    cl.getOptionValue("encoder", base.encoder()), width,
+                    CliSupport.intOpt(cl, "layers", base.layers(), 1, 48), heads,
+                    CliSupport.intOpt(cl, "sft-steps", base.sftSteps(), 0, 1_000_000),
+                    CliSupport.intOpt(cl, "sft-batch", base.sftBatch(), 1, 4096),
+                    CliSupport.doubleOpt(cl, "sft-lr", base.sftLr(), 1e-7, 1),
+                    CliSupport.doubleOpt(cl, "mistake-rate", base.mistakeRate(), 0, 1),
+                    CliSupport.intOpt(cl, "rl-steps", base.rlSteps(), 0, 1_000_000), k, m,
+                    CliSupport.intOpt(cl, "prompts", base.promptsPerStep(), 1, 4096),
+                    CliSupport.doubleOpt(cl, "lr", base.rlLr(), 1e-8, 1),
+                    CliSupport.doubleOpt(cl, "temperature", base.temperature(), 1e-3, 100), estimator,
+                    CliSupport.doubleOpt(cl, "beta", base.beta(), 0, 100),
+                    CliSupport.doubleOpt(cl, "format-weight", base.formatWeight(), 0, 10),
+                    CliSupport.doubleOpt(cl, "class-weight", base.classWeight(), 0, 10),
+                    CliSupport.intOpt(cl, "eval-problems", base.evalProblems(), 1, 10_000),
+                    CliSupport.intOpt(cl, "eval-samples", base.evalSamples(), 0, 1000),
+                    CliSupport.longOpt(cl, "seed", base.seed()), Path.of(cl.getOptionValue("out", base.outDir().toString())),
+                    base.quiet());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Options options = options();
+        CommandLine cl = CliSupport.parse(options, args);
+        if (cl.hasOption("help")) {
+            CliSupport.printUsage(out, name(), summary() + ". Needs MNIST: bash scripts/fetch-mnist.sh (bin/grpoma runs it)."
+                    + " Data directory: $" + MnistImages.DATA_ENV + "/mnist or ~/.grpoma/data/mnist.", options);
+            return 0;
+        }
+        ImageSettings s = parse(cl, DEFAULTS);
+        RunTimer timer = new RunTimer();
+        ImageResult r;
+        try {
+            r = ImageExperiment.run(s, out, err);
+        } catch (DataFileException e) {
+            throw new UsageException(e.getMessage());
+        }
+        out.println();
+        out.print(ImageOutputs.summary(r));
+        out.printf(Locale.ROOT, "total time %.0f s, peak RSS %s; outputs in %s%n(summary.txt, samples.txt, *.png, "
+                + "*_metrics.csv, checkpoints/)%n", timer.seconds(), ProcessMemory.peakRss(), s.outDir().toAbsolutePath());
+        return 0;
+    }
+}
