@@ -18,6 +18,7 @@ import io.github.dl4jgrpoma.examples.RunTimer;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.multimodal.data.DataFileException;
 import io.github.dl4jgrpoma.multimodal.data.MnistImages;
+import io.github.dl4jgrpoma.multimodal.data.MnistSplit;
 
 /**
  * {@code bin/grpoma image}: a vision-language policy (CNN or patch encoder as image-token prefix of a small
@@ -47,6 +48,7 @@ public final class ImageCommand implements Command {
                 d.task().name());
         opt(o, "out", "DIR", "output folder: metrics CSVs, PNG plots, samples, summary, final checkpoint", d.outDir());
         opt(o, "seed", "N", "seed of everything (model init, data, sampling)", d.seed());
+        opt(o, "data", "DIR", "folder with the four MNIST IDX files", "$" + MnistImages.DATA_ENV + "/mnist or ~/.grpoma/data/mnist");
         opt(o, "encoder", "NAME", "vision encoder: cnn (3 conv blocks) or patch (ViT-style patches)", d.encoder());
         opt(o, "width", "N", "transformer width", d.width());
         opt(o, "layers", "N", "transformer layers", d.layers());
@@ -133,7 +135,8 @@ public final class ImageCommand implements Command {
         RunTimer timer = new RunTimer();
         ImageResult r;
         try {
-            r = ImageExperiment.run(s, out, err);
+            Path data = cl.hasOption("data") ? Path.of(cl.getOptionValue("data")) : MnistImages.dataDirectory();
+            r = ImageExperiment.run(s, MnistImages.load(data, MnistSplit.TRAIN), MnistImages.load(data, MnistSplit.TEST), out, err);
         } catch (DataFileException e) {
             throw new UsageException(e.getMessage());
         }

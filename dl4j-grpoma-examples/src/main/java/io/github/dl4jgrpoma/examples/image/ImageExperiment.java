@@ -21,7 +21,6 @@ import io.github.dl4jgrpoma.listener.TrainingListener;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.multimodal.VisionLanguagePolicies;
 import io.github.dl4jgrpoma.multimodal.data.MnistImages;
-import io.github.dl4jgrpoma.multimodal.data.MnistSplit;
 import io.github.dl4jgrpoma.optim.OptimizerConfig;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
 import io.github.dl4jgrpoma.policy.Tokenizer;
@@ -50,15 +49,11 @@ public final class ImageExperiment {
     }
 
     /**
-     * Runs everything on the MNIST files of {@link MnistImages#dataDirectory()}.
+     * Runs everything: training data only from {@code train} (the MNIST train split), evaluation only from
+     * {@code test} (the test split); tests pass generated images.
      *
      * @param progress where progress bars are drawn (null for none)
      */
-    public static ImageResult run(ImageSettings s, PrintStream out, PrintStream progress) throws IOException {
-        return run(s, MnistImages.load(MnistSplit.TRAIN), MnistImages.load(MnistSplit.TEST), out, progress);
-    }
-
-    /** Runs everything on the given train and test images (tests pass generated ones). */
     public static ImageResult run(ImageSettings s, MnistImages train, MnistImages test, PrintStream out, PrintStream progress)
             throws IOException {
         Files.createDirectories(s.outDir());
