@@ -10,6 +10,10 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 
+import io.github.dl4jgrpoma.algo.AdvantageEstimators;
+import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
+import io.github.dl4jgrpoma.algo.PackingMode;
+
 /** Apache Commons CLI helpers shared by the example commands: parsing with typed, range-checked values. */
 public final class CliSupport {
     private CliSupport() {
@@ -104,6 +108,31 @@ public final class CliSupport {
             return x;
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " must be a number, got '" + v + "'");
+        }
+    }
+
+    /**
+     * Checks an estimator name with K thoughts and M answers per thought: the name must be registered, an
+     * estimator that packs one advantage per whole response (plain GRPO) needs M = 1, and a group needs K*M >= 2.
+     */
+    public static void checkGroupShape(String estimator, int k, int m) throws UsageException {
+        AdvantageEstimators estimators = AdvantageEstimators.defaults();
+        if (!estimators.contains(estimator)) {
+            throw new UsageException("--estimator " + estimator + " is unknown; use one of " + estimators.names());
+        }
+        if (estimators.get(estimator).packing() == PackingMode.COUPLED && m != 1) {
+            throw new UsageException("--estimator " + estimator + " packs one advantage per whole response (plain GRPO) and needs"
+                    + " --m 1 (got --m " + m + "); use " + GrpoMaEstimator.NAME + " for M > 1");
+        }
+        if (k * m < 2) {
+            throw new UsageException("--k times --m must be >= 2 (a group needs two answers to compare), got " + k + "x" + m);
+        }
+    }
+
+    /** Checks that the transformer width is divisible by the number of attention heads. */
+    public static void checkWidthAndHeads(int width, int heads) throws UsageException {
+        if (width % heads != 0) {
+            throw new UsageException("--width (" + width + ") must be divisible by --heads (" + heads + ")");
         }
     }
 }

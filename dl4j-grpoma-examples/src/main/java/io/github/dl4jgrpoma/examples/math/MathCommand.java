@@ -17,9 +17,6 @@ import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.loss.AggregationRegistry;
 import io.github.dl4jgrpoma.loss.LossConfig;
-import io.github.dl4jgrpoma.algo.AdvantageEstimators;
-import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
-import io.github.dl4jgrpoma.algo.PackingMode;
 
 /**
  * {@code bin/grpoma math}: the main job. Trains a small transformer from scratch on multi-digit arithmetic
@@ -96,23 +93,11 @@ public final class MathCommand implements Command {
         int maxDigits = CliSupport.intOpt(cl, "max-digits", base.task().maxDigits(), minDigits, 7);
         String estimator = cl.getOptionValue("estimator", base.estimator());
         int m = CliSupport.intOpt(cl, "m", base.answers(), 1, 64);
-        AdvantageEstimators estimators = AdvantageEstimators.defaults();
-        if (!estimators.contains(estimator)) {
-            throw new UsageException("--estimator " + estimator + " is unknown; use one of " + estimators.names());
-        }
-        if (estimators.get(estimator).packing() == PackingMode.COUPLED && m != 1) {
-            throw new UsageException("--estimator " + estimator + " packs one advantage per whole response (plain GRPO) and needs"
-                    + " --m 1 (got --m " + m + "); use " + GrpoMaEstimator.NAME + " for M > 1");
-        }
         int k = CliSupport.intOpt(cl, "k", base.thoughts(), 1, 64);
-        if (k * m < 2) {
-            throw new UsageException("--k times --m must be >= 2 (a group needs two answers to compare), got " + k + "x" + m);
-        }
+        CliSupport.checkGroupShape(estimator, k, m);
         int width = CliSupport.intOpt(cl, "width", base.width(), 8, 1024);
         int heads = CliSupport.intOpt(cl, "heads", base.heads(), 1, 64);
-        if (width % heads != 0) {
-            throw new UsageException("--width (" + width + ") must be divisible by --heads (" + heads + ")");
-        }
+        CliSupport.checkWidthAndHeads(width, heads);
         try {
             return new MathSettings(new MathTask(ops, minDigits, maxDigits, base.task().heldOutPercent()), width,
                     CliSupport.intOpt(cl, "layers", base.layers(), 1, 48), heads,
