@@ -26,8 +26,8 @@ import io.github.dl4jgrpoma.multimodal.data.MnistSplit;
  */
 public final class ImageCommand implements Command {
     /** Defaults of {@code bin/grpoma image}. */
-    static final ImageSettings DEFAULTS = new ImageSettings(new DigitSumTask(), "cnn", 64, 2, 4, 500, 32, 2e-3, 0.2,
-            100, 4, 4, 16, 2e-4, 1.0, GrpoMaEstimator.NAME, 0.0, 0.1, 0.2, 500, 4, 1, Path.of("runs/image"), false);
+    static final ImageSettings DEFAULTS = new ImageSettings(new DigitSumTask(), "cnn", 64, 2, 4, 600, 32, 3e-3, 0.2,
+            60, 4, 4, 16, 2e-4, 1.0, GrpoMaEstimator.NAME, 0.0, 0.1, 0.2, 300, 4, 1, Path.of("runs/image"), false);
 
     @Override
     public String name() {
