@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
@@ -42,37 +41,33 @@ public final class ImageCommand implements Command {
     static Options options() {
         ImageSettings d = DEFAULTS;
         Options o = new Options();
-        opt(o, "task", "NAME", "digit-sum (two digits side by side, answer their sum) or locate (box one digit, IoU)",
+        CliSupport.option(o, "task", "NAME", "digit-sum (two digits side by side, answer their sum) or locate (box one digit, IoU)",
                 d.task().name());
-        opt(o, "out", "DIR", "output folder: metrics CSVs, PNG plots, samples, summary, final checkpoint", d.outDir());
-        opt(o, "seed", "N", "seed of everything (model init, data, sampling)", d.seed());
-        opt(o, "data", "DIR", "folder with the four MNIST IDX files", "$" + MnistImages.DATA_ENV + "/mnist or ~/.grpoma/data/mnist");
-        opt(o, "encoder", "NAME", "vision encoder: cnn (3 conv blocks) or patch (ViT-style patches)", d.encoder());
-        opt(o, "width", "N", "transformer width", d.width());
-        opt(o, "layers", "N", "transformer layers", d.layers());
-        opt(o, "heads", "N", "attention heads", d.heads());
-        opt(o, "sft-steps", "N", "SFT warm-up steps", d.sftSteps());
-        opt(o, "sft-batch", "N", "traces per SFT step", d.sftBatch());
-        opt(o, "sft-lr", "X", "SFT learning rate", d.sftLr());
-        opt(o, "mistake-rate", "X", "fraction of SFT traces with one wrong reading (digit, class or box edge)",
+        CliSupport.option(o, "out", "DIR", "output folder: metrics CSVs, PNG plots, samples, summary, final checkpoint", d.outDir());
+        CliSupport.option(o, "seed", "N", "seed of everything (model init, data, sampling)", d.seed());
+        CliSupport.option(o, "data", "DIR", "folder with the four MNIST IDX files", "$" + MnistImages.DATA_ENV + "/mnist or ~/.grpoma/data/mnist");
+        CliSupport.option(o, "encoder", "NAME", "vision encoder: cnn (3 conv blocks) or patch (ViT-style patches)", d.encoder());
+        CliSupport.option(o, "width", "N", "transformer width", d.width());
+        CliSupport.option(o, "layers", "N", "transformer layers", d.layers());
+        CliSupport.option(o, "heads", "N", "attention heads", d.heads());
+        CliSupport.option(o, "sft-steps", "N", "SFT warm-up steps", d.sftSteps());
+        CliSupport.option(o, "sft-batch", "N", "traces per SFT step", d.sftBatch());
+        CliSupport.option(o, "sft-lr", "X", "SFT learning rate", d.sftLr());
+        CliSupport.option(o, "mistake-rate", "X", "fraction of SFT traces with one wrong reading (digit, class or box edge)",
                 d.mistakeRate());
-        opt(o, "rl-steps", "N", "GRPO-MA steps", d.rlSteps());
-        opt(o, "k", "N", "thoughts per prompt (K)", d.thoughts());
-        opt(o, "m", "N", "answers per thought (M)", d.answers());
-        opt(o, "prompts", "N", "prompts per RL step", d.promptsPerStep());
-        opt(o, "lr", "X", "RL learning rate", d.rlLr());
-        opt(o, "temperature", "X", "sampling temperature", d.temperature());
-        opt(o, "estimator", "NAME", "advantage estimator: grpo-ma, grpo (needs --m 1), dr-grpo", d.estimator());
-        opt(o, "beta", "X", "KL coefficient to the SFT policy (0: no reference model)", d.beta());
-        opt(o, "format-weight", "X", "digit-sum: weight of the format reward (answer is a number)", d.formatWeight());
-        opt(o, "class-weight", "X", "locate: weight of the class reward (thought is the digit's class)", d.classWeight());
-        opt(o, "eval-problems", "N", "test-split problems evaluated before and after RL", d.evalProblems());
-        opt(o, "eval-samples", "N", "samples per problem for the sampled score (0: greedy only)", d.evalSamples());
+        CliSupport.option(o, "rl-steps", "N", "GRPO-MA steps", d.rlSteps());
+        CliSupport.option(o, "k", "N", "thoughts per prompt (K)", d.thoughts());
+        CliSupport.option(o, "m", "N", "answers per thought (M)", d.answers());
+        CliSupport.option(o, "prompts", "N", "prompts per RL step", d.promptsPerStep());
+        CliSupport.option(o, "lr", "X", "RL learning rate", d.rlLr());
+        CliSupport.option(o, "temperature", "X", "sampling temperature", d.temperature());
+        CliSupport.option(o, "estimator", "NAME", "advantage estimator: grpo-ma, grpo (needs --m 1), dr-grpo", d.estimator());
+        CliSupport.option(o, "beta", "X", "KL coefficient to the SFT policy (0: no reference model)", d.beta());
+        CliSupport.option(o, "format-weight", "X", "digit-sum: weight of the format reward (answer is a number)", d.formatWeight());
+        CliSupport.option(o, "class-weight", "X", "locate: weight of the class reward (thought is the digit's class)", d.classWeight());
+        CliSupport.option(o, "eval-problems", "N", "test-split problems evaluated before and after RL", d.evalProblems());
+        CliSupport.option(o, "eval-samples", "N", "samples per problem for the sampled score (0: greedy only)", d.evalSamples());
         return o;
-    }
-
-    private static void opt(Options o, String name, String arg, String desc, Object def) {
-        o.addOption(Option.builder().longOpt(name).hasArg().argName(arg).desc(desc + " (default " + def + ")").build());
     }
 
     /** Parses the options into settings, starting from {@code base}. */

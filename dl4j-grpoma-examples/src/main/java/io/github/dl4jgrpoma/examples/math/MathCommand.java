@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import io.github.dl4jgrpoma.examples.RunTimer;
@@ -42,41 +41,37 @@ public final class MathCommand implements Command {
     static Options options() {
         MathSettings d = DEFAULTS;
         Options o = new Options();
-        opt(o, "out", "DIR", "output folder: metrics CSVs, PNG plots, samples, summary, final checkpoint", d.outDir());
-        opt(o, "seed", "N", "seed of everything (model init, data, sampling)", d.seed());
-        opt(o, "ops", "LIST", "operations: comma-separated add,sub,mul", "add,sub,mul");
-        opt(o, "thought-style", "STYLE", "scratchpad: full (with carries) or no-carry (the answer applies them)",
+        CliSupport.option(o, "out", "DIR", "output folder: metrics CSVs, PNG plots, samples, summary, final checkpoint", d.outDir());
+        CliSupport.option(o, "seed", "N", "seed of everything (model init, data, sampling)", d.seed());
+        CliSupport.option(o, "ops", "LIST", "operations: comma-separated add,sub,mul", "add,sub,mul");
+        CliSupport.option(o, "thought-style", "STYLE", "scratchpad: full (with carries) or no-carry (the answer applies them)",
                 d.thoughtStyle().cliName());
-        opt(o, "min-digits", "N", "fewest operand digits in training", d.task().minDigits());
-        opt(o, "max-digits", "N", "most operand digits in training (OOD slice: one more)", d.task().maxDigits());
-        opt(o, "width", "N", "transformer width", d.width());
-        opt(o, "layers", "N", "transformer layers", d.layers());
-        opt(o, "heads", "N", "attention heads", d.heads());
-        opt(o, "sft-steps", "N", "SFT warm-up steps", d.sftSteps());
-        opt(o, "sft-batch", "N", "traces per SFT step", d.sftBatch());
-        opt(o, "sft-lr", "X", "SFT learning rate", d.sftLr());
-        opt(o, "mistake-rate", "X", "fraction of SFT traces with one wrong column", d.mistakeRate());
-        opt(o, "rl-steps", "N", "GRPO-MA steps", d.rlSteps());
-        opt(o, "k", "N", "thoughts per prompt (K)", d.thoughts());
-        opt(o, "m", "N", "answers per thought (M); M=1 with --estimator grpo is plain GRPO", d.answers());
-        opt(o, "prompts", "N", "prompts per RL step", d.promptsPerStep());
-        opt(o, "lr", "X", "RL learning rate", d.rlLr());
-        opt(o, "temperature", "X", "sampling temperature", d.temperature());
-        opt(o, "estimator", "NAME", "advantage estimator: grpo-ma, grpo (needs --m 1), dr-grpo", d.estimator());
-        opt(o, "inner-epochs", "N", "gradient steps per rollout batch", d.innerEpochs());
-        opt(o, "aggregation", "NAME", "loss aggregation: sequence-mean (paper), token-mean (DAPO), constant (Dr. GRPO)",
+        CliSupport.option(o, "min-digits", "N", "fewest operand digits in training", d.task().minDigits());
+        CliSupport.option(o, "max-digits", "N", "most operand digits in training (OOD slice: one more)", d.task().maxDigits());
+        CliSupport.option(o, "width", "N", "transformer width", d.width());
+        CliSupport.option(o, "layers", "N", "transformer layers", d.layers());
+        CliSupport.option(o, "heads", "N", "attention heads", d.heads());
+        CliSupport.option(o, "sft-steps", "N", "SFT warm-up steps", d.sftSteps());
+        CliSupport.option(o, "sft-batch", "N", "traces per SFT step", d.sftBatch());
+        CliSupport.option(o, "sft-lr", "X", "SFT learning rate", d.sftLr());
+        CliSupport.option(o, "mistake-rate", "X", "fraction of SFT traces with one wrong column", d.mistakeRate());
+        CliSupport.option(o, "rl-steps", "N", "GRPO-MA steps", d.rlSteps());
+        CliSupport.option(o, "k", "N", "thoughts per prompt (K)", d.thoughts());
+        CliSupport.option(o, "m", "N", "answers per thought (M); M=1 with --estimator grpo is plain GRPO", d.answers());
+        CliSupport.option(o, "prompts", "N", "prompts per RL step", d.promptsPerStep());
+        CliSupport.option(o, "lr", "X", "RL learning rate", d.rlLr());
+        CliSupport.option(o, "temperature", "X", "sampling temperature", d.temperature());
+        CliSupport.option(o, "estimator", "NAME", "advantage estimator: grpo-ma, grpo (needs --m 1), dr-grpo", d.estimator());
+        CliSupport.option(o, "inner-epochs", "N", "gradient steps per rollout batch", d.innerEpochs());
+        CliSupport.option(o, "aggregation", "NAME", "loss aggregation: sequence-mean (paper), token-mean (DAPO), constant (Dr. GRPO)",
                 d.aggregation());
-        opt(o, "thought-weight", "X", "weight w_th of thought-token terms against answer-token terms", d.thoughtWeight());
-        opt(o, "beta", "X", "KL coefficient to the SFT policy (0: no reference model)", d.beta());
-        opt(o, "format-weight", "X", "weight of the format reward (answer parses as a number)", d.formatWeight());
-        opt(o, "eval-problems", "N", "held-out and OOD problems evaluated", d.evalProblems());
-        opt(o, "eval-samples", "N", "samples per problem for pass@1 (0: greedy only)", d.evalSamples());
-        opt(o, "eval-every", "N", "held-out greedy evaluation every N RL steps (0: only before and after)", d.evalEvery());
+        CliSupport.option(o, "thought-weight", "X", "weight w_th of thought-token terms against answer-token terms", d.thoughtWeight());
+        CliSupport.option(o, "beta", "X", "KL coefficient to the SFT policy (0: no reference model)", d.beta());
+        CliSupport.option(o, "format-weight", "X", "weight of the format reward (answer parses as a number)", d.formatWeight());
+        CliSupport.option(o, "eval-problems", "N", "held-out and OOD problems evaluated", d.evalProblems());
+        CliSupport.option(o, "eval-samples", "N", "samples per problem for pass@1 (0: greedy only)", d.evalSamples());
+        CliSupport.option(o, "eval-every", "N", "held-out greedy evaluation every N RL steps (0: only before and after)", d.evalEvery());
         return o;
-    }
-
-    private static void opt(Options o, String name, String arg, String desc, Object def) {
-        o.addOption(Option.builder().longOpt(name).hasArg().argName(arg).desc(desc + " (default " + def + ")").build());
     }
 
     /** Parses the options into settings, starting from {@code base}. */
