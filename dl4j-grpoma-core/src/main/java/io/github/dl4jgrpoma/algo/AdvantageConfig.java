@@ -8,7 +8,10 @@ package io.github.dl4jgrpoma.algo;
  *   <li>{@code delta = 1e-4}: added to the group std in the denominator, as TRL's {@code GRPOTrainer}
  *       does; it keeps the advantage finite for groups with a tiny spread. The paper writes the
  *       normalisation without naming a constant. {@code delta = 0} is allowed: groups whose values are all
- *       equal get advantage exactly 0 whatever delta is (see {@link GroupStats#normalize}).</li>
+ *       equal get advantage exactly 0 whatever delta is, "all equal" meaning equal up to a relative
+ *       tolerance of 1e-9 of the values' scale ({@link GroupStats#RELATIVE_TOLERANCE}), so rounding
+ *       residues such as {@code 0.1 + 0.2} vs {@code 0.3} never become advantages (see
+ *       {@link GroupStats#normalize}).</li>
  *   <li>{@code stdConvention = SAMPLE} (n - 1), what {@code torch.std} computes in TRL and verl; the paper
  *       does not say.</li>
  *   <li>{@code answerNormalization = PROMPT}: answers normalised over all {@code K*M} answers of the

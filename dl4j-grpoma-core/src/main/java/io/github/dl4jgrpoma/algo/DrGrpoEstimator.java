@@ -14,7 +14,8 @@ package io.github.dl4jgrpoma.algo;
  * <p>With {@code M = 1} this is exactly Dr. GRPO's advantage {@code R_i - mean R}. {@code delta} is not
  * used; the std convention only affects the reported std metrics. Dr. GRPO's other change (a constant
  * loss normaliser instead of per-response length) belongs to the loss aggregation, not here. Groups whose
- * values are all equal get exactly 0. Needs {@code K*M >= 2}.
+ * values are all equal (up to {@link GroupStats#RELATIVE_TOLERANCE} of their scale; thought values at the
+ * rewards' scale) get exactly 0. Needs {@code K*M >= 2}.
  */
 public final class DrGrpoEstimator extends ValidatedEstimator {
     /** Registry name. */

@@ -3,13 +3,38 @@ package io.github.dl4jgrpoma.algo;
 /**
  * Pure statistics of one group of values (the rewards or thought values that share a normaliser).
  *
- * <p>No state, no IO, no randomness. All methods treat a group whose values are all exactly equal
- * specially: its std is exactly 0 and its advantages are exactly 0. Computing them through the mean
- * would not be exact (the mean of three copies of 0.1 is 0.10000000000000002), and with {@code delta = 0}
- * that rounding residue divided by a rounding-size std would give advantages of order 1 or NaN.
+ * <p>No state, no IO, no randomness. All methods treat an <em>all-equal</em> group specially: its std is
+ * exactly 0 and its advantages are exactly 0, whatever {@code delta} is. "All equal" is decided with a
+ * tolerance relative to the values' scale, not with {@code ==}:
+ * <pre>
+ *   all equal  &lt;=&gt;  max_i x_i - min_i x_i  &lt;=  RELATIVE_TOLERANCE * scale,   scale = max_i |x_i| by default
+ * </pre>
+ * with {@link #RELATIVE_TOLERANCE} {@code = 1e-9} (our choice: far above the rounding of sums and means of
+ * doubles, about {@code n * 1.1e-16} relative for {@code n} terms, and far below any reward difference that
+ * means something). Without it, {@code 0.1 + 0.2} and {@code 0.3} (one rounding step apart) count as
+ * different and, with {@code delta = 0}, the rounding residue divided by a rounding-size std becomes an
+ * advantage of order 1 (issue 9). Thought values {@code V_i} are means of rewards, so their rounding is
+ * relative to the rewards' magnitude: estimators pass the rewards' scale {@link #scale} for them
+ * ({@code allEqual(values, scale)} and the other {@code scale} overloads).
  */
 public final class GroupStats {
+    /**
+     * Relative tolerance of the all-equal test, {@value}: a group whose spread (max - min) is at most this
+     * times its scale counts as all equal (our choice, see the class documentation).
+     */
+    public static final double RELATIVE_TOLERANCE = 1e-9;
+
     private GroupStats() {
+    }
+
+    /** The default scale of a group for the all-equal test: {@code max_i |x_i|}; the group must not be empty. */
+    public static double scale(double[] values) {
+        requireNonEmpty(values);
+        double scale = 0;
+        for (double v : values) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        return scale;
     }
 
     /** Arithmetic mean {@code (1/n) sum_i x_i}; the group must not be empty. */
@@ -22,24 +47,43 @@ public final class GroupStats {
         return sum / values.length;
     }
 
-    /** True when every value equals the first one exactly (a group of one value is all-equal). */
+    /**
+     * True when the group is all equal relative to its own scale: {@code allEqual(values, scale(values))}.
+     * A group of one value is all-equal.
+     */
     public static boolean allEqual(double[] values) {
+        return allEqual(values, scale(values));
+    }
+
+    /**
+     * True when {@code max - min <= RELATIVE_TOLERANCE * scale}.
+     *
+     * @param scale magnitude the values' rounding is relative to ({@code >= 0}); for means of rewards, the
+     *              rewards' {@link #scale}
+     */
+    public static boolean allEqual(double[] values, double scale) {
         requireNonEmpty(values);
-        double first = values[0];
+        double min = values[0];
+        double max = values[0];
         for (double v : values) {
-            if (v != first) {
-                return false;
-            }
+            min = Math.min(min, v);
+            max = Math.max(max, v);
         }
-        return true;
+        return max - min <= RELATIVE_TOLERANCE * scale;
     }
 
     /**
      * Standard deviation under the given convention (two-pass: mean first, then squared deviations).
-     * Exactly 0 for an all-equal group, and for a one-value group under either convention.
+     * Exactly 0 for an all-equal group ({@link #allEqual(double[])}), and for a one-value group under either
+     * convention.
      */
     public static double std(double[] values, StdConvention convention) {
-        if (allEqual(values)) {
+        return std(values, convention, scale(values));
+    }
+
+    /** {@link #std(double[], StdConvention)} with the all-equal test at the given scale. */
+    public static double std(double[] values, StdConvention convention, double scale) {
+        if (allEqual(values, scale)) {
             return 0.0;
         }
         double mean = mean(values);
@@ -54,19 +98,25 @@ public final class GroupStats {
     /**
      * Group-normalised advantages {@code a_i = (x_i - mean) / (std + delta)}.
      *
-     * <p>An all-equal group gets exactly 0 for every member, whatever {@code delta} is. If
+     * <p>An all-equal group ({@link #allEqual(double[])}, relative tolerance {@value #RELATIVE_TOLERANCE})
+     * gets exactly 0 for every member, whatever {@code delta} is. If
      * {@code std + delta} is 0 although the values differ (only possible for differences so small that
      * their squares underflow, with {@code delta = 0}) the advantages are also 0 rather than infinite.
      *
      * @throws IllegalArgumentException if the mean or std overflows (rewards near {@code Double.MAX_VALUE})
      */
     public static double[] normalize(double[] values, StdConvention convention, double delta) {
+        return normalize(values, convention, delta, scale(values));
+    }
+
+    /** {@link #normalize(double[], StdConvention, double)} with the all-equal test at the given scale. */
+    public static double[] normalize(double[] values, StdConvention convention, double delta, double scale) {
         double[] out = new double[values.length];
-        if (allEqual(values)) {
+        if (allEqual(values, scale)) {
             return out;
         }
         double mean = mean(values);
-        double std = std(values, convention);
+        double std = std(values, convention, scale);
         requireFinite(mean, std);
         double denominator = std + delta;
         if (denominator == 0) {
@@ -79,13 +129,19 @@ public final class GroupStats {
     }
 
     /**
-     * Centred values {@code a_i = x_i - mean} (Dr. GRPO: no std scaling). Exactly 0 for an all-equal group.
+     * Centred values {@code a_i = x_i - mean} (Dr. GRPO: no std scaling). Exactly 0 for an all-equal group
+     * ({@link #allEqual(double[])}).
      *
      * @throws IllegalArgumentException if the mean overflows
      */
     public static double[] center(double[] values) {
+        return center(values, scale(values));
+    }
+
+    /** {@link #center(double[])} with the all-equal test at the given scale. */
+    public static double[] center(double[] values, double scale) {
         double[] out = new double[values.length];
-        if (allEqual(values)) {
+        if (allEqual(values, scale)) {
             return out;
         }
         double mean = mean(values);

@@ -12,7 +12,7 @@ package io.github.dl4jgrpoma.algo;
  * use {@code grpo-ma}. The answer normalisation option is ignored (with one answer per thought the
  * per-thought ablation would zero every advantage); the reported metrics count one answer group and
  * {@code thoughtValues = R_i}. Std convention and delta come from {@link AdvantageConfig}; an all-equal
- * group gets exactly 0.
+ * group (up to {@link GroupStats#RELATIVE_TOLERANCE} of the rewards' scale) gets exactly 0.
  */
 public final class GrpoEstimator extends ValidatedEstimator {
     /** Registry name. */

@@ -11,7 +11,10 @@ package io.github.dl4jgrpoma.algo;
  * </pre>
  *
  * <p>Std convention and delta come from {@link AdvantageConfig} (defaults: sample std, delta 1e-4). A
- * group whose values are all equal gets advantage exactly 0, also with {@code delta = 0}.
+ * group whose values are all equal gets advantage exactly 0, also with {@code delta = 0}: at every level
+ * (thought values, answers of the prompt, answers of a thought) "all equal" means a spread of at most
+ * {@link GroupStats#RELATIVE_TOLERANCE} times the scale, where thought values use the rewards' scale
+ * (they are means of rewards, so their rounding is relative to the rewards).
  *
  * <p>Where we fill in the paper: the paper fixes neither the std convention, nor delta, nor (unambiguously)
  * the answer normalisation group; the defaults are documented in {@link AdvantageConfig}. With

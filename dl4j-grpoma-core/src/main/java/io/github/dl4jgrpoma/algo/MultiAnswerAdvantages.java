@@ -27,32 +27,34 @@ final class MultiAnswerAdvantages {
             }
             values[i] = sum / m;
         }
-        double[] thoughtAdv = group(values, conv, cfg.delta(), scaleByStd);
+        // thought values are means of rewards: their rounding is relative to the rewards' scale
+        double rewardScale = GroupStats.scale(flat);
+        double[] thoughtAdv = group(values, conv, cfg.delta(), scaleByStd, rewardScale);
         double[][] answerAdv = new double[k][];
         int zeroGroups = 0;
         int groups;
         if (cfg.answerNormalization() == AnswerNormalization.PROMPT) {
             groups = 1;
-            double[] a = group(flat, conv, cfg.delta(), scaleByStd);
+            double[] a = group(flat, conv, cfg.delta(), scaleByStd, rewardScale);
             for (int i = 0; i < k; i++) {
                 answerAdv[i] = new double[m];
                 System.arraycopy(a, i * m, answerAdv[i], 0, m);
             }
-            zeroGroups = GroupStats.allEqual(flat) ? 1 : 0;
+            zeroGroups = GroupStats.allEqual(flat, rewardScale) ? 1 : 0;
         } else {
             groups = k;
             for (int i = 0; i < k; i++) {
-                answerAdv[i] = group(rewards[i], conv, cfg.delta(), scaleByStd);
+                answerAdv[i] = group(rewards[i], conv, cfg.delta(), scaleByStd, GroupStats.scale(rewards[i]));
                 if (GroupStats.allEqual(rewards[i])) {
                     zeroGroups++;
                 }
             }
         }
-        return new Advantages(thoughtAdv, answerAdv, values, GroupStats.std(values, conv), GroupStats.std(flat, conv),
-                GroupStats.allEqual(values), zeroGroups, groups);
+        return new Advantages(thoughtAdv, answerAdv, values, GroupStats.std(values, conv, rewardScale),
+                GroupStats.std(flat, conv, rewardScale), GroupStats.allEqual(values, rewardScale), zeroGroups, groups);
     }
 
-    private static double[] group(double[] x, StdConvention conv, double delta, boolean scaleByStd) {
-        return scaleByStd ? GroupStats.normalize(x, conv, delta) : GroupStats.center(x);
+    private static double[] group(double[] x, StdConvention conv, double delta, boolean scaleByStd, double scale) {
+        return scaleByStd ? GroupStats.normalize(x, conv, delta, scale) : GroupStats.center(x, scale);
     }
 }

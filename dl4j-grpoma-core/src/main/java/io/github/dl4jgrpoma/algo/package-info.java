@@ -16,6 +16,7 @@
  *
  * <p>Departures from / fill-ins for the paper (arXiv 2509.24494), all configurable: the std convention
  * (sample, as {@code torch.std} in TRL/verl), delta (1e-4, as TRL), answer normalisation over all
- * {@code K*M} answers, and all-equal groups getting advantage exactly 0.
+ * {@code K*M} answers, and all-equal groups getting advantage exactly 0 ("all equal" up to a relative
+ * tolerance of 1e-9 of the values' scale, {@link io.github.dl4jgrpoma.algo.GroupStats#RELATIVE_TOLERANCE}).
  */
 package io.github.dl4jgrpoma.algo;

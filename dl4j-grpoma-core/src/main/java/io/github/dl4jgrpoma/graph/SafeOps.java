@@ -16,6 +16,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  *       the maximum keeps {@code exp} finite; its gradient cancels analytically.</li>
  *   <li>{@link #oneHot}: one-hot of integer indices; with a matmul it replaces {@code sd.gather}, whose
  *       gradient is wrong for repeated indices.</li>
+ *   <li>{@link #sumAlong}: a sum over one dimension that also works when that dimension has size 1 (in
+ *       M2.1 {@code x.sum(d)} of a rank-2 array throws a {@code NullPointerException} when dimension
+ *       {@code d} has size 1, for example per-row sums of a {@code [B,1]} array).</li>
  * </ul>
  * Every method here is pure graph construction: no IO, no randomness.
  */
@@ -46,6 +49,16 @@ public final class SafeOps {
     /** Renames {@code v} to {@code name}, or keeps SameDiff's generated unique name when {@code name} is null. */
     private static SDVariable named(SDVariable v, String name) {
         return name == null ? v : v.rename(name);
+    }
+
+    /**
+     * {@code sum_d x} (dimension {@code dim} removed), valid for every size of that dimension, also 1: the
+     * sum runs over {@code concat(dim, x, zerosLike(x))}, whose dimension {@code dim} has at least size 2 (our
+     * choice; it doubles a small array, which is cheap next to logits). Shape: {@code x}'s shape without
+     * {@code dim}. The gradient is 1 for every entry of {@code x} (finite-difference checked).
+     */
+    public static SDVariable sumAlong(SameDiff sd, String name, SDVariable x, int dim) {
+        return named(sd.concat(dim, x, sd.zerosLike(x)).sum(dim), name);
     }
 
     /** One-hot encoding of integer indices along a new last dimension of size {@code depth}. */

@@ -28,7 +28,7 @@ import io.github.dl4jgrpoma.graph.SafeOps;
  *   s1 = r * (A m),   s2 = clip(r, 1 - epsLow, 1 + epsHigh) * (A m)
  *   surr       = min(s1, s2)                                   (SafeOps.min: a - relu(a - b))
  *   d          = (ref - logp) * m
- *   kl         = K1: -d    |   K3: exp(d) - d - 1              (only when beta > 0)
+ *   kl         = K2: d^2 / 2   |   K3: exp(d) - d - 1         (only when beta > 0)
  *   o[b,t]     = surr - beta * kl
  *   L          = aggregation(o, th, ans)                       (see LossAggregation implementations)
  * </pre>

@@ -16,7 +16,8 @@ package io.github.dl4jgrpoma.loss;
  *                           {@value #DEFAULT_BETA}, as current TRL (DeepSeekMath's GRPO used 0.04). With 0
  *                           the graph has no reference placeholder and needs no reference model. Must be
  *                           {@code >= 0}.
- * @param klEstimator        per-token KL estimator; default {@link KlEstimator#K3}.
+ * @param klEstimator        per-token KL estimator of the penalty; default {@link KlEstimator#K3}, also
+ *                           {@link KlEstimator#K2}; k1 is not offered (its gradient does not lower the KL).
  * @param aggregation        name of the {@link LossAggregation} in the {@link AggregationRegistry}; default
  *                           {@value #DEFAULT_AGGREGATION} (the paper's per-sequence means, GRPO-MA.md
  *                           step 8); {@code "token-mean"} (DAPO) and {@code "constant"} (Dr. GRPO) are the
@@ -64,7 +65,7 @@ public record LossConfig(double epsLow, double epsHigh, double beta, KlEstimator
                     + "; use 0 for no KL penalty or e.g. 0.04");
         }
         if (klEstimator == null) {
-            throw new IllegalArgumentException("LossConfig.klEstimator must not be null; use KlEstimator.K3 (default) or K1");
+            throw new IllegalArgumentException("LossConfig.klEstimator must not be null; use KlEstimator.K3 (default) or K2");
         }
         if (aggregation == null || aggregation.isBlank()) {
             throw new IllegalArgumentException("LossConfig.aggregation must be a non-blank name, got '" + aggregation

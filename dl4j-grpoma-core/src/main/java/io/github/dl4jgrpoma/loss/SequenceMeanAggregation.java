@@ -2,6 +2,8 @@ package io.github.dl4jgrpoma.loss;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 
+import io.github.dl4jgrpoma.graph.SafeOps;
+
 /**
  * {@code "sequence-mean"}: the paper's per-sequence means (GRPO-MA.md section 3 step 8), the default.
  *
@@ -17,7 +19,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * second {@code (1/(K M)) sum_ij J_clip(ans_ij)} of the paper (averaged over the prompts of the batch,
  * since all rows are pooled). Plain GRPO puts the whole response in the answer mask, which gives
  * {@code J = mean over responses of (1/|y|) sum_t ...} exactly. A row may carry both a thought and an
- * answer; it then counts in both terms. Departure from the paper: the paper does not publish its
+ * answer; it then counts in both terms. Works for every {@code T >= 1} and {@code B >= 1}. Departure from the paper: the paper does not publish its
  * thought/answer weighting; {@code w_th} ({@link LossConfig#thoughtWeight()}) makes it explicit.
  */
 public final class SequenceMeanAggregation implements LossAggregation {
@@ -37,8 +39,10 @@ public final class SequenceMeanAggregation implements LossAggregation {
     }
 
     private static SDVariable meanOfRowMeans(AggregationContext c, SDVariable mask) {
-        SDVariable count = mask.sum(1);                                         // [B]
-        SDVariable rowMean = c.objective().mul(mask).sum(1).div(c.atLeastOne(count)); // [B]
+        // SafeOps.sumAlong, not sum(1): M2.1 throws on a sum over a size-1 dimension (T = 1)
+        SDVariable count = SafeOps.sumAlong(c.sd(), c.uniqueName("row_tokens"), mask, 1);            // [B]
+        SDVariable rowSum = SafeOps.sumAlong(c.sd(), c.uniqueName("row_sum"), c.objective().mul(mask), 1);
+        SDVariable rowMean = rowSum.div(c.atLeastOne(count));                                    // [B]
         SDVariable rows = c.indicator(count).sum();                             // []
         return rowMean.sum().div(c.atLeastOne(rows));
     }

@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
  * Scores a K x M group (or a flat list) of samples with a {@link CompositeReward} under a
  * {@link RewardErrorPolicy}.
  *
- * <p>For each sample and each term {@code i}: {@code r_i = reward_i.score(ctx)}; a throw or a non-finite
- * {@code r_i} is a failure. Under FAIL the first failure (row-major order, then term order) is thrown as a
+ * <p>For each sample and each term {@code i}: {@code r_i = reward_i.score(ctx)}; a throw, a non-finite
+ * {@code r_i}, a non-finite weighted score {@code w_i * r_i} (a finite reward times its weight can overflow,
+ * e.g. 1e308 x 10) and a weighted score that makes the sum overflow (every term with
+ * {@code |w_i r_i| >= Double.MAX_VALUE / n}) are failures of that reward, named in the message. Under FAIL the first failure (row-major order, then term order) is thrown as a
  * {@link RewardException}; under SUBSTITUTE {@code r_i} becomes the substitute value, the failure is
  * counted for that reward, and one WARN line per call summarises the failures. The total is
  * {@code R = sum_i w_i * r_i}.
@@ -103,6 +105,27 @@ public final class RewardScorer {
         return score(List.of(contexts), 1, contexts.size());
     }
 
+    /**
+     * Marks the terms of one sample whose weighted scores, each finite, sum to a non-finite total: every
+     * term with {@code |w r| >= Double.MAX_VALUE / n} (n terms; if all were below, the sum could not overflow).
+     */
+    private static void overflowingSum(List<WeightedReward> terms, double[] raw, String[] problems) {
+        double sum = 0;
+        for (int t = 0; t < terms.size(); t++) {
+            sum += problems[t] == null ? terms.get(t).weight() * raw[t] : 0;
+        }
+        if (Double.isFinite(sum)) {
+            return;
+        }
+        for (int t = 0; t < terms.size(); t++) {
+            double weighted = terms.get(t).weight() * raw[t];
+            if (problems[t] == null && Math.abs(weighted) >= Double.MAX_VALUE / terms.size()) {
+                problems[t] = "returned " + raw[t] + ", whose weighted value " + weighted + " makes the weighted total"
+                        + " overflow to " + sum;
+            }
+        }
+    }
+
     private RewardScores score(List<List<RewardContext>> rows, int nRows, int nCols) {
         List<WeightedReward> terms = composite.terms();
         double[][] totals = new double[nRows][nCols];
@@ -115,36 +138,49 @@ public final class RewardScorer {
         for (int i = 0; i < nRows; i++) {
             for (int j = 0; j < nCols; j++) {
                 RewardContext ctx = rows.get(i).get(j);
+                double[] raw = new double[terms.size()];
+                String[] problems = new String[terms.size()];
+                Throwable[] causes = new Throwable[terms.size()];
+                for (int t = 0; t < terms.size(); t++) {
+                    WeightedReward term = terms.get(t);
+                    try {
+                        raw[t] = term.reward().score(ctx);
+                        if (!Double.isFinite(raw[t])) {
+                            problems[t] = "returned " + raw[t];
+                        } else if (!Double.isFinite(term.weight() * raw[t])) {
+                            problems[t] = "returned " + raw[t] + ", which times its weight " + term.weight()
+                                    + " overflows to " + term.weight() * raw[t];
+                        }
+                    } catch (Exception e) {
+                        raw[t] = Double.NaN;
+                        problems[t] = "threw " + e;
+                        causes[t] = e;
+                    }
+                }
+                overflowingSum(terms, raw, problems);
                 double total = 0;
                 for (int t = 0; t < terms.size(); t++) {
                     WeightedReward term = terms.get(t);
-                    double r;
-                    String problem = null;
-                    Throwable cause = null;
-                    try {
-                        r = term.reward().score(ctx);
-                        if (!Double.isFinite(r)) {
-                            problem = "returned " + r;
-                        }
-                    } catch (Exception e) {
-                        r = Double.NaN;
-                        problem = "threw " + e;
-                        cause = e;
-                    }
-                    if (problem != null) {
+                    double r = raw[t];
+                    if (problems[t] != null) {
                         if (policy.mode() == RewardFailureMode.FAIL) {
-                            throw new RewardException(term.name(), ctx, problem, cause);
+                            throw new RewardException(term.name(), ctx, problems[t], causes[t]);
                         }
                         r = policy.substituteValue();
                         failures[t]++;
-                        LOG.debug("reward '{}' {} on {}; substituted {}", term.name(), problem, ctx, r);
+                        LOG.debug("reward '{}' {} on {}; substituted {}", term.name(), problems[t], ctx, r);
                         if (firstFailure == null) {
-                            firstFailure = "'" + term.name() + "' " + problem + " on prompt " + ctx.promptIndex()
+                            firstFailure = "'" + term.name() + "' " + problems[t] + " on prompt " + ctx.promptIndex()
                                     + ", thought " + ctx.thoughtIndex() + ", answer " + ctx.answerIndex();
                         }
                     }
                     per.get(t)[i][j] = r;
                     total += term.weight() * r;
+                }
+                if (!Double.isFinite(total)) {
+                    throw new RewardException(terms.get(0).name(), ctx, "the weighted total " + total + " of "
+                            + composite + " is not finite even with the substitute value "
+                            + policy.substituteValue() + "; rescale the rewards or their weights", null);
                 }
                 totals[i][j] = total;
             }

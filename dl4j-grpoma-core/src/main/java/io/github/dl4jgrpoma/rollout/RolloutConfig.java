@@ -50,6 +50,24 @@ public record RolloutConfig(int thoughts, int answersPerThought, int maxThoughtT
     }
 
     /**
+     * The warning a trainer logs once when it is built with top-k or top-p filtering on, or empty when both
+     * are off: the recorded old log-probs (and so the PPO ratio) are those of the unfiltered
+     * temperature-scaled policy, not of the filtered distribution the tokens were drawn from (as TRL's
+     * synchronous GRPO; see {@link TokenSampler}). With filtering the two differ (by 0.26 nats on a tiny
+     * model with top-k in issue 9), so the first-epoch ratio is still 1 but the update is off-policy by the
+     * filter.
+     */
+    public java.util.Optional<String> filteringWarning() {
+        if (topK == 0 && topP >= 1) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("RolloutConfig: top-k / top-p filtering is on (topK = " + topK + ", topP = "
+                + topP + "): tokens are drawn from the filtered distribution, but the recorded old log-probs and the"
+                + " loss use the unfiltered temperature-" + temperature + " policy (as TRL's synchronous GRPO), so"
+                + " training is off-policy by the filter; set topK = 0 and topP = 1 for exact on-policy log-probs");
+    }
+
+    /**
      * Longest sequence a rollout can produce from a prompt of {@code promptLength} tokens:
      * prompt + thought (+ forced end-of-thought) + answer.
      */

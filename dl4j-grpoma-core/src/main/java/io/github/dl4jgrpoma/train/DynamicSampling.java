@@ -1,8 +1,9 @@
 package io.github.dl4jgrpoma.train;
 
 /**
- * What the trainer does with prompts whose group has no reward spread (all {@code K*M} totals equal, so
- * every advantage is 0 and they only dilute the loss average).
+ * What the trainer does with prompts whose group has no reward spread (all {@code K*M} totals equal up to
+ * the relative tolerance of {@link io.github.dl4jgrpoma.algo.GroupStats#allEqual(double[])}, so every
+ * advantage is 0 and they only dilute the loss average).
  */
 public enum DynamicSampling {
     /** Keep every prompt in the loss (default). */

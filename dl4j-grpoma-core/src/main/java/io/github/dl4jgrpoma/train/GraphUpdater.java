@@ -52,12 +52,19 @@ final class GraphUpdater {
      * step.
      */
     Result update(Map<String, INDArray> feed, List<String> outputs) {
+        return update(feed, outputs, out -> { });
+    }
+
+    /** {@link #update(Map, List)} that shows the outputs to {@code beforeStep} before the weights change. */
+    Result update(Map<String, INDArray> feed, List<String> outputs,
+                  java.util.function.Consumer<Map<String, INDArray>> beforeStep) {
         selectLoss();
         List<String> wanted = new ArrayList<>(outputs);
         if (!wanted.contains(loss)) {
             wanted.add(loss);
         }
         OutAndGrad og = policy.sameDiff().calculateGradientsAndOutputs(feed, wanted, policy.trainableVariables());
+        beforeStep.accept(og.getOutputs());
         double norm = optimizer.step(og.getGradients());
         return new Result(og.getOutputs(), norm);
     }

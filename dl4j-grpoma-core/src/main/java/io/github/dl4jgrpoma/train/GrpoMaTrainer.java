@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.dl4jgrpoma.algo.AdvantageEstimator;
 import io.github.dl4jgrpoma.algo.Advantages;
+import io.github.dl4jgrpoma.algo.GroupStats;
 import io.github.dl4jgrpoma.checkpoint.Checkpoint;
 import io.github.dl4jgrpoma.checkpoint.CheckpointException;
 import io.github.dl4jgrpoma.checkpoint.CheckpointStore;
@@ -53,8 +54,10 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  *
  * <p>The loss is {@link GrpoLoss} attached to {@code logits / temperature}, so its log-probs are those of the
  * distribution the rollout sampled from and the recorded rollout log-probs serve as old log-probs (ratio 1 up
- * to float error in the first inner epoch). Departure from common GRPO code: no separate forward pass recomputes
- * the old log-probs; top-k / top-p filtering is not reflected in them (see {@code TokenSampler}).
+ * to float error in the first inner epoch; the first step checks it and fails on a stochastic policy, see
+ * {@link OnPolicyCheck}). Departure from common GRPO code: no separate forward pass recomputes
+ * the old log-probs; top-k / top-p filtering is not reflected in them (see {@code TokenSampler}), and building a
+ * trainer with filtering on logs one WARN saying so ({@link io.github.dl4jgrpoma.rollout.RolloutConfig#filteringWarning()}).
  *
  * <h2>Metrics (in this order; names follow TRL where it has one)</h2>
  * {@code rewards/<name>/mean|std|failures} per reward, {@code reward/mean}, {@code reward/std} (population std
@@ -62,7 +65,8 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * the total by default) is {@code >= successThreshold}; {@code thought_value/std}: mean over prompts of the std
  * of the K thought values; {@code adv/thought_std}, {@code adv/answer_std}: population std of all thought / answer
  * advantages of the step; {@code zero_std_frac/thought} (prompts whose thought values are all equal),
- * {@code zero_std_frac/answer} (answer groups without spread); {@code prompts_dropped}, {@code update_skipped}
+ * {@code zero_std_frac/answer} (answer groups without spread; "all equal" up to the relative tolerance of
+ * {@link GroupStats#allEqual}, the same test that decides zero advantages and dynamic sampling's drops); {@code prompts_dropped}, {@code update_skipped}
  * (1 when dynamic sampling dropped every prompt; then the update metrics below are absent);
  * {@code loss}, {@code kl} (reference KL, beta &gt; 0 only), {@code approx_kl}, {@code clip_frac/low},
  * {@code clip_frac/high}, {@code ratio/mean}, {@code entropy}, {@code grad_norm} (before clipping): means over the
@@ -102,6 +106,7 @@ public final class GrpoMaTrainer {
     private final String fingerprint;
     private long completed;
     private long phaseStart = -1;
+    private boolean onPolicyChecked;
 
     GrpoMaTrainer(GrpoMaTrainerBuilder b) {
         this.policy = require(b.policy, "policy");
@@ -134,6 +139,7 @@ public final class GrpoMaTrainer {
                     + "; use a decoupled estimator such as " + GrpoMaConfig.DEFAULT_ESTIMATOR + " for M > 1, or set M = 1");
         }
         this.engine = new RolloutEngine(policy.decoder(), config.rollout());
+        config.rollout().filteringWarning().ifPresent(LOG::warn);
         this.rewards = new RewardStage(tokenizer, new RewardScorer(reward, config.rewardErrorPolicy()));
         this.packer = new BatchPacker(policy.maxLength(), policy.dataType(), tokenizer.pad());
         double temperature = config.rollout().temperature();
@@ -328,7 +334,11 @@ public final class GrpoMaTrainer {
         names.put("entropy", loss.entropy());
         List<Map<String, Double>> epochs = new ArrayList<>();
         for (int e = 0; e < config.innerEpochs(); e++) {
-            GraphUpdater.Result r = updater.update(feed, new ArrayList<>(names.values()));
+            long step = completed + 1;
+            GraphUpdater.Result r = updater.update(feed, new ArrayList<>(names.values()), onPolicyChecked ? out -> { }
+                    : out -> OnPolicyCheck.require(out.get(loss.ratioMean()).getDouble(0),
+                            out.get(loss.approxKl()).getDouble(0), step));
+            onPolicyChecked = true;
             Map<String, Double> m = new LinkedHashMap<>();
             names.forEach((metric, var) -> m.put(metric, r.outputs().get(var).getDouble(0)));
             m.put("grad_norm", r.gradNorm());
@@ -358,16 +368,9 @@ public final class GrpoMaTrainer {
         return prefix;
     }
 
+    /** False when the prompt's K x M totals are all equal ({@link GroupStats#allEqual}: relative tolerance 1e-9). */
     private static boolean hasSpread(double[][] totals) {
-        double first = totals[0][0];
-        for (double[] row : totals) {
-            for (double v : row) {
-                if (v != first) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return !GroupStats.allEqual(java.util.Arrays.stream(totals).flatMapToDouble(java.util.Arrays::stream).toArray());
     }
 
     /** Independent seeds per step and purpose (1: prompt sampling, 2: rollouts), derived from the run seed. */

@@ -27,6 +27,18 @@ class LossConfigTest {
     }
 
     @Test
+    void klEstimatorNamesParseAndK1IsRejectedWithTheAlternatives() {
+        assertEquals(KlEstimator.K2, KlEstimator.fromName("k2"));
+        assertEquals(KlEstimator.K3, KlEstimator.fromName(" K3 "));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> KlEstimator.fromName("k1"));
+        assertTrue(e.getMessage().contains("'k3'") && e.getMessage().contains("'k2'")
+                && e.getMessage().contains("gradient"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> KlEstimator.fromName("k4"));
+        assertTrue(e.getMessage().contains("[k2, k3]"), e.getMessage());
+    }
+
+    @Test
     void badValuesAreRejectedWithTheFieldNameAndValue() {
         expectRejected(b -> b.epsLow(0), "epsLow", "0.0");
         expectRejected(b -> b.epsLow(1), "epsLow", "1.0");

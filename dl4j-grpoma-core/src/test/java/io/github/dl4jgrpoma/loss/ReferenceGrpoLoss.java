@@ -78,8 +78,8 @@ final class ReferenceGrpoLoss {
                 double s2 = clipped * a;
                 double value = Math.min(s1, s2);
                 if (cfg.beta() > 0) {
-                    double kl = cfg.klEstimator() == KlEstimator.K1
-                            ? logp[i][j] - in.ref[i][j]
+                    double kl = cfg.klEstimator() == KlEstimator.K2
+                            ? 0.5 * (logp[i][j] - in.ref[i][j]) * (logp[i][j] - in.ref[i][j])
                             : Math.exp(in.ref[i][j] - logp[i][j]) - (in.ref[i][j] - logp[i][j]) - 1;
                     value -= cfg.beta() * kl;
                     refKl += kl;

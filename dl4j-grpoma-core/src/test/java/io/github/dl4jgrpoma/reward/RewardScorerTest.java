@@ -216,4 +216,36 @@ class RewardScorerTest {
         assertThrows(IllegalArgumentException.class, () -> new RewardErrorPolicy(RewardFailureMode.FAIL, 1.0));
         assertThrows(IllegalArgumentException.class, () -> new RewardErrorPolicy(null, 0.0));
     }
+
+    /** Issue 9 item 6: a finite reward whose weighted value overflows is a failure of that reward. */
+    @Test
+    void overflowingWeightedScoresNameTheRewardAndFollowThePolicy() {
+        CompositeReward huge = CompositeReward.builder()
+                .add(RewardFunction.of("huge", ctx -> ctx.answerIndex() == 0 ? 1e308 : 1.0), 10.0)
+                .add(RewardFunction.of("ok", ctx -> 0.5), 1.0).build();
+        RewardException e = assertThrows(RewardException.class, () -> new RewardScorer(huge).scoreGroup(group()));
+        assertEquals("huge", e.rewardName());
+        assertTrue(e.getMessage().contains("1.0E308") && e.getMessage().contains("weight 10.0")
+                && e.getMessage().contains("Infinity"), e.getMessage());
+
+        RewardScores s = new RewardScorer(huge, RewardErrorPolicy.substitute(0)).scoreGroup(group());
+        assertEquals(2, s.failureCounts().get("huge"), "answer 0 of both thoughts overflows");
+        assertEquals(0, s.failureCounts().get("ok"));
+        for (double[] row : s.totals()) {
+            assertEquals(0.5, row[0], 0, "substituted 0 x 10 + 0.5");
+            assertEquals(10.5, row[1], 0);
+        }
+
+        // two finite weighted terms whose sum overflows: both are named, both substituted
+        CompositeReward pair = CompositeReward.builder().add(RewardFunction.of("a", ctx -> 1e308), 1.5)
+                .add(RewardFunction.of("b", ctx -> 1e308), 1.5).add(RewardFunction.of("c", ctx -> 1.0), 1.0).build();
+        RewardScores p = new RewardScorer(pair, RewardErrorPolicy.substitute(0)).scoreGroup(group());
+        assertEquals(4, p.failureCounts().get("a"));
+        assertEquals(4, p.failureCounts().get("b"));
+        assertEquals(0, p.failureCounts().get("c"));
+        assertEquals(1.0, p.totals()[0][0], 0);
+        RewardException sum = assertThrows(RewardException.class, () -> new RewardScorer(pair).scoreGroup(group()));
+        assertEquals("a", sum.rewardName());
+        assertTrue(sum.getMessage().contains("weighted total"), sum.getMessage());
+    }
 }

@@ -107,6 +107,27 @@ class GrpoMaRewardAndSamplingTest {
         assertTrue(sawDrop > 0, "with 4 parity rewards per prompt some groups are constant (p = 1/8 each)");
     }
 
+    /** Issue 9 item 1: totals one rounding step apart have no spread for dynamic sampling and the metrics. */
+    @Test
+    void totalsThatDifferOnlyByRoundingCountAsAllEqual() {
+        RewardFunction near = RewardFunction.of("near", ctx -> Tiny.parity(ctx.answerTokens()) == 1 ? 0.1 + 0.2 : 0.3);
+        GrpoMaTrainer t = builder(Tiny.policy(8, 5), config().promptsPerStep(8).dynamicSampling(DynamicSampling.DROP)
+                .advantage(io.github.dl4jgrpoma.algo.AdvantageConfig.defaults().withDelta(0)).build(),
+                CompositeReward.of(near)).build();
+        StepResult r = t.step();
+        boolean sawRoundingSpread = false;
+        for (RewardScores s : r.rewards()) {
+            double[][] tot = s.totals();
+            sawRoundingSpread |= tot[0][0] != tot[0][1] || tot[0][0] != tot[1][0] || tot[0][0] != tot[1][1];
+        }
+        assertTrue(sawRoundingSpread, "some group must mix 0.1 + 0.2 and 0.3");
+        assertEquals(8.0, r.metric("prompts_dropped"), 0);
+        assertEquals(1.0, r.metric("update_skipped"), 0);
+        assertEquals(1.0, r.metric("zero_std_frac/thought"), 0);
+        assertEquals(1.0, r.metric("zero_std_frac/answer"), 0);
+        assertEquals(0.0, r.metric("adv/answer_std"), 0);
+    }
+
     private static Map<String, float[]> params(TransformerPolicy p) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (String n : p.trainableVariables()) {
