@@ -87,11 +87,13 @@ public final class TransformerPolicy implements PolicyModel {
         this.config = config;
         this.trainable = List.copyOf(trainable);
         this.prefixLength = prefixLength;
+        // Text models read no conditioning (a loss attached later adds placeholders of its own, which are not
+        // inputs of the model); a prefix model reads the placeholders other than the tokens that its graph had when
+        // it was built or loaded (load a prefix model from a file saved without a loss attached).
         Set<String> cond = new LinkedHashSet<>();
-        for (SDVariable v : sd.variables()) {
-            if (v.getVariableType() == VariableType.PLACEHOLDER && !v.name().equals(TOKENS)) {
-                cond.add(v.name());
-            }
+        if (prefixLength > 0) {
+            cond.addAll(variableNamesOfType(sd, VariableType.PLACEHOLDER));
+            cond.remove(TOKENS);
         }
         this.conditioning = Set.copyOf(cond);
     }
