@@ -19,7 +19,9 @@ import io.github.dl4jgrpoma.transformer.TransformerPolicy;
  * ({@code [rows, H, slots, dh]} per layer); a new token costs one row of each matmul plus attention over the
  * cached slots. Rows of different lengths share slot indices: a row's unused slots (left padding of a shorter
  * prefix, steps in which it was inactive) are masked out of attention with an additive {@code -1e9} and do not
- * advance its position, so each row sees exactly its own tokens at positions {@code 0, 1, 2, ...}.
+ * advance its position, so each row sees exactly its own tokens at positions {@code 0, 1, 2, ...}. A model with
+ * an {@link EmbeddingPrefix} (image tokens) computes the prefix embeddings from the rows' conditioning once in
+ * {@link #prefill} and caches them in the first slots; forks copy them with the rest of the cache.
  *
  * <p>Speed: the intermediates of a step are allocated in a per-thread ND4J workspace (one reused block instead
  * of an off-heap allocation per op), the affine maps use the fused {@code xw_plus_b} op, and a single-token step
@@ -50,7 +52,11 @@ public final class KvCacheDecoder extends PolicyDecoder {
                 valid[b][pad + i] = true;
             }
         }
-        KvCacheState state = new KvCacheState(new TransformerWeights(policy), prefixes.length, n + 32);
+        int prefix = policy.prefixLength();
+        KvCacheState state = new KvCacheState(new TransformerWeights(policy), prefixes.length, prefix + n + 32, prefix);
+        if (prefix > 0) {
+            state.consumePrefix(policy.prefixEmbeddings(conditioning));      // e.g. the image tokens, once per row
+        }
         state.consume(tokens, valid);
         return state;
     }

@@ -27,12 +27,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * Decoding state of {@link KvCacheDecoder}: per layer a key and a value cache {@code [rows, H, capacity, dh]},
  * the validity of every slot of every row, each row's length (= position of its next token) and the next-token
  * logits. The caches grow by doubling when full.
+ *
+ * <p>A model with an embedding prefix of {@code N} positions ({@link TransformerPolicy#prefixLength()}) first
+ * {@link #consumePrefix consumes} the prefix embeddings into slots {@code 0..N-1} of every row; tokens then sit at
+ * positions {@code N + length}, and {@link #length} counts tokens only.
  */
 final class KvCacheState implements DecodingState {
     private static final String WORKSPACE_ID = "dl4jgrpoma-kv-cache-step";
     private final TransformerWeights w;
     private final int rows;
     private final int[] lengths;
+    private final int positionOffset;
     private int slots;
     private int capacity;
     private INDArray[] keys;
@@ -41,9 +46,15 @@ final class KvCacheState implements DecodingState {
     private INDArray next;
 
     KvCacheState(TransformerWeights w, int rows, int capacity) {
+        this(w, rows, capacity, 0);
+    }
+
+    /** A state whose tokens start at position {@code positionOffset} (the prefix length). */
+    KvCacheState(TransformerWeights w, int rows, int capacity, int positionOffset) {
         TransformerConfig c = w.config;
         this.w = w;
         this.rows = rows;
+        this.positionOffset = positionOffset;
         this.lengths = new int[rows];
         this.capacity = capacity;
         this.keys = new INDArray[c.layers()];
@@ -59,6 +70,7 @@ final class KvCacheState implements DecodingState {
     private KvCacheState(KvCacheState src, int[] idx) {
         this.w = src.w;
         this.rows = idx.length;
+        this.positionOffset = src.positionOffset;
         this.lengths = new int[rows];
         this.valid = new boolean[rows][];
         for (int i = 0; i < rows; i++) {
@@ -110,6 +122,33 @@ final class KvCacheState implements DecodingState {
     }
 
     /**
+     * Consumes the prefix embeddings {@code [rows, N, D]} (N = the position offset) into slots {@code 0..N-1} of every
+     * row, at positions {@code 0..N-1}; must come first, before any token.
+     */
+    void consumePrefix(INDArray embeddings) {
+        int n = positionOffset;
+        if (slots != 0 || n == 0 || embeddings.rank() != 3 || embeddings.size(0) != rows || embeddings.size(1) != n
+                || embeddings.size(2) != w.config.width()) {
+            throw new IllegalArgumentException("prefix embeddings must be [" + rows + ", " + n + ", " + w.config.width()
+                    + "] and come before any token, got " + java.util.Arrays.toString(embeddings.shape()) + " after " + slots + " slots");
+        }
+        ensureCapacity(n);
+        boolean[][] validNew = new boolean[rows][n];
+        for (int b = 0; b < rows; b++) {
+            java.util.Arrays.fill(validNew[b], true);
+            java.util.Arrays.fill(valid[b], 0, n, true);
+        }
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(workspaceConfig(), WORKSPACE_ID)) {
+            int d = w.config.width();
+            INDArray pos = w.wpe.get(interval(0, n), all()).dup('c').reshape('c', 1, (long) n * d);
+            INDArray hidden = embeddings.castTo(w.config.dataType()).dup('c').reshape('c', rows, (long) n * d)
+                    .addiRowVector(pos).reshape('c', (long) rows * n, d);                      // [rows * N, D]
+            next = layers(hidden, validNew, false, n, n).detach();
+        }
+        slots = n;
+    }
+
+    /**
      * Consumes a chunk of {@code n} new slots per row: {@code tokens[b][i]} occupies slot {@code slots + i} of
      * row {@code b} if {@code validNew[b][i]}. Valid new tokens of a row must form a suffix of the chunk (left
      * padding); rows whose last new slot is valid get new {@link #nextLogits()}.
@@ -145,7 +184,7 @@ final class KvCacheState implements DecodingState {
             for (int i = 0; i < n; i++) {
                 boolean ok = validNew[b][i];
                 tokFlat[b * n + i] = ok ? tokens[b][i] : 0;
-                posFlat[b * n + i] = ok ? lengths[b]++ : Math.min(lengths[b], t - 1);
+                posFlat[b * n + i] = positionOffset + (ok ? lengths[b]++ : Math.min(lengths[b], t - 1));
                 valid[b][slots + i] = ok;
             }
             anyInactive |= !validNew[b][n - 1];
@@ -159,6 +198,12 @@ final class KvCacheState implements DecodingState {
     }
 
     private INDArray forward(int[] tokFlat, int[] posFlat, boolean[][] validNew, boolean anyInactive, int n, int s) {
+        INDArray hidden = Nd4j.pullRows(w.wte, 1, tokFlat).addi(Nd4j.pullRows(w.wpe, 1, posFlat));   // [X, D]
+        return layers(hidden, validNew, anyInactive, n, s);
+    }
+
+    /** The transformer layers and the head on the new slots' input embeddings {@code hidden [rows * n, D]}. */
+    private INDArray layers(INDArray hidden, boolean[][] validNew, boolean anyInactive, int n, int s) {
         TransformerConfig c = w.config;
         int d = c.width();
         int h = c.heads();
@@ -166,7 +211,6 @@ final class KvCacheState implements DecodingState {
         int x = rows * n;
         DataType dt = c.dataType();
         INDArray mask = mask(n, s, dt);
-        INDArray hidden = Nd4j.pullRows(w.wte, 1, tokFlat).addi(Nd4j.pullRows(w.wpe, 1, posFlat));   // [X, D]
         double scale = 1.0 / Math.sqrt(dh);
         for (int l = 0; l < c.layers(); l++) {
             INDArray a = layerNorm(hidden, w.ln1g[l], w.ln1b[l]);

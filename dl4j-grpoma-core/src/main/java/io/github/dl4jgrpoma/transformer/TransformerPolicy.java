@@ -6,12 +6,17 @@ import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.dl4jgrpoma.graph.SafeOps;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,6 +52,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #trainableVariables()}; biases and LayerNorm offsets are 0 and LayerNorm gains 1. This departs from
  * GPT-2, which scales residual projections by {@code 1/sqrt(2L)}; for the tiny models here it does not matter.
  * The config is stored in the graph as the constant {@value #CONFIG} so that {@link #load(File)} restores it.
+ *
+ * <p>With an {@link EmbeddingPrefix} of length {@code N} ({@link #create(TransformerConfig, EmbeddingPrefix)}), the
+ * sequence is {@code N} prefix embeddings followed by the {@code T} token embeddings: {@code h^0 = concat(prefix,
+ * onehot(x) · wte) + wpe} with {@value #WPE} {@code [N+T, D]}, the causal mask over {@code N+T} positions, and the
+ * final hidden states of the tokens only ({@code slice} of positions {@code N..N+T-1}) go to the head, so the
+ * logits stay {@code [B,T,V]}. The prefix output is named {@value #PREFIX_EMBEDDINGS}; the prefix's placeholders are
+ * the policy's conditioning inputs and its variables are trainable (after the transformer's).
  */
 public final class TransformerPolicy implements PolicyModel {
     public static final String TOKENS = "tokens";
@@ -58,17 +70,32 @@ public final class TransformerPolicy implements PolicyModel {
     public static final String W_HEAD = "w_head";
     public static final String B_HEAD = "b_head";
     public static final String CONFIG = "transformer_config";
+    /** Name of the prefix embeddings {@code [B,N,D]} of a model built with an {@link EmbeddingPrefix}. */
+    public static final String PREFIX_EMBEDDINGS = "prefix_embeddings";
     /** Additive attention mask value for future positions. */
     public static final double MASK_VALUE = -1e9;
 
     private final SameDiff sd;
     private final TransformerConfig config;
     private final List<String> trainable;
+    private final int prefixLength;
+    private final Set<String> conditioning;
+    private final AtomicLong prefixRows = new AtomicLong();
 
-    private TransformerPolicy(SameDiff sd, TransformerConfig config, List<String> trainable) {
+    private TransformerPolicy(SameDiff sd, TransformerConfig config, List<String> trainable, int prefixLength) {
         this.sd = sd;
         this.config = config;
         this.trainable = List.copyOf(trainable);
+        this.prefixLength = prefixLength;
+        // Text models read no conditioning (a loss attached later adds placeholders of its own, which are not
+        // inputs of the model); a prefix model reads the placeholders other than the tokens that its graph had when
+        // it was built or loaded (load a prefix model from a file saved without a loss attached).
+        Set<String> cond = new LinkedHashSet<>();
+        if (prefixLength > 0) {
+            cond.addAll(variableNamesOfType(sd, VariableType.PLACEHOLDER));
+            cond.remove(TOKENS);
+        }
+        this.conditioning = Set.copyOf(cond);
     }
 
     /** Name of a per-layer variable, e.g. {@code layerVar(0, "ln1_g") = "h0_ln1_g"}. */
@@ -78,6 +105,14 @@ public final class TransformerPolicy implements PolicyModel {
 
     /** Builds a freshly initialised model. */
     public static TransformerPolicy create(TransformerConfig c) {
+        return create(c, null);
+    }
+
+    /**
+     * Builds a freshly initialised model whose sequence starts with the embeddings of {@code prefix} (none when
+     * null); see the class comment.
+     */
+    public static TransformerPolicy create(TransformerConfig c, EmbeddingPrefix prefix) {
         SameDiff sd = SameDiff.create();
         Init init = new Init(sd, c);
         int v = c.vocabSize();
@@ -88,35 +123,67 @@ public final class TransformerPolicy implements PolicyModel {
         int f = c.mlpWidth();
         DataType dt = c.dataType();
 
+        int n = prefix == null ? 0 : prefix.length();
+        if (prefix != null && n < 1) {
+            throw new IllegalArgumentException("EmbeddingPrefix.length() must be >= 1, got " + n);
+        }
+        int len = n + t;                                                                 // sequence positions
         SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT32, -1, t);
         SDVariable wte = init.matrix(WTE, v, d);
-        SDVariable wpe = init.matrix(WPE, t, d);
-        SDVariable x = sd.reshape(sd.reshape(SafeOps.oneHot(sd, tokens, v, dt), -1, v).mmul(wte), -1, t, d).add(wpe);
-        SDVariable mask = sd.constant("causal_mask", causalMask(t, dt));
+        SDVariable wpe = init.matrix(WPE, len, d);
+        SDVariable x = sd.reshape(sd.reshape(SafeOps.oneHot(sd, tokens, v, dt), -1, v).mmul(wte), -1, t, d);
+        List<String> prefixVars = new ArrayList<>();
+        if (prefix != null) {
+            Set<String> before = variableNamesOfType(sd, VariableType.VARIABLE);
+            SDVariable p = prefix.build(sd, d, dt).rename(PREFIX_EMBEDDINGS);
+            for (String name : variableNamesOfType(sd, VariableType.VARIABLE)) {
+                if (!before.contains(name)) {
+                    prefixVars.add(name);
+                }
+            }
+            x = sd.concat(1, p, x);
+        }
+        x = x.add(wpe);
+        SDVariable mask = sd.constant("causal_mask", causalMask(len, dt));
         double scale = 1.0 / Math.sqrt(dh);
         for (int l = 0; l < c.layers(); l++) {
             SDVariable a = sd.nn.layerNorm(x, init.ones(layerVar(l, "ln1_g"), d), init.zeros(layerVar(l, "ln1_b"), d), false, 2);
             SDVariable qkv = sd.reshape(a, -1, d).mmul(init.matrix(layerVar(l, "wqkv"), d, 3 * d))
                     .add(init.zeros(layerVar(l, "bqkv"), 3 * d));
-            qkv = sd.permute(sd.reshape(qkv, -1, t, 3, h, dh), 2, 0, 3, 1, 4);          // [3,B,H,T,dh]
+            qkv = sd.permute(sd.reshape(qkv, -1, len, 3, h, dh), 2, 0, 3, 1, 4);          // [3,B,H,T,dh]
             SDVariable[] parts = sd.unstack(qkv, 0, 3);
             SDVariable s = sd.mmul(parts[0], parts[1], false, true, false).mul(scale).add(mask);   // [B,H,T,T]
             SDVariable y = sd.mmul(sd.nn.softmax(s, 3), parts[2]);                             // [B,H,T,dh]
             y = sd.reshape(sd.permute(y, 0, 2, 1, 3), -1, d).mmul(init.matrix(layerVar(l, "wo"), d, d))
                     .add(init.zeros(layerVar(l, "bo"), d));
-            x = x.add(sd.reshape(y, -1, t, d));
+            x = x.add(sd.reshape(y, -1, len, d));
             SDVariable b = sd.reshape(sd.nn.layerNorm(x, init.ones(layerVar(l, "ln2_g"), d),
                     init.zeros(layerVar(l, "ln2_b"), d), false, 2), -1, d);
             SDVariable m = sd.nn.gelu(b.mmul(init.matrix(layerVar(l, "w1"), d, f)).add(init.zeros(layerVar(l, "b1"), f)))
                     .mmul(init.matrix(layerVar(l, "w2"), f, d)).add(init.zeros(layerVar(l, "b2"), d));
-            x = x.add(sd.reshape(m, -1, t, d));
+            x = x.add(sd.reshape(m, -1, len, d));
+        }
+        if (n > 0) {
+            x = sd.slice(x, new int[] {0, n, 0}, -1, t, d);                             // token positions only
         }
         SDVariable xf = sd.nn.layerNorm(x, init.ones(LNF_G, d), init.zeros(LNF_B, d), false, 2);
         SDVariable logits = sd.reshape(xf, -1, d).mmul(init.matrix(W_HEAD, d, v)).add(init.zeros(B_HEAD, v));
         sd.reshape(logits, -1, t, v).rename(LOGITS);
         sd.constant(CONFIG, Nd4j.createFromArray(c.vocabSize(), c.width(), c.layers(), c.heads(), c.mlpRatio(),
-                c.maxLength(), c.dataType() == DataType.DOUBLE ? 1L : 0L, c.seed(), Double.doubleToLongBits(c.initStd())));
-        return new TransformerPolicy(sd, c, init.names);
+                c.maxLength(), c.dataType() == DataType.DOUBLE ? 1L : 0L, c.seed(), Double.doubleToLongBits(c.initStd()), n));
+        List<String> names = new ArrayList<>(init.names);
+        names.addAll(prefixVars);
+        return new TransformerPolicy(sd, c, names, n);
+    }
+
+    private static Set<String> variableNamesOfType(SameDiff sd, VariableType type) {
+        Set<String> out = new LinkedHashSet<>();
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == type) {
+                out.add(v.name());
+            }
+        }
+        return out;
     }
 
     /**
@@ -142,7 +209,18 @@ public final class TransformerPolicy implements PolicyModel {
                 throw new IOException(file + " lacks the transformer variable '" + n + "'");
             }
         }
-        return new TransformerPolicy(sd, c, names);
+        int prefix = a.length > 9 ? (int) a[9] : 0;
+        if (prefix > 0) {
+            if (!sd.hasVariable(PREFIX_EMBEDDINGS)) {
+                throw new IOException(file + " declares a prefix of " + prefix + " positions but lacks '" + PREFIX_EMBEDDINGS + "'");
+            }
+            for (String v : variableNamesOfType(sd, VariableType.VARIABLE)) {
+                if (!names.contains(v)) {
+                    names.add(v);
+                }
+            }
+        }
+        return new TransformerPolicy(sd, c, names, prefix);
     }
 
     /** Names of all trainable variables of an {@code layers}-layer model, in initialisation order. */
@@ -155,6 +233,41 @@ public final class TransformerPolicy implements PolicyModel {
         }
         names.addAll(List.of(LNF_G, LNF_B, W_HEAD, B_HEAD));
         return names;
+    }
+
+    /** Number of prefix positions {@code N} before the tokens (0 without an {@link EmbeddingPrefix}). */
+    public int prefixLength() {
+        return prefixLength;
+    }
+
+    /** The placeholders of the prefix (e.g. {@code pixels}); empty without a prefix. */
+    @Override
+    public Set<String> conditioningNames() {
+        return conditioning;
+    }
+
+    /**
+     * The prefix embeddings {@code [B, N, D]} of a batch of conditioning arrays (by placeholder name, each
+     * {@code [B, ...]}), computed by the graph with the current weights. Counts {@code B} in
+     * {@link #prefixRowsComputed()}.
+     *
+     * @throws IllegalStateException if the model has no prefix
+     */
+    public INDArray prefixEmbeddings(Map<String, INDArray> conditioning) {
+        if (prefixLength == 0) {
+            throw new IllegalStateException("this transformer has no embedding prefix; build it with create(config, prefix)");
+        }
+        INDArray out = sd.output(conditioning, PREFIX_EMBEDDINGS).get(PREFIX_EMBEDDINGS);
+        prefixRows.addAndGet(out.size(0));
+        return out;
+    }
+
+    /**
+     * How many rows {@link #prefixEmbeddings} has computed since the model was built or loaded (the image
+     * encoder's work in rollouts, for tests and benchmarks). Full forward passes are not counted.
+     */
+    public long prefixRowsComputed() {
+        return prefixRows.get();
     }
 
     /** The configuration the model was built from. */

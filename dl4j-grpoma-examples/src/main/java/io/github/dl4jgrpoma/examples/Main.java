@@ -10,6 +10,7 @@ import io.github.dl4jgrpoma.examples.code.CodeCommand;
 import io.github.dl4jgrpoma.examples.bench.StepBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.custom.CustomModelCommand;
 import io.github.dl4jgrpoma.examples.lstm.LstmCommand;
+import io.github.dl4jgrpoma.examples.image.ImageCommand;
 import io.github.dl4jgrpoma.examples.math.MathCommand;
 import io.github.dl4jgrpoma.examples.math.StudyCommand;
 
@@ -23,7 +24,7 @@ public final class Main {
 
     /** The commands, in the order {@code --help} lists them. */
     static List<Command> commands() {
-        return List.of(new MathCommand(), new CodeCommand(), new StudyCommand(), new SimulateCommand(),
+        return List.of(new MathCommand(), new CodeCommand(), new ImageCommand(), new StudyCommand(), new SimulateCommand(),
                 new RolloutBenchmarkCommand(), new StepBenchmarkCommand(), new RewardBenchmarkCommand(), new CustomModelCommand(),
                 new LstmCommand());
     }

@@ -26,6 +26,10 @@ class BenchRolloutCommandTest {
         // T4A4: 4 x 6 + 16 x 2 = 56
         assertTrue(s.contains("T4A4 (c) KV cache, prefix sharing") && s.contains("    56 tokens"), s);
         assertTrue(s.contains("speed-up over (a)") && s.contains("wall time T4A4 / T16A1"), s);
+        // image prefix: without prefix sharing every thought row (4) and answer row (16) encodes the image again
+        assertTrue(s.contains("no prefix sharing") && s.contains("encoder: 20 images per rollout of 1 prompts"), s);
+        assertTrue(s.contains("encoder: 1 images per rollout of 1 prompts"), s);
+        assertTrue(s.contains("image-prefixed / text-only tokens/s"), s);
         assertEquals(2, Main.run(new String[] {"bench-rollout", "--width", "0"}, new PrintStream(out), new PrintStream(err)));
     }
 }

@@ -28,6 +28,10 @@ import io.github.dl4jgrpoma.rollout.RolloutBatch;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.rollout.RolloutEngine;
 import io.github.dl4jgrpoma.data.Prompt;
+import io.github.dl4jgrpoma.multimodal.VisionLanguagePolicies;
+import io.github.dl4jgrpoma.multimodal.vision.CnnEncoder;
+import io.github.dl4jgrpoma.multimodal.vision.ImageShape;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Rollout throughput of T16A1 (plain GRPO, 16 thoughts with one answer each) against T4A4 (GRPO-MA, 4 thoughts
@@ -44,6 +48,9 @@ import io.github.dl4jgrpoma.data.Prompt;
  * tokens over wall time, median of {@code reps} runs after {@code warmup} runs), ratios to (a), the T4A4 / T16A1 wall-time
  * ratio and the peak resident set size (VmHWM). {@code System.gc()} runs between rollouts, as a training loop
  * would once per step.
+ *
+ * With {@code --image 1} (default) it then runs T4A4 with an image prefix (CNN encoder, 28x56 images) with and
+ * without prefix sharing, printing tokens/s, the ratio to text-only and the encoder's images per rollout.
  *
  * <p>Usage: {@code bin/grpoma bench-rollout [--width 64] [--layers 2] ...}; {@code --help} lists the options.
  */
@@ -77,6 +84,7 @@ public final class RolloutBenchmarkCommand implements Command {
         d.put("warmup", 3);
         d.put("reps", 5);
         d.put("seed", 1);
+        d.put("image", 1);
         return d;
     }
 
@@ -102,7 +110,7 @@ public final class RolloutBenchmarkCommand implements Command {
         }
         Map<String, Integer> o = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> e : DEFAULTS.entrySet()) {
-            o.put(e.getKey(), CliSupport.intOpt(cl, e.getKey(), e.getValue(), e.getKey().equals("seed") || e.getKey().equals("warmup") ? 0 : 1, 1 << 20));
+            o.put(e.getKey(), CliSupport.intOpt(cl, e.getKey(), e.getValue(), e.getKey().equals("seed") || e.getKey().equals("warmup") || e.getKey().equals("image") ? 0 : 1, 1 << 20));
         }
         validate(o);
         run(o, out);
@@ -190,6 +198,62 @@ public final class RolloutBenchmarkCommand implements Command {
         }
         out.printf("wall time T4A4 / T16A1: (a) %.2f  (b) %.2f  (c) %.2f%n", seconds[1][0] / seconds[0][0],
                 seconds[1][1] / seconds[0][1], seconds[1][2] / seconds[0][2]);
+        if (o.get("image") == 1) {
+            out.println();
+            image(o, cfg, prompts, seconds[1][2] == 0 ? Double.NaN : tokens[1][2] / seconds[1][2], out);
+        }
         out.println("peak RSS (VmHWM): " + ProcessMemory.peakRss());
+    }
+
+    /**
+     * T4A4 rollouts of the same transformer with an image prefix (a CNN encoder on 28x56 images, 21 image tokens):
+     * tokens/s with and without prefix sharing next to the text-only figure, and how many images the encoder
+     * encoded per rollout (prefix sharing: once per prompt; without: once per thought row and once per answer row).
+     */
+    private static void image(Map<String, Integer> o, TransformerConfig cfg, List<Prompt> textPrompts, double textTokensPerSecond,
+                              PrintStream out) {
+        ImageShape shape = new ImageShape(1, 28, 56);
+        TransformerPolicy policy = VisionLanguagePolicies.create(cfg, new CnnEncoder(shape, 8, 16, 32), o.get("seed"));
+        policy.weight(TransformerPolicy.B_HEAD).putScalar(CharTokenizer.END_OF_THOUGHT, -20.0);
+        policy.weight(TransformerPolicy.B_HEAD).putScalar(CharTokenizer.EOS, -20.0);
+        Random r = new Random(o.get("seed"));
+        List<Prompt> prompts = new ArrayList<>();
+        for (int p = 0; p < textPrompts.size(); p++) {
+            float[] px = new float[shape.size()];
+            for (int i = 0; i < px.length; i++) {
+                px[i] = r.nextFloat();
+            }
+            prompts.add(new Prompt("image-" + p, "", textPrompts.get(p).tokens(),
+                    VisionLanguagePolicies.image(px, shape, DataType.FLOAT), Map.of()));
+        }
+        for (boolean sharing : new boolean[] {false, true}) {
+            RolloutConfig rc = RolloutConfig.builder().thoughts(4).answersPerThought(4).maxThoughtTokens(o.get("thought"))
+                    .maxAnswerTokens(o.get("answer")).endOfThoughtToken(CharTokenizer.END_OF_THOUGHT)
+                    .answerStopTokens(Set.of(CharTokenizer.EOS)).prefixSharing(sharing).build();
+            RolloutEngine engine = new RolloutEngine(policy.decoder(), rc);
+            for (int w = 0; w < o.get("warmup"); w++) {
+                engine.rollout(prompts, -1 - w);
+                System.gc();
+            }
+            double[] t = new double[o.get("reps")];
+            long sampled = 0;
+            long encodedBefore = policy.prefixRowsComputed();
+            for (int rep = 0; rep < t.length; rep++) {
+                long start = System.nanoTime();
+                sampled = engine.rollout(prompts, rep + 1).sampledTokens();
+                t[rep] = (System.nanoTime() - start) / 1e9;
+                System.gc();
+            }
+            Arrays.sort(t);
+            double median = t[t.length / 2];
+            out.printf("T4A4 image prefix (%d image tokens), KV cache, %-18s %6d tokens  %8.3f s  %8.0f tokens/s   "
+                            + "encoder: %.0f images per rollout of %d prompts%n", policy.prefixLength(),
+                    sharing ? "prefix sharing" : "no prefix sharing", sampled, median, sampled / median,
+                    (policy.prefixRowsComputed() - encodedBefore) / (double) t.length, prompts.size());
+            if (sharing) {
+                out.printf("image-prefixed / text-only tokens/s (KV cache, prefix sharing, T4A4): %.2f%n",
+                        sampled / median / textTokensPerSecond);
+            }
+        }
     }
 }

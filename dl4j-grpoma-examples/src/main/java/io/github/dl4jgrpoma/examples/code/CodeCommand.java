@@ -11,7 +11,7 @@ import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.UsageException;
-import io.github.dl4jgrpoma.examples.math.RunTimer;
+import io.github.dl4jgrpoma.examples.RunTimer;
 
 /**
  * {@code bin/grpoma code}: program synthesis from input/output examples. A small transformer learns to write

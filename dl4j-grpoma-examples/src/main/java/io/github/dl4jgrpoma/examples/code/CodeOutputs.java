@@ -11,7 +11,8 @@ import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
 import io.github.dl4jgrpoma.examples.code.lang.FailureCause;
 import io.github.dl4jgrpoma.data.Prompt;
 import io.github.dl4jgrpoma.examples.math.MathEvaluator;
-import io.github.dl4jgrpoma.examples.math.MetricsHistory;
+import io.github.dl4jgrpoma.examples.MetricsHistory;
+import io.github.dl4jgrpoma.examples.TrainingPlots;
 import io.github.dl4jgrpoma.examples.plot.LinePlot;
 import io.github.dl4jgrpoma.policy.Tokenizer;
 import io.github.dl4jgrpoma.rollout.AnswerRollout;
@@ -29,12 +30,12 @@ final class CodeOutputs {
 
     static void write(CodeResult r, Path dir, String samples) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        double[][] reward = MetricsHistory.series(r.rlSteps(), "reward/mean");
-        double[][] acc = MetricsHistory.series(r.rlSteps(), "accuracy");
+        double[][] reward = TrainingPlots.series(r.rlSteps(), "reward/mean");
+        double[][] acc = TrainingPlots.series(r.rlSteps(), "accuracy");
         new LinePlot("GRPO-MA training reward, code (" + r.settings().shape() + ")", "RL step", "value")
                 .add("reward/mean", reward[0], reward[1]).add("all tests passed (sampled answers)", acc[0], acc[1])
                 .writePng(dir.resolve("reward.png"));
-        double[][] grad = MetricsHistory.series(r.rlSteps(), "grad_norm");
+        double[][] grad = TrainingPlots.series(r.rlSteps(), "grad_norm");
         new LinePlot("Gradient norm (before clipping)", "RL step", "global L2 norm")
                 .add("grad_norm", grad[0], grad[1]).writePng(dir.resolve("grad_norm.png"));
         AtomicFiles.writeString(dir.resolve("samples.txt"), samples);

@@ -14,6 +14,7 @@ import io.github.dl4jgrpoma.examples.ConfigOptions;
 import io.github.dl4jgrpoma.examples.ConfigOptions.Flag;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.RunDirectory;
+import io.github.dl4jgrpoma.examples.RunTimer;
 import io.github.dl4jgrpoma.examples.UsageException;
 
 /**

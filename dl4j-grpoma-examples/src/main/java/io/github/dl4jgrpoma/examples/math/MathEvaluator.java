@@ -52,12 +52,7 @@ public final class MathEvaluator {
 
     /** The prompt tokens of a prompt text: BOS, the text, begin-of-thought (shared by the code example). */
     public static int[] promptTokens(Tokenizer tok, String promptText) {
-        int[] text = tok.encode(promptText);
-        int[] out = new int[text.length + 2];
-        out[0] = tok.bos();
-        System.arraycopy(text, 0, out, 1, text.length);
-        out[out.length - 1] = tok.beginThought();
-        return out;
+        return io.github.dl4jgrpoma.examples.TraceFormat.prompt(tok, promptText);
     }
 
     /** Evaluates on {@code problems}; sampling is seeded by {@code seed}. */

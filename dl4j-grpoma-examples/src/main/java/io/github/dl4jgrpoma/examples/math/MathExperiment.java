@@ -11,8 +11,12 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 import io.github.dl4jgrpoma.config.ConfigJson;
+import io.github.dl4jgrpoma.examples.MetricsHistory;
+import io.github.dl4jgrpoma.examples.Progress;
 import io.github.dl4jgrpoma.examples.ProgressBars;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
+import io.github.dl4jgrpoma.examples.RunTimer;
+import io.github.dl4jgrpoma.examples.SampleRollouts;
 import io.github.dl4jgrpoma.listener.CsvMetricsListener;
 import io.github.dl4jgrpoma.listener.NanGuardListener;
 import io.github.dl4jgrpoma.listener.StepEvent;
@@ -169,8 +173,11 @@ public final class MathExperiment {
         MathResult result = new MathResult(s, before.sftSeconds(), rlSeconds, before.heldOut(), before.outOfDistribution(),
                 heldAfter, oodAfter, history.rows(), periodic.points(),
                 rlResult.lastCheckpoint().map(Path::toString).orElse(""));
+        List<MathProblem> shown = heldOut.subList(0, Math.min(4, heldOut.size()));
+        MathPromptSource source = new MathPromptSource(s.task(), tok);
         MathOutputs.write(result, dir, SampleRollouts.render(decoder, tok, reward,
-                heldOut.subList(0, Math.min(4, heldOut.size())), rollout, s.seed() + 4));
+                shown.stream().map(source::prompt).toList(), shown.stream().map(p -> String.format(Locale.ROOT,
+                        "prompt %s   (expected %d)", p.promptText(), p.answer())).toList(), rollout, s.seed() + 4));
         return result;
     }
 

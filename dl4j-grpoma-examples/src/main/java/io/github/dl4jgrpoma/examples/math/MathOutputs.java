@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
+import io.github.dl4jgrpoma.examples.TrainingPlots;
 import io.github.dl4jgrpoma.examples.plot.LinePlot;
 
 /** Writes a math run's plots, samples and summary next to its metrics files. */
@@ -13,12 +14,7 @@ final class MathOutputs {
     }
 
     static void write(MathResult r, Path dir, String samples) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        double[][] reward = r.series("reward/mean");
-        double[][] acc = r.series("accuracy");
-        new LinePlot("GRPO-MA training reward (" + r.settings().shape() + ")", "RL step", "value")
-                .add("reward/mean", reward[0], reward[1]).add("accuracy (sampled answers)", acc[0], acc[1])
-                .writePng(dir.resolve("reward.png"));
+        TrainingPlots.writeRewardAndGradNorm(r.rlSteps(), r.settings().shape(), dir);
         LinePlot accuracy = new LinePlot("Held-out greedy accuracy", "RL step", "accuracy");
         if (!r.evalCurve().isEmpty()) {
             double[] x = r.evalCurve().stream().mapToDouble(EvalPoint::step).toArray();
@@ -29,9 +25,6 @@ final class MathOutputs {
         accuracy.add("before RL / after RL", new double[] {0, last},
                 new double[] {r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy()});
         accuracy.writePng(dir.resolve("accuracy.png"));
-        double[][] grad = r.series("grad_norm");
-        new LinePlot("Gradient norm (before clipping)", "RL step", "global L2 norm")
-                .add("grad_norm", grad[0], grad[1]).writePng(dir.resolve("grad_norm.png"));
         AtomicFiles.writeString(dir.resolve("samples.txt"), samples);
         AtomicFiles.writeString(dir.resolve("summary.txt"), summary(r));
     }

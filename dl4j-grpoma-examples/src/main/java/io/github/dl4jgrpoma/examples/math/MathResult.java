@@ -42,6 +42,6 @@ public record MathResult(MathSettings settings, double sftSeconds, double rlSeco
 
     /** Series of a metric over RL steps: {@code [steps[], values[]]}. */
     public double[][] series(String name) {
-        return MetricsHistory.series(rlSteps, name);
+        return io.github.dl4jgrpoma.examples.TrainingPlots.series(rlSteps, name);
     }
 }

@@ -49,13 +49,6 @@ public final class MathTraces {
 
     /** The completion tokens of a thought and an answer: thought, end-of-thought, answer, EOS. */
     public static int[] completion(Tokenizer tok, String thought, String answer) {
-        int[] th = tok.encode(thought);
-        int[] an = tok.encode(answer);
-        int[] out = new int[th.length + an.length + 2];
-        System.arraycopy(th, 0, out, 0, th.length);
-        out[th.length] = tok.endOfThought();
-        System.arraycopy(an, 0, out, th.length + 1, an.length);
-        out[out.length - 1] = tok.eos();
-        return out;
+        return io.github.dl4jgrpoma.examples.TraceFormat.completion(tok, thought, answer);
     }
 }

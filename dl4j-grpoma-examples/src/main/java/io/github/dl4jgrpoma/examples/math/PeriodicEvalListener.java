@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
+import io.github.dl4jgrpoma.examples.RunTimer;
 import io.github.dl4jgrpoma.listener.ListenerResponse;
 import io.github.dl4jgrpoma.listener.StepEvent;
 import io.github.dl4jgrpoma.listener.TrainingListener;

@@ -1,4 +1,4 @@
-package io.github.dl4jgrpoma.examples.math;
+package io.github.dl4jgrpoma.examples;
 
 /** Wall-clock stopwatch in seconds. */
 public final class RunTimer {

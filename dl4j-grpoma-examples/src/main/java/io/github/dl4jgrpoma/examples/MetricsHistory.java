@@ -1,4 +1,4 @@
-package io.github.dl4jgrpoma.examples.math;
+package io.github.dl4jgrpoma.examples;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ public final class MetricsHistory implements TrainingListener {
     }
 
     /** Adds the rows of the steps a resumed run does not redo, before its first step. */
-    void preload(List<StepEvent> earlier) {
+    public void preload(List<StepEvent> earlier) {
         rows.addAll(0, earlier);
     }
 

@@ -1,0 +1,68 @@
+package io.github.dl4jgrpoma.examples.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.github.dl4jgrpoma.examples.Main;
+import io.github.dl4jgrpoma.multimodal.data.MnistImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The image example in-process with a step cap, on generated images (never the MNIST files). */
+class ImageExperimentTest {
+
+    private static ImageSettings tiny(ImageTask task, String encoder, Path out) {
+        return new ImageSettings(task, encoder, 16, 1, 2, 3, 4, 3e-3, 0.2, 2, 2, 2, 2, 1e-3, 1.0, "grpo-ma", 0.0, 0.1, 0.2,
+                3, 1, 5, out, false);
+    }
+
+    @Test
+    void bothTasksRunEndToEndAndWriteEveryOutput(@TempDir Path dir) throws Exception {
+        MnistImages train = ImageTasksTest.generated(Files.createDirectories(dir.resolve("train")), 20);
+        MnistImages test = ImageTasksTest.generated(Files.createDirectories(dir.resolve("test")), 10);
+        for (ImageSettings s : List.of(tiny(new DigitSumTask(), "cnn", dir.resolve("sum")),
+                tiny(new LocateTask(), "patch", dir.resolve("locate")))) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ImageResult r = ImageExperiment.run(s, train, test, new PrintStream(bytes, true, StandardCharsets.UTF_8), null);
+            assertEquals(2, r.rlSteps().size());
+            assertEquals(2.0, r.imagesEncodedPerStep(), "the encoder runs once per prompt per RL step in rollouts");
+            assertEquals(3, r.before().problems());
+            String summary = Files.readString(s.outDir().resolve("summary.txt"));
+            assertTrue(summary.contains("greedy reading accuracy") && summary.contains("MNIST test split"), summary);
+            for (String f : List.of("summary.txt", "samples.txt", "reward.png", "grad_norm.png", "sft_metrics.csv",
+                    "rl_metrics.csv")) {
+                assertTrue(Files.size(s.outDir().resolve(f)) > 0, f + " written");
+            }
+            assertEquals(3, Files.readAllLines(s.outDir().resolve("rl_metrics.csv")).size(), "header + 2 RL steps");
+            String samples = Files.readString(s.outDir().resolve("samples.txt"));
+            assertTrue(samples.contains("########") && samples.contains("thought 1:") && samples.contains("answer 1:"), samples);
+            try (Stream<Path> ckpts = Files.list(s.outDir().resolve("checkpoints"))) {
+                assertTrue(ckpts.anyMatch(p -> p.getFileName().toString().startsWith("step-")), "final checkpoint");
+            }
+        }
+    }
+
+    @Test
+    void missingDataAndBadFlagsExitWithOneLine(@TempDir Path dir) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals(2, Main.run(new String[] {"image", "--data", dir.toString(), "--out", dir.resolve("o").toString()}, o, e));
+        String msg = err.toString(StandardCharsets.UTF_8);
+        assertTrue(msg.startsWith("bin/grpoma image: data file " + dir.resolve("train-images-idx3-ubyte")
+                + " is missing; install it with: bash scripts/fetch-mnist.sh"), msg);
+        assertTrue(!msg.contains("\tat "), "no stack trace");
+        assertEquals(2, Main.run(new String[] {"image", "--task", "count"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown image task 'count'; use digit-sum or locate"));
+        assertEquals(2, Main.run(new String[] {"image", "--encoder", "rnn"}, o, e));
+        assertEquals(2, Main.run(new String[] {"image", "--estimator", "grpo", "--m", "4"}, o, e));
+    }
+}
