@@ -67,6 +67,10 @@ public final class CheckpointStore {
             throw new IllegalArgumentException("keepLast is " + keepLast
                     + "; fix: keep at least 1 checkpoint (default " + DEFAULT_KEEP_LAST + ")");
         }
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new IllegalArgumentException("checkpoint directory " + root.toAbsolutePath() + " is an existing file, not a"
+                    + " directory; fix: pass a directory (it is created if missing)");
+        }
         this.root = root.toAbsolutePath().normalize();
         this.keepLast = keepLast;
         this.clock = clock;

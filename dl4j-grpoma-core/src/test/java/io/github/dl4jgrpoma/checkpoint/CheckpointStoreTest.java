@@ -207,4 +207,15 @@ class CheckpointStoreTest {
         assertThrows(IllegalArgumentException.class, () -> new CheckpointStore(root, 0));
         assertThrows(IllegalArgumentException.class, () -> s.save(-1, "cfg", payload(1)));
     }
+
+    @Test
+    void aCheckpointDirectoryThatIsAFileIsRejectedUpFront() throws IOException {
+        Path file = Files.writeString(Files.createTempFile("not-a-dir", ".txt"), "x");
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CheckpointStore(file, 2));
+            assertTrue(e.getMessage().contains("is an existing file") && e.getMessage().contains("pass a directory"), e.getMessage());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
 }

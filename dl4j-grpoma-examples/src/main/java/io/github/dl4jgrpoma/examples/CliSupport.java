@@ -140,7 +140,7 @@ public final class CliSupport {
             }
             return x;
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be an integer, got '" + v + "'");
+            throw new UsageException("--" + name + " must be an integer in [" + min + ", " + max + "], got '" + v + "'");
         }
     }
 
