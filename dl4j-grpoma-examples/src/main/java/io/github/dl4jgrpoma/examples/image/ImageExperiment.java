@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 
 import io.github.dl4jgrpoma.data.SftExample;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
-import io.github.dl4jgrpoma.examples.Progress;
+import io.github.dl4jgrpoma.examples.ProgressBars;
 import io.github.dl4jgrpoma.examples.RunTimer;
 import io.github.dl4jgrpoma.examples.SampleRollouts;
 import io.github.dl4jgrpoma.listener.CsvMetricsListener;
@@ -77,7 +77,7 @@ public final class ImageExperiment {
         List<TrainingListener> sftListeners = new ArrayList<>(List.of(new NanGuardListener(),
                 new CsvMetricsListener(s.outDir().resolve("sft_metrics.csv"))));
         if (progress != null) {
-            sftListeners.add(Progress.bar(progress, List.of("sft/loss", "sft/token_acc")));
+            sftListeners.add(ProgressBars.create(progress, List.of("sft/loss", "sft/token_acc")));
         }
         if (!s.quiet()) {
             out.printf(Locale.ROOT, "[%s] %s encoder: %d image tokens; SFT warm-up: %d steps x %d traces (%.0f%% with a mistake)%n",
@@ -110,7 +110,7 @@ public final class ImageExperiment {
         List<TrainingListener> rlListeners = new ArrayList<>(List.of(new NanGuardListener(), history,
                 new CsvMetricsListener(s.outDir().resolve("rl_metrics.csv"))));
         if (progress != null) {
-            rlListeners.add(Progress.bar(progress, List.of("reward/mean", "accuracy", "grad_norm")));
+            rlListeners.add(ProgressBars.create(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
         if (!s.quiet()) {
             out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers%n", tag,

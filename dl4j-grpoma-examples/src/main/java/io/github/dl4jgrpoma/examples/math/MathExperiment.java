@@ -12,7 +12,6 @@ import java.util.SplittableRandom;
 
 import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
-import io.github.dl4jgrpoma.examples.Progress;
 import io.github.dl4jgrpoma.examples.ProgressBars;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
 import io.github.dl4jgrpoma.examples.RunTimer;
