@@ -58,12 +58,6 @@ final class GraphUpdater {
      * step.
      */
     Result update(Map<String, INDArray> feed, List<String> outputs) {
-        return update(feed, outputs, out -> { });
-    }
-
-    /** {@link #update(Map, List)} that shows the outputs to {@code beforeStep} before the weights change. */
-    Result update(Map<String, INDArray> feed, List<String> outputs,
-                  java.util.function.Consumer<Map<String, INDArray>> beforeStep) {
         selectLoss();
         List<String> wanted = new ArrayList<>(outputs);
         if (!wanted.contains(loss)) {
@@ -72,7 +66,6 @@ final class GraphUpdater {
         long t0 = System.nanoTime();
         OutAndGrad og = policy.sameDiff().calculateGradientsAndOutputs(feed, wanted, policy.trainableVariables());
         long t1 = System.nanoTime();
-        beforeStep.accept(og.getOutputs());
         double norm = optimizer.step(og.getGradients());
         SameDiffMemory.release(policy.sameDiff());
         return new Result(og.getOutputs(), norm, t1 - t0, System.nanoTime() - t1);
@@ -149,12 +142,7 @@ final class GraphUpdater {
             sd.setLossVariables(loss);
         }
         if (sd.getFunction(GRAD_FN) == null) {
-            quietlyCreateGradFunction(sd);
+            io.github.dl4jgrpoma.graph.GradFunctions.createQuietly(sd);
         }
-    }
-
-    /** {@code sd.createGradFunction()} with {@code System.out} muted for its hard-coded println lines. */
-    static void quietlyCreateGradFunction(SameDiff sd) {
-        io.github.dl4jgrpoma.graph.GradFunctions.createQuietly(sd);
     }
 }
