@@ -72,7 +72,9 @@ public interface PolicyModel {
 
     /**
      * Whether the model reads position ids and an attention mask from {@link PolicyInput} (rows packed with several
-     * sequences, e.g. a thought and its M answers in one row). Default false: such inputs are rejected.
+     * sequences, e.g. a thought and its M answers in one row). Default false: such inputs are rejected. A model that
+     * returns true accepts rows of any length {@code L} when the input carries position ids (each below
+     * {@link #maxLength()}).
      */
     default boolean supportsPackedRows() {
         return false;
@@ -86,7 +88,8 @@ public interface PolicyModel {
      *                                  does not support them
      */
     default Map<String, INDArray> feed(PolicyInput input) {
-        if (input.length() != maxLength()) {
+        boolean packed = supportsPackedRows() && input.positions().isPresent();   // packed rows may be of any length
+        if (input.length() != maxLength() && !packed) {
             throw new IllegalArgumentException("tokens must have shape [batch, " + maxLength() + "], got [" + input.batchSize()
                     + ", " + input.length() + "]; right-pad shorter sequences to T");
         }

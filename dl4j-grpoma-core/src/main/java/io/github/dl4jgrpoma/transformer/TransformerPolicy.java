@@ -1,5 +1,6 @@
 package io.github.dl4jgrpoma.transformer;
 
+import io.github.dl4jgrpoma.policy.PolicyInput;
 import io.github.dl4jgrpoma.policy.PolicyModel;
 import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
 
@@ -26,14 +27,19 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>For tokens {@code x_0..x_{T-1}} and {@code l = 0..L-1}:
  * <pre>
- *   h^0_t   = onehot(x_t) · wte + wpe[t]                                  (embedding by one-hot × matmul)
+ *   h^0_t   = onehot(x_t) · wte + onehot(pos_t) · wpe                     (embeddings by one-hot × matmul)
  *   a       = LN(h^l; h{l}_ln1_g, h{l}_ln1_b)
  *   q,k,v   = split(a · h{l}_wqkv + h{l}_bqkv) into H heads of width dh = D/H
- *   att     = softmax(q kᵀ / sqrt(dh) + M) v,   M[t,s] = 0 if s &le; t else -1e9   (causal)
+ *   att     = softmax(q kᵀ / sqrt(dh) + M) v,   M[t,s] = 0 if mask[t,s] = 1 else -1e9
  *   h'      = h^l + concat_heads(att) · h{l}_wo + h{l}_bo
  *   h^{l+1} = h' + gelu(LN(h'; h{l}_ln2_g, h{l}_ln2_b) · h{l}_w1 + h{l}_b1) · h{l}_w2 + h{l}_b2
  *   logits  = LN(h^L; lnf_g, lnf_b) · w_head + b_head
  * </pre>
+ * Position ids {@code pos} and the 0/1 attention {@code mask} come from the {@link PolicyInput} (placeholders
+ * {@value #POSITIONS} and {@value #ATTENTION_MASK}); by default {@code pos_t = t} and the causal mask
+ * ({@code mask[t,s] = 1} iff {@code s <= t}). Packed rows (a thought and its M answers in one row, each answer
+ * attending to the prompt, its thought and itself) pass their own and may be longer than {@code T}
+ * ({@link #supportsPackedRows()}; text models only).
  * Pre-LayerNorm ({@code sd.nn.layerNorm} over the last dimension, with its built-in epsilon), GELU as
  * {@code sd.nn.gelu}. Attention is written by hand (matmul + additive mask + {@code sd.nn.softmax}) because
  * {@code sd.nn.multiHeadDotProductAttention} of DL4J M2.1 has no causal mask; the embedding is one-hot × matmul
@@ -72,6 +78,10 @@ public final class TransformerPolicy implements PolicyModel {
     public static final String CONFIG = "transformer_config";
     /** Name of the prefix embeddings {@code [B,N,D]} of a model built with an {@link EmbeddingPrefix}. */
     public static final String PREFIX_EMBEDDINGS = "prefix_embeddings";
+    /** Placeholder of position ids {@code [B,L]} (INT) of a text model ({@link #supportsPackedRows()}). */
+    public static final String POSITIONS = "positions";
+    /** Placeholder of the 0/1 attention mask {@code [B,L,L]} of a text model ({@link #supportsPackedRows()}). */
+    public static final String ATTENTION_MASK = "attention_mask";
     /** Additive attention mask value for future positions. */
     public static final double MASK_VALUE = -1e9;
 
@@ -128,10 +138,12 @@ public final class TransformerPolicy implements PolicyModel {
             throw new IllegalArgumentException("EmbeddingPrefix.length() must be >= 1, got " + n);
         }
         int len = n + t;                                                                 // sequence positions
-        SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT32, -1, t);
+        boolean packedRows = n == 0;                       // text models read position ids and an attention mask
+        SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT32, -1, packedRows ? -1 : t);
+        PackedRowInputs rows = packedRows ? PackedRowInputs.of(sd, tokens) : null;
         SDVariable wte = init.matrix(WTE, v, d);
         SDVariable wpe = init.matrix(WPE, len, d);
-        SDVariable x = sd.reshape(sd.reshape(SafeOps.oneHot(sd, tokens, v, dt), -1, v).mmul(wte), -1, t, d);
+        SDVariable x = reshapeRows(sd, rows, sd.reshape(SafeOps.oneHot(sd, tokens, v, dt), -1, v).mmul(wte), len, d);
         List<String> prefixVars = new ArrayList<>();
         if (prefix != null) {
             Set<String> before = variableNamesOfType(sd, VariableType.VARIABLE);
@@ -143,37 +155,55 @@ public final class TransformerPolicy implements PolicyModel {
             }
             x = sd.concat(1, p, x);
         }
-        x = x.add(wpe);
-        SDVariable mask = sd.constant("causal_mask", causalMask(len, dt));
+        SDVariable mask;
+        if (packedRows) {
+            x = x.add(rows.positionEmbeddings(sd.placeHolder(POSITIONS, DataType.INT32, -1, -1), wpe, len, d, dt));
+            mask = rows.additiveMask(sd.placeHolder(ATTENTION_MASK, dt, -1, -1, -1));                     // [B,1,L,L]
+        } else {
+            x = x.add(wpe);
+            mask = sd.constant("causal_mask", causalMask(len, dt));
+        }
         double scale = 1.0 / Math.sqrt(dh);
         for (int l = 0; l < c.layers(); l++) {
             SDVariable a = sd.nn.layerNorm(x, init.ones(layerVar(l, "ln1_g"), d), init.zeros(layerVar(l, "ln1_b"), d), false, 2);
             SDVariable qkv = sd.reshape(a, -1, d).mmul(init.matrix(layerVar(l, "wqkv"), d, 3 * d))
                     .add(init.zeros(layerVar(l, "bqkv"), 3 * d));
-            qkv = sd.permute(sd.reshape(qkv, -1, len, 3, h, dh), 2, 0, 3, 1, 4);          // [3,B,H,T,dh]
+            qkv = sd.permute(reshapeRows(sd, rows, qkv, len, 3, h, dh), 2, 0, 3, 1, 4);   // [3,B,H,T,dh]
             SDVariable[] parts = sd.unstack(qkv, 0, 3);
             SDVariable s = sd.mmul(parts[0], parts[1], false, true, false).mul(scale).add(mask);   // [B,H,T,T]
             SDVariable y = sd.mmul(sd.nn.softmax(s, 3), parts[2]);                             // [B,H,T,dh]
             y = sd.reshape(sd.permute(y, 0, 2, 1, 3), -1, d).mmul(init.matrix(layerVar(l, "wo"), d, d))
                     .add(init.zeros(layerVar(l, "bo"), d));
-            x = x.add(sd.reshape(y, -1, len, d));
+            x = x.add(reshapeRows(sd, rows, y, len, d));
             SDVariable b = sd.reshape(sd.nn.layerNorm(x, init.ones(layerVar(l, "ln2_g"), d),
                     init.zeros(layerVar(l, "ln2_b"), d), false, 2), -1, d);
             SDVariable m = sd.nn.gelu(b.mmul(init.matrix(layerVar(l, "w1"), d, f)).add(init.zeros(layerVar(l, "b1"), f)))
                     .mmul(init.matrix(layerVar(l, "w2"), f, d)).add(init.zeros(layerVar(l, "b2"), d));
-            x = x.add(sd.reshape(m, -1, len, d));
+            x = x.add(reshapeRows(sd, rows, m, len, d));
         }
         if (n > 0) {
             x = sd.slice(x, new int[] {0, n, 0}, -1, t, d);                             // token positions only
         }
         SDVariable xf = sd.nn.layerNorm(x, init.ones(LNF_G, d), init.zeros(LNF_B, d), false, 2);
         SDVariable logits = sd.reshape(xf, -1, d).mmul(init.matrix(W_HEAD, d, v)).add(init.zeros(B_HEAD, v));
-        sd.reshape(logits, -1, t, v).rename(LOGITS);
+        reshapeRows(sd, rows, logits, t, v).rename(LOGITS);
         sd.constant(CONFIG, Nd4j.createFromArray(c.vocabSize(), c.width(), c.layers(), c.heads(), c.mlpRatio(),
                 c.maxLength(), c.dataType() == DataType.DOUBLE ? 1L : 0L, c.seed(), Double.doubleToLongBits(c.initStd()), n));
         List<String> names = new ArrayList<>(init.names);
         names.addAll(prefixVars);
         return new TransformerPolicy(sd, c, names, n);
+    }
+
+    /** {@code flat [B·len, trailing...]} as {@code [B, len, trailing...]}; the row length is read at run time for packed rows. */
+    private static SDVariable reshapeRows(SameDiff sd, PackedRowInputs rows, SDVariable flat, int len, long... trailing) {
+        if (rows != null) {
+            return rows.rows(flat, trailing);
+        }
+        long[] shape = new long[trailing.length + 2];
+        shape[0] = -1;
+        shape[1] = len;
+        System.arraycopy(trailing, 0, shape, 2, trailing.length);
+        return sd.reshape(flat, shape);
     }
 
     private static Set<String> variableNamesOfType(SameDiff sd, VariableType type) {
@@ -361,6 +391,33 @@ public final class TransformerPolicy implements PolicyModel {
             names.add(name);
             return sd.var(name, value.castTo(c.dataType()));
         }
+    }
+
+    /**
+     * True for a text model built by this version ({@link #create(TransformerConfig)}): it reads position ids and an
+     * attention mask, so rows may hold a thought and its answers (tree packing) and be longer than {@code maxLength}
+     * (the position ids must stay below it). False for a model with an {@link EmbeddingPrefix} and for a file saved
+     * before the placeholders existed.
+     */
+    @Override
+    public boolean supportsPackedRows() {
+        return sd.hasVariable(POSITIONS) && sd.hasVariable(ATTENTION_MASK);
+    }
+
+    /**
+     * The placeholders for an input: tokens and conditioning ({@link PolicyModel#feed}), and for a text model the
+     * input's position ids and attention mask, or {@code 0..L-1} and the causal mask when it has none.
+     *
+     * @throws IllegalArgumentException as {@link PolicyModel#feed}, or if a position id is outside
+     *                                  {@code [0, maxLength)}
+     */
+    @Override
+    public Map<String, INDArray> feed(PolicyInput input) {
+        Map<String, INDArray> feed = new java.util.HashMap<>(PolicyModel.super.feed(input));
+        if (supportsPackedRows()) {
+            feed.putAll(PackedRowInputs.feed(input, config.maxLength(), config.dataType()));
+        }
+        return feed;
     }
 
     /** The key/value-cache decoder ({@link KvCacheDecoder}): logits equal the full forward up to float rounding. */

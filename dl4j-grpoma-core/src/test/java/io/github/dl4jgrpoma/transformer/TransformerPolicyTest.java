@@ -120,4 +120,41 @@ class TransformerPolicyTest {
         assertTrue(e.getMessage().contains("[batch, 6]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> p.weight("nope"));
     }
+
+    @Test
+    void aTreePackedRowGivesTheLogitsOfEachSequenceAlone() {
+        TransformerPolicy p = TransformerPolicy.create(tiny(DataType.DOUBLE, 5));
+        assertTrue(p.supportsPackedRows());
+        // sequences [1,5,7 | 7,2,4] and [1,5,7 | 3,3,8] share the trunk [1,5,7]; the row is 9 tokens, T is 6
+        int[][] seqs = {{1, 5, 7, 7, 2, 4}, {1, 5, 7, 3, 3, 8}};
+        INDArray alone = p.forward(Nd4j.createFromArray(seqs));
+        int[] tok = {1, 5, 7, 7, 2, 4, 3, 3, 8};
+        int[] pos = {0, 1, 2, 3, 4, 5, 3, 4, 5};
+        int[] seqOf = {-1, -1, -1, 0, 0, 0, 1, 1, 1};
+        INDArray mask = Nd4j.zeros(DataType.DOUBLE, 1, 9, 9);
+        for (int t = 0; t < 9; t++) {
+            for (int s = 0; s <= t; s++) {
+                if (seqOf[s] == -1 || seqOf[s] == seqOf[t]) {
+                    mask.putScalar(new int[] {0, t, s}, 1.0);
+                }
+            }
+        }
+        io.github.dl4jgrpoma.policy.PolicyInput in = io.github.dl4jgrpoma.policy.PolicyInput
+                .of(Nd4j.createFromArray(new int[][] {tok})).withPositions(Nd4j.createFromArray(new int[][] {pos}))
+                .withAttentionMask(mask);
+        INDArray packed = p.forward(in);
+        assertArrayEquals(new long[] {1, 9, 11}, packed.shape());
+        for (int t = 0; t < 9; t++) {
+            int seq = Math.max(0, seqOf[t]);
+            for (int v = 0; v < 11; v++) {
+                assertEquals(alone.getDouble(seq, pos[t], v), packed.getDouble(0, t, v), 1e-12, "t=" + t + " v=" + v);
+            }
+        }
+        // the default position ids and mask reproduce the plain forward exactly
+        INDArray tokens = Nd4j.createFromArray(seqs);
+        assertEquals(alone, p.forward(io.github.dl4jgrpoma.policy.PolicyInput.of(tokens)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.forward(in.withPositions(
+                Nd4j.createFromArray(new int[][] {{0, 1, 2, 3, 4, 5, 6, 7, 8}}))));
+        assertTrue(e.getMessage().contains("positions") && e.getMessage().contains("maxLength = 6"), e.getMessage());
+    }
 }
