@@ -16,9 +16,18 @@ import io.github.dl4jgrpoma.graph.SafeOps;
  * @param answerMask  0/1 mask of answer tokens that carry loss, {@code [B,T]}, disjoint from the thought mask
  * @param config      the loss configuration (thought weight, constant normaliser, ...)
  * @param prefix      the prefix of the names {@link GrpoLoss} adds; see {@link #uniqueName}
+ * @param sequenceWeights per-token weights {@code [B,T]} when a row may hold several sequences (see
+ *                    {@link SequenceWeights}), or null when every row holds at most one thought and one answer
+ *                    sequence; only aggregations that average per sequence need it
  */
 public record AggregationContext(SameDiff sd, SDVariable objective, SDVariable thoughtMask, SDVariable answerMask,
-                                 LossConfig config, String prefix) {
+                                 LossConfig config, String prefix, SDVariable sequenceWeights) {
+
+    /** A context for rows of one sequence each (no sequence weights). */
+    public AggregationContext(SameDiff sd, SDVariable objective, SDVariable thoughtMask, SDVariable answerMask,
+                              LossConfig config, String prefix) {
+        this(sd, objective, thoughtMask, answerMask, config, prefix, null);
+    }
 
     /**
      * A variable name {@code prefix + base + "_" + i} not yet used in the graph (smallest {@code i >= 0}).

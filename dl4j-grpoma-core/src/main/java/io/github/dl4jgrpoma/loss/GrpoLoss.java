@@ -98,9 +98,20 @@ public final class GrpoLoss {
      */
     public static LossGraph attach(SameDiff sd, SDVariable logits, int vocabSize, LossConfig config,
                                    AggregationRegistry registry, String prefix) {
+        return attach(sd, logits, vocabSize, config, registry, prefix, false);
+    }
+
+    /**
+     * As {@link #attach(SameDiff, SDVariable, int, LossConfig, AggregationRegistry, String)}; with
+     * {@code packedRows} it also adds the placeholder {@code <prefix>sequence_weights} ({@link SequenceWeights},
+     * {@link LossGraph#sequenceWeights()}) that aggregations averaging per sequence read, so that a row may hold
+     * several sequences (a thought and its M answers).
+     */
+    public static LossGraph attach(SameDiff sd, SDVariable logits, int vocabSize, LossConfig config,
+                                   AggregationRegistry registry, String prefix, boolean packedRows) {
         validate(sd, logits, vocabSize, config, registry, prefix);
         LossAggregation aggregation = registry.get(config.aggregation());
-        Names n = new Names(prefix, config.usesReference());
+        Names n = new Names(prefix, config.usesReference(), packedRows);
         n.requireFree(sd);
         DataType dt = logits.dataType();
 
@@ -110,6 +121,7 @@ public final class GrpoLoss {
         SDVariable adv = sd.placeHolder(n.advantages, dt, -1, -1);
         SDVariable old = sd.placeHolder(n.old, dt, -1, -1);
         SDVariable ref = config.usesReference() ? sd.placeHolder(n.ref, dt, -1, -1) : null;
+        SDVariable weights = packedRows ? sd.placeHolder(n.sequenceWeights, dt, -1, -1) : null;
 
         SDVariable logProbs = SafeOps.stableLogSoftmax(sd, prefix + "log_softmax", logits, 2);          // [B,T,V]
         SDVariable tokenLogp = logProbs.mul(SafeOps.oneHot(sd, targets, vocabSize, dt)).sum(2)
@@ -128,7 +140,7 @@ public final class GrpoLoss {
         }
         objective = objective.rename(prefix + "objective");
 
-        SDVariable loss = aggregation.aggregate(new AggregationContext(sd, objective, th, ans, config, prefix));
+        SDVariable loss = aggregation.aggregate(new AggregationContext(sd, objective, th, ans, config, prefix, weights));
         loss = loss.rename(n.loss);
         loss.markAsLoss();
 
@@ -138,7 +150,8 @@ public final class GrpoLoss {
                 logits.name());
         return new LossGraph(config, n.targets, n.thought, n.answer, n.advantages, n.old,
                 Optional.ofNullable(ref == null ? null : n.ref), n.loss, n.tokenLogp, n.clipLow, n.clipHigh,
-                n.approxKl, n.ratioMean, Optional.ofNullable(ref == null ? null : n.refKl), n.entropy);
+                n.approxKl, n.ratioMean, Optional.ofNullable(ref == null ? null : n.refKl), n.entropy,
+                Optional.ofNullable(packedRows ? n.sequenceWeights : null));
     }
 
     private static void addMetrics(SameDiff sd, Names n, LossConfig config, SDVariable logProbs,
@@ -206,12 +219,16 @@ public final class GrpoLoss {
         final String ratioMean;
         final String refKl;
         final String entropy;
+        final String sequenceWeights;
         private final boolean withRef;
+        private final boolean withWeights;
         private final String prefix;
 
-        Names(String p, boolean withRef) {
+        Names(String p, boolean withRef, boolean withWeights) {
             this.prefix = p;
             this.withRef = withRef;
+            this.withWeights = withWeights;
+            sequenceWeights = p + "sequence_weights";
             targets = p + "targets";
             thought = p + "thought_mask";
             answer = p + "answer_mask";
@@ -236,6 +253,9 @@ public final class GrpoLoss {
                 all.add(ref);
                 all.add(refKl);
                 all.add(prefix + "ref_kl_token");
+            }
+            if (withWeights) {
+                all.add(sequenceWeights);
             }
             for (String name : all) {
                 if (sd.hasVariable(name)) {

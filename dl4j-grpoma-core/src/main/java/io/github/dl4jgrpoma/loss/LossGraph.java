@@ -34,17 +34,30 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *                       present only when {@code beta > 0}
  * @param entropy        metric: mean over loss tokens of the current policy's entropy
  *                       {@code -sum_v p_v log p_v}
+ * @param sequenceWeights placeholder: per-token {@link SequenceWeights}; present only for a loss attached for packed
+ *                       rows ({@link GrpoLoss#attach(org.nd4j.autodiff.samediff.SameDiff,
+ *                       org.nd4j.autodiff.samediff.SDVariable, int, LossConfig, AggregationRegistry, String, boolean)})
  */
 public record LossGraph(LossConfig config, String targets, String thoughtMask, String answerMask, String advantages,
                         String oldLogProbs, Optional<String> refLogProbs, String loss, String tokenLogProbs,
                         String clipFracLow, String clipFracHigh, String approxKl, String ratioMean,
-                        Optional<String> refKl, String entropy) {
+                        Optional<String> refKl, String entropy, Optional<String> sequenceWeights) {
+
+    /** Names of a loss without sequence weights (rows of one sequence each). */
+    public LossGraph(LossConfig config, String targets, String thoughtMask, String answerMask, String advantages,
+                     String oldLogProbs, Optional<String> refLogProbs, String loss, String tokenLogProbs,
+                     String clipFracLow, String clipFracHigh, String approxKl, String ratioMean,
+                     Optional<String> refKl, String entropy) {
+        this(config, targets, thoughtMask, answerMask, advantages, oldLogProbs, refLogProbs, loss, tokenLogProbs,
+                clipFracLow, clipFracHigh, approxKl, ratioMean, refKl, entropy, Optional.empty());
+    }
 
     /** Checks that no name is null and that reference names are present exactly when beta > 0. */
     public LossGraph {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(refLogProbs, "refLogProbs");
         Objects.requireNonNull(refKl, "refKl");
+        Objects.requireNonNull(sequenceWeights, "sequenceWeights");
         for (String s : new String[] {targets, thoughtMask, answerMask, advantages, oldLogProbs, loss, tokenLogProbs,
                 clipFracLow, clipFracHigh, approxKl, ratioMean, entropy}) {
             Objects.requireNonNull(s, "LossGraph names must not be null");
@@ -55,10 +68,14 @@ public record LossGraph(LossConfig config, String targets, String thoughtMask, S
         }
     }
 
-    /** Placeholder names in a fixed order: targets, thought, answer, advantages, old, then ref if present. */
+    /**
+     * Placeholder names in a fixed order: targets, thought, answer, advantages, old, then ref and sequence weights if
+     * present.
+     */
     public List<String> placeholderNames() {
         List<String> out = new ArrayList<>(List.of(targets, thoughtMask, answerMask, advantages, oldLogProbs));
         refLogProbs.ifPresent(out::add);
+        sequenceWeights.ifPresent(out::add);
         return List.copyOf(out);
     }
 
@@ -71,13 +88,33 @@ public record LossGraph(LossConfig config, String targets, String thoughtMask, S
     }
 
     /**
-     * The placeholder map for one batch (merge it with the model's own placeholders).
+     * The placeholder map for one batch of rows holding one sequence each (merge it with the model's own
+     * placeholders); a loss with sequence weights gets {@link SequenceWeights#perRow}.
      *
      * @param refLogProbsValue reference log-probs; must be null exactly when the graph has no reference
      * @throws IllegalArgumentException if an array is missing or the reference presence does not match
      */
     public Map<String, INDArray> feed(INDArray targetsValue, INDArray thoughtMaskValue, INDArray answerMaskValue,
                                       INDArray advantagesValue, INDArray oldLogProbsValue, INDArray refLogProbsValue) {
+        return feed(targetsValue, thoughtMaskValue, answerMaskValue, advantagesValue, oldLogProbsValue, refLogProbsValue,
+                sequenceWeights.isPresent() && thoughtMaskValue != null && answerMaskValue != null
+                        ? SequenceWeights.perRow(thoughtMaskValue, answerMaskValue) : null);
+    }
+
+    /**
+     * The placeholder map for one batch whose rows may hold several sequences.
+     *
+     * @param sequenceWeightsValue {@link SequenceWeights} {@code [B,T]}; ignored (may be null) when the loss has none
+     * @throws IllegalArgumentException if an array is missing, or the reference or sequence-weight presence does not
+     *                                  match
+     */
+    public Map<String, INDArray> feed(INDArray targetsValue, INDArray thoughtMaskValue, INDArray answerMaskValue,
+                                      INDArray advantagesValue, INDArray oldLogProbsValue, INDArray refLogProbsValue,
+                                      INDArray sequenceWeightsValue) {
+        if (sequenceWeights.isPresent() && sequenceWeightsValue == null) {
+            throw new IllegalArgumentException("LossGraph.feed: this loss was attached for packed rows and needs the"
+                    + " sequence weights (SequenceWeights.perRow for one sequence per row)");
+        }
         if (targetsValue == null || thoughtMaskValue == null || answerMaskValue == null || advantagesValue == null
                 || oldLogProbsValue == null) {
             throw new IllegalArgumentException("LossGraph.feed: targets, masks, advantages and old log-probs are required");
@@ -93,6 +130,7 @@ public record LossGraph(LossConfig config, String targets, String thoughtMask, S
         map.put(advantages, advantagesValue);
         map.put(oldLogProbs, oldLogProbsValue);
         refLogProbs.ifPresent(name -> map.put(name, refLogProbsValue));
+        sequenceWeights.ifPresent(name -> map.put(name, sequenceWeightsValue));
         return Map.copyOf(map);
     }
 }

@@ -19,7 +19,16 @@ import io.github.dl4jgrpoma.graph.SafeOps;
  * second {@code (1/(K M)) sum_ij J_clip(ans_ij)} of the paper (averaged over the prompts of the batch,
  * since all rows are pooled). Plain GRPO puts the whole response in the answer mask, which gives
  * {@code J = mean over responses of (1/|y|) sum_t ...} exactly. A row may carry both a thought and an
- * answer; it then counts in both terms. Works for every {@code T >= 1} and {@code B >= 1}. Departure from the paper: the paper does not publish its
+ * answer; it then counts in both terms. Works for every {@code T >= 1} and {@code B >= 1}.
+ *
+ * <p>Rows holding several sequences (tree packing: a thought and its M answers in one row) need the per-token
+ * {@link SequenceWeights} {@code w} ({@link AggregationContext#sequenceWeights()}); then each sequence is its own
+ * mean, exactly as with one row per answer:
+ * <pre>
+ *   J_th = sum_{b,t} th w o / max(1, sum_{b,t} th w),   J_ans = sum_{b,t} ans w o / max(1, sum_{b,t} ans w)
+ *   L = -[ w_th * J_th + J_ans ]
+ * </pre>
+ * ({@code sum th w} is the number of thought sequences, since the weights of a sequence sum to 1.) Departure from the paper: the paper does not publish its
  * thought/answer weighting; {@code w_th} ({@link LossConfig#thoughtWeight()}) makes it explicit.
  */
 public final class SequenceMeanAggregation implements LossAggregation {
@@ -33,9 +42,15 @@ public final class SequenceMeanAggregation implements LossAggregation {
 
     @Override
     public SDVariable aggregate(AggregationContext c) {
-        SDVariable thought = meanOfRowMeans(c, c.thoughtMask());
-        SDVariable answer = meanOfRowMeans(c, c.answerMask());
+        SDVariable w = c.sequenceWeights();
+        SDVariable thought = w == null ? meanOfRowMeans(c, c.thoughtMask()) : meanOfSequenceMeans(c, c.thoughtMask(), w);
+        SDVariable answer = w == null ? meanOfRowMeans(c, c.answerMask()) : meanOfSequenceMeans(c, c.answerMask(), w);
         return thought.mul(c.config().thoughtWeight()).add(answer).neg();
+    }
+
+    private static SDVariable meanOfSequenceMeans(AggregationContext c, SDVariable mask, SDVariable weights) {
+        SDVariable weighted = mask.mul(weights);
+        return c.objective().mul(weighted).sum().div(c.atLeastOne(weighted.sum()));
     }
 
     private static SDVariable meanOfRowMeans(AggregationContext c, SDVariable mask) {

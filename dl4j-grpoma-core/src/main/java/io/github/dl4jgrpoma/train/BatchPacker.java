@@ -77,6 +77,18 @@ public final class BatchPacker {
      *                                  sequence longer than {@code T + 1}
      */
     public PackedBatch pack(RolloutBatch batch, List<Advantages> advantages, boolean[] keep, PackingMode mode) {
+        return pack(batch, advantages, keep, mode, RowPacking.PER_ANSWER);
+    }
+
+    /**
+     * Packs the kept prompts of a batch in the given row layout ({@link RowPacking#TREE}: see {@link TreeRows}).
+     *
+     * @param rowPacking PER_ANSWER or TREE (resolve AUTO with {@link RowPacking#resolve} first)
+     * @throws IllegalArgumentException as {@link #pack(RolloutBatch, List, boolean[], PackingMode)}, or for AUTO, or
+     *                                  TREE with COUPLED packing
+     */
+    public PackedBatch pack(RolloutBatch batch, List<Advantages> advantages, boolean[] keep, PackingMode mode,
+                            RowPacking rowPacking) {
         List<PromptRollout> prompts = batch.prompts();
         if (advantages.size() != prompts.size() || keep.length != prompts.size()) {
             throw new IllegalArgumentException("BatchPacker.pack: " + prompts.size() + " prompts but " + advantages.size()
@@ -102,10 +114,22 @@ public final class BatchPacker {
             }
             if (keep[p]) {
                 rows += k * m;
+                requireFits(pr, p);
             }
         }
         if (rows == 0) {
             throw new IllegalArgumentException("BatchPacker.pack: no prompt is kept; skip the update instead of packing");
+        }
+        if (rowPacking == null || rowPacking == RowPacking.AUTO) {
+            throw new IllegalArgumentException("BatchPacker.pack: rowPacking = " + rowPacking
+                    + "; resolve AUTO with RowPacking.resolve(...) first");
+        }
+        if (rowPacking == RowPacking.TREE) {
+            if (mode != PackingMode.DECOUPLED) {
+                throw new IllegalArgumentException("BatchPacker.pack: TREE rows need DECOUPLED packing, got " + mode
+                        + "; use RowPacking.PER_ANSWER");
+            }
+            return new TreeRows(dataType, padId).pack(batch, advantages, keep);
         }
         int t = maxLength;
         int[][] tokens = new int[rows][t];
@@ -133,11 +157,6 @@ public final class BatchPacker {
                 for (int m = 0; m < thought.answers().size(); m++) {
                     AnswerRollout answer = thought.answers().get(m);
                     int[] seq = pr.sequence(k, m);
-                    if (seq.length > t + 1) {
-                        throw new IllegalArgumentException("BatchPacker.pack: prompt " + p + ", thought " + k + ", answer "
-                                + m + " has " + seq.length + " tokens, more than T + 1 = " + (t + 1)
-                                + "; lower the rollout caps or use a model with a longer maxLength");
-                    }
                     java.util.Arrays.fill(tokens[r], padId);
                     java.util.Arrays.fill(targets[r], padId);
                     for (int i = 0; i < Math.min(seq.length, t); i++) {
@@ -180,6 +199,19 @@ public final class BatchPacker {
         PolicyInput input = PolicyInput.of(Nd4j.createFromArray(tokens).castTo(DataType.INT32), conditioning);
         return new PackedBatch(input, Nd4j.createFromArray(targets).castTo(DataType.INT32), floats(th), floats(ans),
                 floats(adv), floats(old), rowPrompt, rowThought, rowAnswer, lossTokens);
+    }
+
+    private void requireFits(PromptRollout pr, int p) {
+        for (int k = 0; k < pr.thoughts().size(); k++) {
+            for (int m = 0; m < pr.thoughts().get(k).answers().size(); m++) {
+                int length = pr.sequence(k, m).length;
+                if (length > maxLength + 1) {
+                    throw new IllegalArgumentException("BatchPacker.pack: prompt " + p + ", thought " + k + ", answer "
+                            + m + " has " + length + " tokens, more than T + 1 = " + (maxLength + 1)
+                            + "; lower the rollout caps or use a model with a longer maxLength");
+                }
+            }
+        }
     }
 
     private INDArray floats(double[][] values) {

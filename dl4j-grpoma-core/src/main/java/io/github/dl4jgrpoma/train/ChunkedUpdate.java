@@ -63,7 +63,8 @@ final class ChunkedUpdate implements AutoCloseable {
     Map<String, Double> run(PackedBatch packed, int innerEpochs, Consumer<Map<String, Double>> firstEpochCheck) {
         int t = packed.input().length();
         List<UpdateChunks.Chunk> chunks = UpdateChunks.plan(packed.rowPrompt(), rowSums(packed.thoughtMask()),
-                rowSums(packed.answerMask()), lossConfig.aggregation(), lossConfig, Math.max(1, chunkTokens / t));
+                rowSums(packed.answerMask()), sequences(packed.thoughtMask(), packed), sequences(packed.answerMask(), packed),
+                lossConfig.aggregation(), lossConfig, Math.max(1, chunkTokens / t));
         long t0 = System.nanoTime();
         INDArray ref = reference == null ? null : referenceLogProbs(packed, chunks);
         long t1 = System.nanoTime();
@@ -73,7 +74,7 @@ final class ChunkedUpdate implements AutoCloseable {
             UpdateChunks.Chunk ch = chunks.get(c);
             Map<String, INDArray> feed = new LinkedHashMap<>(loss.feed(rows(packed.targets(), ch), rows(packed.thoughtMask(), ch),
                     rows(packed.answerMask(), ch), rows(packed.advantages(), ch), rows(packed.oldLogProbs(), ch),
-                    ref == null ? null : rows(ref, ch)));
+                    ref == null ? null : rows(ref, ch), rows(packed.sequenceWeights(), ch)));
             feed.putAll(policy.feed(input(packed, ch)));
             feeds.add(feed);
             weights[c] = ch.lossWeight();
@@ -168,6 +169,15 @@ final class ChunkedUpdate implements AutoCloseable {
 
     private static double[] rowSums(INDArray mask) {
         return mask.sum(1).toDoubleVector();
+    }
+
+    /** Sequences of a mask in every row: {@code round(sum_t mask w)} (the weights of a sequence sum to 1). */
+    private static double[] sequences(INDArray mask, PackedBatch packed) {
+        double[] out = rowSums(mask.mul(packed.sequenceWeights()));
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.rint(out[i]);
+        }
+        return out;
     }
 
     @Override

@@ -107,6 +107,7 @@ public final class GrpoMaTrainer {
     private final CheckpointStore store;
     private final AdvantageEstimator estimator;
     private final PackingMode packing;
+    private final RowPacking rowPacking;
     private final RolloutEngine engine;
     private final RewardStage rewards;
     private final BatchPacker packer;
@@ -146,6 +147,7 @@ public final class GrpoMaTrainer {
                     + " per whole response, plain GRPO) and needs M = 1, got M = " + config.rollout().answersPerThought()
                     + "; use a decoupled estimator such as " + GrpoMaConfig.DEFAULT_ESTIMATOR + " for M > 1, or set M = 1");
         }
+        this.rowPacking = b.rowPacking.resolve(policy, packing, config.rollout().answersPerThought(), config.loss());
         this.engine = new RolloutEngine(policy.decoder(), config.rollout());
         config.rollout().filteringWarning().ifPresent(LOG::warn);
         this.rewards = new RewardStage(tokenizer, b.rewardTimeout == null
@@ -157,7 +159,7 @@ public final class GrpoMaTrainer {
         SameDiff sd = policy.sameDiff();
         SDVariable logits = sd.getVariable(policy.logitsName());
         this.loss = GrpoLoss.attach(sd, temperature == 1.0 ? logits : logits.div(temperature), policy.vocabSize(),
-                config.loss(), AggregationRegistry.defaults(), freePrefix(sd));
+                config.loss(), AggregationRegistry.defaults(), freePrefix(sd), rowPacking == RowPacking.TREE);
         UnsafeOps.requireNone(sd, "policy + GRPO-MA loss");
         if (!b.sameDiffListeners.isEmpty()) {
             sd.addListeners(b.sameDiffListeners.toArray(new Listener[0]));
@@ -193,6 +195,11 @@ public final class GrpoMaTrainer {
     /** How advantages map to tokens in this run: the config's packing, AUTO resolved by the estimator. */
     public PackingMode packing() {
         return packing;
+    }
+
+    /** How the update lays rollout trees out in rows (AUTO resolved). */
+    public RowPacking rowPacking() {
+        return rowPacking;
     }
 
     /** The names of the loss placeholders and outputs in the policy graph. */
@@ -261,6 +268,7 @@ public final class GrpoMaTrainer {
         summary.put("M", Integer.toString(config.rollout().answersPerThought()));
         summary.put("promptsPerStep", Integer.toString(config.promptsPerStep()));
         summary.put("packing", packing.name());
+        summary.put("rowPacking", rowPacking.name());
         summary.put("startStep", Long.toString(completed));
         return FitLoop.run(listeners, runName, config.steps(), summary, config.checkpointEvery(),
                 () -> completed, () -> {
@@ -341,7 +349,7 @@ public final class GrpoMaTrainer {
 
     private Map<String, Double> update(RolloutBatch batch, List<Advantages> advantages, boolean[] keep) {
         long t0 = System.nanoTime();
-        PackedBatch packed = packer.pack(batch, advantages, keep, packing);
+        PackedBatch packed = packer.pack(batch, advantages, keep, packing, rowPacking);
         long t1 = System.nanoTime();
         long step = completed + 1;
         Map<String, Double> out = chunked.run(packed, config.innerEpochs(), onPolicyChecked ? m -> { }

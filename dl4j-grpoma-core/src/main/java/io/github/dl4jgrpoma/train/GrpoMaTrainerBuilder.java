@@ -37,6 +37,7 @@ public final class GrpoMaTrainerBuilder {
     Duration rewardTimeout;
     int updateChunkTokens = DEFAULT_UPDATE_CHUNK_TOKENS;
     int updateThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+    RowPacking rowPacking = RowPacking.AUTO;
 
     /** Default of {@link #updateChunkTokens(int)}. */
     public static final int DEFAULT_UPDATE_CHUNK_TOKENS = 2048;
@@ -151,6 +152,21 @@ public final class GrpoMaTrainerBuilder {
             throw new IllegalArgumentException("GrpoMaTrainer.updateThreads = " + v + "; use >= 1 (1 = no extra threads)");
         }
         updateThreads = v;
+        return this;
+    }
+
+    /**
+     * How the update lays rollout trees out in rows (default {@link RowPacking#AUTO}: one row per thought with its M
+     * answers when the policy supports packed rows and M &gt; 1, else one row per answer). The loss is the same either
+     * way; not part of the checkpoint fingerprint.
+     *
+     * @throws IllegalArgumentException if {@code v} is null
+     */
+    public GrpoMaTrainerBuilder rowPacking(RowPacking v) {
+        if (v == null) {
+            throw new IllegalArgumentException("GrpoMaTrainer.rowPacking is null; use AUTO (default), PER_ANSWER or TREE");
+        }
+        rowPacking = v;
         return this;
     }
 

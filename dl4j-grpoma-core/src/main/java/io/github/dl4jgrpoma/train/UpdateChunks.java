@@ -46,6 +46,19 @@ final class UpdateChunks {
      */
     static List<Chunk> plan(int[] rowPrompt, double[] thoughtRows, double[] answerRows, String aggregation,
                             LossConfig loss, int maxRows) {
+        return plan(rowPrompt, thoughtRows, answerRows, indicators(thoughtRows), indicators(answerRows), aggregation, loss,
+                maxRows);
+    }
+
+    /**
+     * As {@link #plan(int[], double[], double[], String, LossConfig, int)} for rows that may hold several sequences
+     * (tree rows): {@code n} above counts sequences.
+     *
+     * @param thoughtSequences thought sequences of every row
+     * @param answerSequences  answer sequences of every row
+     */
+    static List<Chunk> plan(int[] rowPrompt, double[] thoughtRows, double[] answerRows, double[] thoughtSequences,
+                            double[] answerSequences, String aggregation, LossConfig loss, int maxRows) {
         int r = rowPrompt.length;
         List<int[]> ranges = ranges(rowPrompt, maxRows);
         double tokens = 0;
@@ -53,8 +66,8 @@ final class UpdateChunks {
         double ansRows = 0;
         for (int i = 0; i < r; i++) {
             tokens += thoughtRows[i] + answerRows[i];
-            thRows += thoughtRows[i] > 0 ? 1 : 0;
-            ansRows += answerRows[i] > 0 ? 1 : 0;
+            thRows += thoughtSequences[i];
+            ansRows += answerSequences[i];
         }
         if (ranges.size() == 1 || tokens == 0) {
             return List.of(new Chunk(0, r, 1.0, 1.0));
@@ -66,8 +79,8 @@ final class UpdateChunks {
             double ans = 0;
             for (int i = range[0]; i < range[1]; i++) {
                 tok += thoughtRows[i] + answerRows[i];
-                th += thoughtRows[i] > 0 ? 1 : 0;
-                ans += answerRows[i] > 0 ? 1 : 0;
+                th += thoughtSequences[i];
+                ans += answerSequences[i];
             }
             double w;
             switch (aggregation) {
@@ -84,6 +97,14 @@ final class UpdateChunks {
                 }
             }
             out.add(new Chunk(range[0], range[1], w, tok / tokens));
+        }
+        return out;
+    }
+
+    private static double[] indicators(double[] tokens) {
+        double[] out = new double[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
+            out[i] = tokens[i] > 0 ? 1 : 0;
         }
         return out;
     }

@@ -40,8 +40,8 @@ class SftLossTest {
     private static final double[][] MASK = {{0, 1, 1, 1, 0, 0}, {0, 0, 1, 1, 1, 1}};
 
     private static Map<String, INDArray> feed(TransformerPolicy p, SftLoss loss, int[][] targets) {
-        Map<String, INDArray> f = new HashMap<>();
-        f.put(p.tokensPlaceholder(), Nd4j.createFromArray(TOKENS).castTo(DataType.INT32));
+        Map<String, INDArray> f = new HashMap<>(p.feed(io.github.dl4jgrpoma.policy.PolicyInput.of(
+                Nd4j.createFromArray(TOKENS).castTo(DataType.INT32))));
         f.put(loss.targets(), Nd4j.createFromArray(targets).castTo(DataType.INT32));
         f.put(loss.mask(), Nd4j.createFromArray(MASK));
         return f;

@@ -84,6 +84,43 @@ class BatchPackerTest {
     }
 
     @Test
+    void treeRowsHoldEachThoughtOnceWithItsAnswersAsBranches() {
+        PackedBatch b = new BatchPacker(10, DataType.DOUBLE, 0).pack(new RolloutBatch(List.of(tree(PROMPT))),
+                List.of(ADV), new boolean[] {true}, PackingMode.DECOUPLED, RowPacking.TREE);
+        assertEquals(2, b.rows());
+        assertArrayEquals(new int[] {0, 1}, b.rowThought());
+        assertArrayEquals(new int[] {-1, -1}, b.rowAnswer());
+        // row 0: trunk 1 7 3 8 | branch [4 9] (answer 9 2) | branch [4] (answer 6) ; 7 tokens
+        // row 1: trunk 1 7 3 5 6 | branch [4 7] (answer 7 2) | branch [4] (answer 2) ; 8 tokens (the longest)
+        assertRows(new int[][] {{1, 7, 3, 8, 4, 9, 4, 0}, {1, 7, 3, 5, 6, 4, 7, 4}}, b.tokens());
+        assertRows(new int[][] {{7, 3, 8, 4, 9, 2, 6, 0}, {7, 3, 5, 6, 4, 7, 2, 2}}, b.targets());
+        assertRows(new int[][] {{0, 1, 2, 3, 4, 5, 4, 0}, {0, 1, 2, 3, 4, 5, 6, 5}}, b.input().positions().orElseThrow());
+        assertRows(new double[][] {{0, 0, 1, 1, 0, 0, 0, 0}, {0, 0, 1, 1, 0, 0, 0, 0}}, b.thoughtMask());
+        assertRows(new double[][] {{0, 0, 0, 0, 1, 1, 1, 0}, {0, 0, 0, 0, 0, 1, 1, 1}}, b.answerMask());
+        assertRows(new double[][] {{0, 0, 0.5, 0.5, 1.5, 1.5, -0.5, 0}, {0, 0, -0.5, -0.5, 0, 0.25, 0.25, -1.25}},
+                b.advantages());
+        assertRows(new double[][] {{0, 0, -0.1, -0.2, -0.3, -0.4, -0.5, 0}, {0, 0, -0.6, -0.7, 0, -0.8, -0.9, -1.0}},
+                b.oldLogProbs());
+        assertRows(new double[][] {{0, 0, 0.5, 0.5, 0.5, 0.5, 1, 0}, {0, 0, 0.5, 0.5, 0, 0.5, 0.5, 1}},
+                b.sequenceWeights());
+        assertEquals(4 + 2 + 1 + 2 + 1, b.lossTokens());
+        INDArray mask = b.input().attentionMask().orElseThrow();
+        // row 1: trunk 0..4 causal; branch A (5, 6) sees the trunk and itself; branch B (7) the trunk and itself
+        double[][] row1 = {
+                {1, 0, 0, 0, 0, 0, 0, 0}, {1, 1, 0, 0, 0, 0, 0, 0}, {1, 1, 1, 0, 0, 0, 0, 0}, {1, 1, 1, 1, 0, 0, 0, 0},
+                {1, 1, 1, 1, 1, 0, 0, 0}, {1, 1, 1, 1, 1, 1, 0, 0}, {1, 1, 1, 1, 1, 1, 1, 0}, {1, 1, 1, 1, 1, 0, 0, 1}};
+        assertRows(row1, mask.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1)));
+        // row 0: the padding position 7 sees itself only
+        assertEquals(1.0, mask.getDouble(0, 7, 7), 0);
+        assertEquals(1.0, mask.sum(2).getDouble(0, 7), 0);
+        assertEquals(0.0, mask.getDouble(0, 6, 5), 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BatchPacker(10,
+                DataType.DOUBLE, 0).pack(new RolloutBatch(List.of(tree(PROMPT))), List.of(ADV), new boolean[] {true},
+                PackingMode.COUPLED, RowPacking.TREE));
+        assertTrue(e.getMessage().contains("DECOUPLED"), e.getMessage());
+    }
+
+    @Test
     void coupledPutsTheWholeResponseInTheAnswerMaskWithTheAnswerAdvantage() {
         ThoughtRollout t0 = new ThoughtRollout(new int[] {8, 4}, new double[] {-0.1, -0.2}, false, new int[] {8, 4},
                 List.of(new AnswerRollout(new int[] {9, 2}, new double[] {-0.3, -0.4}, false)));
