@@ -27,14 +27,23 @@ class BenchStepCommandTest {
         assertEquals("0", r[0], r[2]);
         String s = r[1];
         // quick: 2 prompts x 4 tokens, thoughts 6, answers 2; T16A1: 2 x 16 x (6 + 2) = 256 sampled, 32 rows x 13
-        assertTrue(s.contains("d=16 T16A1 (256 sampled tokens, update 32 rows x 13)"), s);
-        // T4A4: 2 x (4 x 6 + 16 x 2) = 112 sampled, also 32 rows
-        assertTrue(s.contains("d=16 T4A4 (112 sampled tokens, update 32 rows x 13)"), s);
+        assertTrue(s.contains("d=16 T16A1 (256 sampled tokens, update 416 packed tokens; one row per answer: 32 rows x 13)"), s);
+        // T4A4: 2 x (4 x 6 + 16 x 2) = 112 sampled; tree rows: 8 thoughts x (4 + 7 - 1 trunk + 4 x 2 answers) = 144 tokens
+        assertTrue(s.contains("d=16 T4A4 (112 sampled tokens, update 144 packed tokens; one row per answer: 32 rows x 13)"), s);
         for (String part : new String[] {"rollout", "reward", "pack", "reference", "forward_backward", "optimizer", "whole step"}) {
             assertTrue(Pattern.compile("(?m)^  " + part + " +\\d+\\.\\d{4}$").matcher(s).find(), part + " missing in\n" + s);
         }
         assertTrue(s.contains("whole step T4A4 / T16A1: Java"), s);
         assertTrue(s.contains("peak RSS (VmHWM): Java"), s);
+    }
+
+    @Test
+    void perAnswerRowsPackEveryAnswerWithItsThought() {
+        String[] r = run("bench-step", "--quick", "--torch", "off", "--row-packing", "per-answer");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("Java: row packing PER_ANSWER"), r[1]);
+        assertTrue(r[1].contains("d=16 T4A4 (112 sampled tokens, update 416 packed tokens; one row per answer: 32 rows x 13)"),
+                r[1]);
     }
 
     @Test
@@ -61,5 +70,6 @@ class BenchStepCommandTest {
         assertEquals("2", run("bench-step", "--torch", "maybe")[0]);
         assertEquals("2", run("bench-step", "--widths", "130", "--heads", "4")[0]);
         assertEquals("2", run("bench-step", "--vocab", "200")[0]);
+        assertEquals("2", run("bench-step", "--row-packing", "maybe")[0]);
     }
 }

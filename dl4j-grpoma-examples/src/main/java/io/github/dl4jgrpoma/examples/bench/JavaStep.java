@@ -18,6 +18,7 @@ import io.github.dl4jgrpoma.reward.RewardFunction;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
 import io.github.dl4jgrpoma.train.GrpoMaTrainer;
+import io.github.dl4jgrpoma.train.RowPacking;
 import io.github.dl4jgrpoma.data.Prompt;
 import io.github.dl4jgrpoma.data.PromptSource;
 import io.github.dl4jgrpoma.train.StepResult;
@@ -71,7 +72,13 @@ final class JavaStep {
         PromptSource inOrder = (count, rng) -> prompts.subList(0, count);
         this.trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tokenizer).promptSource(inOrder)
                 .reward(RewardFunction.of("digits", ctx -> digitFraction(ctx.answerTokens()))).config(config)
-                .updateThreads(s.updateThreads()).updateChunkTokens(s.chunkTokens()).runName("bench-step").build();
+                .updateThreads(s.updateThreads()).updateChunkTokens(s.chunkTokens()).rowPacking(s.rowPacking())
+                .runName("bench-step").build();
+    }
+
+    /** The row layout of the update (AUTO resolved). */
+    RowPacking rowPacking() {
+        return trainer.rowPacking();
     }
 
     /** One whole trainer step, its split and the CPU time of the process (all threads, native ones included). */

@@ -18,6 +18,7 @@ import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.train.GrpoMaTrainerBuilder;
+import io.github.dl4jgrpoma.train.RowPacking;
 
 /**
  * The whole GRPO-MA step, Java against the project's PyTorch implementation of the same step
@@ -34,7 +35,11 @@ import io.github.dl4jgrpoma.train.GrpoMaTrainerBuilder;
  * its least-squares slope per 100 steps (after the first 10 % of the steps). {@code --quick} shrinks everything
  * to a tiny model for a smoke test.
  *
- * <p>Usage: {@code bin/grpoma bench-step [--widths 128,256] [--reps 5] [--torch auto|on|off] [--soak 1000]}.
+ * <p>{@code --row-packing} picks the update's row layout (default auto: one tree row per thought with its M answers
+ * for T4A4, one row per answer for T16A1); the PyTorch peer always packs one row per answer.
+ *
+ * <p>Usage: {@code bin/grpoma bench-step [--widths 128,256] [--reps 5] [--torch auto|on|off] [--soak 1000]
+ * [--row-packing auto|per-answer|tree]}.
  */
 public final class StepBenchmarkCommand implements Command {
     private static final String DEBIAN_PYTHON = "/usr/bin/python3";
@@ -83,6 +88,9 @@ public final class StepBenchmarkCommand implements Command {
         options.addOption(Option.builder().longOpt("torch").hasArg().argName("MODE")
                 .desc("auto (default): compare when python3 imports torch; on: require it; off: Java only").build());
         options.addOption(Option.builder().longOpt("python").hasArg().argName("EXE").desc("python with torch (default python3, else " + DEBIAN_PYTHON + ")").build());
+        options.addOption(Option.builder().longOpt("row-packing").hasArg().argName("MODE")
+                .desc("update rows: auto (default: tree for M > 1), per-answer (one row per answer) or tree (one row per"
+                        + " thought with its answers)").build());
         options.addOption(Option.builder().longOpt("quick").desc("tiny model, 1 rep, no warm-up (smoke test)").build());
         CommandLine cl = CliSupport.parse(options, args);
         if (cl.hasOption("help")) {
@@ -110,17 +118,24 @@ public final class StepBenchmarkCommand implements Command {
         if (o.get("vocab") < 15 || o.get("vocab") > 5 + JavaStep.ALPHABET.length()) {
             throw new UsageException("--vocab must be in [15, " + (5 + JavaStep.ALPHABET.length()) + "], got " + o.get("vocab"));
         }
+        RowPacking rowPacking = switch (cl.getOptionValue("row-packing", "auto")) {
+            case "auto" -> RowPacking.AUTO;
+            case "per-answer" -> RowPacking.PER_ANSWER;
+            case "tree" -> RowPacking.TREE;
+            default -> throw new UsageException("--row-packing must be auto, per-answer or tree, got '"
+                    + cl.getOptionValue("row-packing") + "'");
+        };
         String python = cl.getOptionValue("python", "python3");
         out.printf("bench-step: V=%d L=%d H=%d; %d prompts x %d tokens, thoughts %d, answers %d tokens (fixed lengths);"
                         + " beta %.2f, 1 inner epoch; warm-up %d, median of %d%n", o.get("vocab"), o.get("layers"),
                 o.get("heads"), o.get("prompts"), o.get("prompt-length"), o.get("thought"), o.get("answer"), beta,
                 o.get("warmup"), o.get("reps"));
-        out.printf("Java: update threads %d, chunks of %d tokens; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s, ND4J threads %d,"
-                        + " %d cores; load average %s%n", o.get("update-threads"), o.get("chunk-tokens"),
+        out.printf("Java: row packing %s, update threads %d, chunks of %d tokens; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s, ND4J threads %d,"
+                        + " %d cores; load average %s%n", rowPacking, o.get("update-threads"), o.get("chunk-tokens"),
                 System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"),
                 Nd4j.getEnvironment().maxMasterThreads(), Runtime.getRuntime().availableProcessors(), SystemLoad.loadAverage());
         if (o.get("soak") > 0) {
-            SoakRun.run(settings(o, widths[0], SHAPES[1], beta), o.get("soak"), out);
+            SoakRun.run(settings(o, widths[0], SHAPES[1], beta, rowPacking), o.get("soak"), out);
             return 0;
         }
         if (!torch.equals("off") && !cl.hasOption("python") && !TorchPeer.available(python)
@@ -140,7 +155,7 @@ public final class StepBenchmarkCommand implements Command {
         Path script = TorchPeer.findScript();
         for (int w : widths) {
             for (int[] shape : SHAPES) {
-                StepSettings s = settings(o, w, shape, beta);
+                StepSettings s = settings(o, w, shape, beta, rowPacking);
                 report.add(s, measure(s, o.get("warmup"), o.get("reps"), useTorch ? python : null, script,
                         o.get("torch-threads"), report, cl.hasOption("compare-threads")));
             }
@@ -163,10 +178,10 @@ public final class StepBenchmarkCommand implements Command {
         };
     }
 
-    private static StepSettings settings(Map<String, Integer> o, int width, int[] shape, double beta) {
+    private static StepSettings settings(Map<String, Integer> o, int width, int[] shape, double beta, RowPacking rows) {
         return new StepSettings(o.get("vocab"), width, o.get("layers"), o.get("heads"), o.get("prompts"),
                 o.get("prompt-length"), o.get("thought"), o.get("answer"), shape[0], shape[1], beta, o.get("seed"),
-                o.get("update-threads"), o.get("chunk-tokens"));
+                o.get("update-threads"), o.get("chunk-tokens"), rows);
     }
 
     /**

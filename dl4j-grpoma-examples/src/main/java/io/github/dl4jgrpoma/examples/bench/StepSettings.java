@@ -1,5 +1,7 @@
 package io.github.dl4jgrpoma.examples.bench;
 
+import io.github.dl4jgrpoma.train.RowPacking;
+
 /**
  * The shapes of one {@code bench-step} configuration: model, batch, rollout lengths and loss.
  *
@@ -17,14 +19,16 @@ package io.github.dl4jgrpoma.examples.bench;
  * @param seed         seed of weights, prompts and sampling
  * @param updateThreads Java threads of the update ({@code GrpoMaTrainerBuilder.updateThreads})
  * @param chunkTokens  packed tokens per update chunk ({@code GrpoMaTrainerBuilder.updateChunkTokens})
+ * @param rowPacking   row layout of the update ({@code GrpoMaTrainerBuilder.rowPacking})
  */
 record StepSettings(int vocab, int width, int layers, int heads, int prompts, int promptLength, int thought, int answer,
-                    int thoughts, int answers, double beta, long seed, int updateThreads, int chunkTokens) {
+                    int thoughts, int answers, double beta, long seed, int updateThreads, int chunkTokens,
+                    RowPacking rowPacking) {
 
     /** The same settings with another number of update threads. */
     StepSettings withUpdateThreads(int threads) {
         return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
-                beta, seed, threads, chunkTokens);
+                beta, seed, threads, chunkTokens, rowPacking);
     }
 
     /** Sequence length of the policy: prompt + thought + forced end-of-thought + answer. */
