@@ -60,6 +60,12 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * without ND4J's OpenMP threads. The chunk gradients are weighted so that their sum is the gradient of the whole
  * batch's loss (exact for the built-in aggregations; a custom aggregation keeps one chunk).
  *
+ * <p>Row layout ({@link GrpoMaTrainerBuilder#rowPacking}, {@link RowPacking}): by default, when the policy
+ * {@link io.github.dl4jgrpoma.policy.PolicyModel#supportsPackedRows() supports packed rows} and M &gt; 1, each thought
+ * and its M answers share one row with a tree attention mask, so a thought's tokens are forwarded once instead of M
+ * times, in the update and in the reference forward; the loss attached for it reads per-token sequence weights so
+ * that sequence means are those of one row per answer (our choice, exact up to float rounding).
+ *
  * <p>The loss is {@link GrpoLoss} attached to {@code logits / temperature}, so its log-probs are those of the
  * distribution the rollout sampled from and the recorded rollout log-probs serve as old log-probs (ratio 1 up
  * to float error in the first inner epoch; the first step checks it and fails on a stochastic policy, see

@@ -10,7 +10,8 @@
  *       per {@code fit}.</li>
  *   <li>{@link io.github.dl4jgrpoma.algo.PackingMode}: decoupled (GRPO-MA: thoughts carry the thought advantage
  *       once, answers their own) or coupled (plain GRPO); {@link io.github.dl4jgrpoma.train.DynamicSampling}
- *       drops prompts without reward spread.</li>
+ *       drops prompts without reward spread; {@link io.github.dl4jgrpoma.train.RowPacking}: one row per answer, or
+ *       one tree row per thought holding its M answers (each thought forwarded once).</li>
  *   <li>{@link io.github.dl4jgrpoma.train.SftTrainer} with {@link io.github.dl4jgrpoma.loss.SftLoss}: next-token
  *       training on {@link io.github.dl4jgrpoma.data.SftExample}s, loss on completion tokens only.</li>
  *   <li>{@link io.github.dl4jgrpoma.optim.AdamOptimizer} / {@link io.github.dl4jgrpoma.optim.OptimizerConfig}: the
