@@ -24,15 +24,8 @@ class TransformerPolicyGradientTest {
 
     @Test
     void everyParameterGradientMatchesFiniteDifferences() {
-        TransformerConfig c = TransformerConfig.builder().vocabSize(11).width(8).layers(2).heads(2).maxLength(6)
-                .dataType(DataType.DOUBLE).seed(3).initStd(0.5).build();
-        TransformerPolicy p = TransformerPolicy.create(c);
+        TransformerPolicy p = withLoss(3);
         SameDiff sd = p.sameDiff();
-        // loss = -mean_{b,t} log softmax(logits[b,t])[target[b,t]], built from SafeOps only
-        SDVariable targets = sd.placeHolder("targets", DataType.INT32, -1, 6);
-        SDVariable logp = SafeOps.stableLogSoftmax(sd, null, sd.getVariable(p.logitsName()), 2);
-        logp.mul(SafeOps.oneHot(sd, targets, 11, DataType.DOUBLE)).sum(2).mean().neg().rename("loss");
-        assertEquals(List.of(), UnsafeOps.find(sd));
 
         int[][] tok = {{1, 5, 7, 7, 2, 10}, {3, 0, 9, 4, 4, 6}};
         int[][] tgt = {{5, 7, 7, 2, 10, 8}, {0, 9, 4, 4, 6, 1}};
@@ -57,14 +50,8 @@ class TransformerPolicyGradientTest {
      */
     @Test
     void packedRowGradientsMatchFiniteDifferences() {
-        TransformerConfig c = TransformerConfig.builder().vocabSize(11).width(8).layers(2).heads(2).maxLength(6)
-                .dataType(DataType.DOUBLE).seed(4).initStd(0.5).build();
-        TransformerPolicy p = TransformerPolicy.create(c);
+        TransformerPolicy p = withLoss(4);
         SameDiff sd = p.sameDiff();
-        SDVariable targets = sd.placeHolder("targets", DataType.INT32, -1, -1);
-        SDVariable logp = SafeOps.stableLogSoftmax(sd, null, sd.getVariable(p.logitsName()), 2);
-        logp.mul(SafeOps.oneHot(sd, targets, 11, DataType.DOUBLE)).sum(2).mean().neg().rename("loss");
-        assertEquals(List.of(), UnsafeOps.find(sd));
 
         // trunk 0..2, branch A at 3..4 and branch B at 5..7 (positions continue from the trunk), one pad at 8
         int[][] tok = {{1, 5, 7, 7, 2, 3, 3, 9, 0}, {2, 4, 6, 8, 10, 1, 3, 5, 7}};
@@ -88,6 +75,18 @@ class TransformerPolicyGradientTest {
         System.out.println("TransformerPolicy packed-row gradient check: " + r);
         assertTrue(r.passed(), r.toString());
         assertTrue(r.checked() > 200, r.toString());
+    }
+
+    /** A tiny double model with {@code loss = -mean_{b,t} log softmax(logits[b,t])[target[b,t]]} from SafeOps only. */
+    private static TransformerPolicy withLoss(long seed) {
+        TransformerPolicy p = TransformerPolicy.create(TransformerConfig.builder().vocabSize(11).width(8).layers(2).heads(2)
+                .maxLength(6).dataType(DataType.DOUBLE).seed(seed).initStd(0.5).build());
+        SameDiff sd = p.sameDiff();
+        SDVariable targets = sd.placeHolder("targets", DataType.INT32, -1, -1);
+        SDVariable logp = SafeOps.stableLogSoftmax(sd, null, sd.getVariable(p.logitsName()), 2);
+        logp.mul(SafeOps.oneHot(sd, targets, 11, DataType.DOUBLE)).sum(2).mean().neg().rename("loss");
+        assertEquals(List.of(), UnsafeOps.find(sd));
+        return p;
     }
 
     private static Map<String, INDArray> feed(TransformerPolicy p, PolicyInput in, int[][] targets) {
