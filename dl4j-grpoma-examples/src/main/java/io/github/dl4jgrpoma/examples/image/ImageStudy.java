@@ -42,7 +42,6 @@ public final class ImageStudy {
     /** The study's options: the image flags it accepts, {@code --out} with its own default, and its own flags. */
     public static Options options() {
         Options o = ImageCommand.options(DEFAULT_OUT, NOT_ACCEPTED);
-        o.addOption(Option.builder().longOpt("task").hasArg().argName("NAME").desc("image (this study); math is the default study").build());
         o.addOption(Option.builder().longOpt("image-tasks").hasArg().argName("LIST")
                 .desc("image tasks to study: digit-sum,locate (default both)").build());
         o.addOption(Option.builder().longOpt("seeds").hasArg().argName("N").desc("seeds 1..N (default 3)").build());
@@ -52,9 +51,18 @@ public final class ImageStudy {
     }
 
     /** Runs the study; {@code args} are the study command's arguments (with {@code --task image}). */
-    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    public static int run(String[] studyArgs, PrintStream out, PrintStream err) throws Exception {
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < studyArgs.length; i++) {
+            if (studyArgs[i].equals("--task")) {
+                i++;                                    // --task image: chose this study; the image tasks are --image-tasks
+            } else if (!studyArgs[i].startsWith("--task=")) {
+                rest.add(studyArgs[i]);
+            }
+        }
+        String[] args = rest.toArray(String[]::new);
         for (String a : args) {
-            if (a.startsWith("--") && !a.equals("--task") && NOT_ACCEPTED.contains(a.substring(2).split("=")[0])) {
+            if (a.startsWith("--") && NOT_ACCEPTED.contains(a.substring(2).split("=")[0])) {
                 throw new UsageException(a + " is not a study option: the study sets K, M, the estimator, the seeds and the"
                         + " task itself; fix: use --shapes, --seeds and --image-tasks");
             }

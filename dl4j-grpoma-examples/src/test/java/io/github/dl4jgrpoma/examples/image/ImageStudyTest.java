@@ -48,7 +48,7 @@ class ImageStudyTest {
     }
 
     @Test
-    void studyFlagsTheStudySetsItselfAreRejected() {
+    void studyFlagsTheStudySetsItselfAreRejected(@TempDir Path dir) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
         PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
@@ -59,5 +59,13 @@ class ImageStudyTest {
         assertEquals(2, Main.run(new String[] {"study", "--task", "poetry"}, o, e));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--task poetry has no study"), err.toString(StandardCharsets.UTF_8));
         assertEquals(0, Main.run(new String[] {"study", "--task", "image", "--help"}, o, e));
+        ByteArrayOutputStream help = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[] {"study", "--task=image", "--help"}, new PrintStream(help, true, StandardCharsets.UTF_8), e));
+        assertTrue(help.toString(StandardCharsets.UTF_8).contains("--image-tasks"), help.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, Main.run(new String[] {"study", "--task", "image", "--image-tasks", "locate", "--data", "/nonexistent",
+                "--out", dir.resolve("o").toString()}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("is missing; install it with: bash scripts/fetch-mnist.sh"),
+                "gets past option parsing to the data: " + err.toString(StandardCharsets.UTF_8));
     }
 }
