@@ -143,7 +143,7 @@ public final class TransformerPolicy implements PolicyModel {
         PackedRowInputs rows = packedRows ? PackedRowInputs.of(sd, tokens) : null;
         SDVariable wte = init.matrix(WTE, v, d);
         SDVariable wpe = init.matrix(WPE, len, d);
-        SDVariable x = reshapeRows(sd, rows, sd.reshape(SafeOps.oneHot(sd, tokens, v, dt), -1, v).mmul(wte), len, d);
+        SDVariable x = reshapeRows(sd, rows, sd.reshape(SafeOps.oneHot(sd, tokens, v, dt), -1, v).mmul(wte), t, d);
         List<String> prefixVars = new ArrayList<>();
         if (prefix != null) {
             Set<String> before = variableNamesOfType(sd, VariableType.VARIABLE);
