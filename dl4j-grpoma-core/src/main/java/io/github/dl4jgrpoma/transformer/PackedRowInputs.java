@@ -36,24 +36,43 @@ final class PackedRowInputs {
 
     private PackedRowInputs(SameDiff sd, SDVariable tokens) {
         this.sd = sd;
-        this.rowShape = sd.shape(tokens).castTo(DataType.INT64);                      // [B, L]
+        this.rowShape = tokens == null ? null : sd.shape(tokens).castTo(DataType.INT64);     // [B, L]
     }
 
-    /** Pieces for a graph whose token placeholder is {@code tokens [B, L]}. */
+    /** Pieces for a graph whose token placeholder is {@code tokens [B, L]} (L read at run time). */
     static PackedRowInputs of(SameDiff sd, SDVariable tokens) {
         return new PackedRowInputs(sd, tokens);
     }
 
-    /** {@code flat [B·L, trailing...]} reshaped to {@code [B, L, trailing...]}. */
-    SDVariable rows(SDVariable flat, long... trailing) {
-        SDVariable shape = sd.concat(0, rowShape, sd.constant(Nd4j.createFromArray(trailing)));
+    /** Reshapes only, for a graph of fixed row length (a model with an image prefix). */
+    static PackedRowInputs fixedLength(SameDiff sd) {
+        return new PackedRowInputs(sd, null);
+    }
+
+    /**
+     * {@code flat [B·L, trailing...]} reshaped to {@code [B, L, trailing...]}: L from the tokens at run time, or
+     * {@code length} for a {@link #fixedLength} graph.
+     */
+    SDVariable rows(SDVariable flat, int length, long... trailing) {
+        if (rowShape != null) {
+            return sd.reshape(flat, sd.concat(0, rowShape, sd.constant(Nd4j.createFromArray(trailing))));
+        }
+        long[] shape = new long[trailing.length + 2];
+        shape[0] = -1;
+        shape[1] = length;
+        System.arraycopy(trailing, 0, shape, 2, trailing.length);
         return sd.reshape(flat, shape);
+    }
+
+    /** The constant additive causal mask {@code [t,t]} of a fixed-length graph: 0 on and below the diagonal, else -1e9. */
+    static INDArray additiveCausalMask(int t, DataType dt) {
+        return causal(1, t, DataType.DOUBLE).reshape(t, t).rsub(1.0).muli(TransformerPolicy.MASK_VALUE).castTo(dt);
     }
 
     /** {@code onehot(positions, maxLength) · wpe}, {@code [B,L,D]}. */
     SDVariable positionEmbeddings(SDVariable positions, SDVariable wpe, int maxLength, int width, DataType dt) {
         SDVariable oneHot = sd.reshape(SafeOps.oneHot(sd, positions, maxLength, dt), -1, maxLength);
-        return rows(oneHot.mmul(wpe), width);
+        return rows(oneHot.mmul(wpe), -1, width);
     }
 
     /** {@code (1 - mask) · MASK_VALUE} with a heads dimension, {@code [B,1,L,L]}. */

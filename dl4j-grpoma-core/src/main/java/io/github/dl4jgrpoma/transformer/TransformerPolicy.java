@@ -140,10 +140,10 @@ public final class TransformerPolicy implements PolicyModel {
         int len = n + t;                                                                 // sequence positions
         boolean packedRows = n == 0;                       // text models read position ids and an attention mask
         SDVariable tokens = sd.placeHolder(TOKENS, DataType.INT32, -1, packedRows ? -1 : t);
-        PackedRowInputs rows = packedRows ? PackedRowInputs.of(sd, tokens) : null;
+        PackedRowInputs rows = packedRows ? PackedRowInputs.of(sd, tokens) : PackedRowInputs.fixedLength(sd);
         SDVariable wte = init.matrix(WTE, v, d);
         SDVariable wpe = init.matrix(WPE, len, d);
-        SDVariable x = reshapeRows(sd, rows, sd.reshape(SafeOps.oneHot(sd, tokens, v, dt), -1, v).mmul(wte), t, d);
+        SDVariable x = rows.rows(sd.reshape(SafeOps.oneHot(sd, tokens, v, dt), -1, v).mmul(wte), t, d);
         List<String> prefixVars = new ArrayList<>();
         if (prefix != null) {
             Set<String> before = variableNamesOfType(sd, VariableType.VARIABLE);
@@ -161,49 +161,37 @@ public final class TransformerPolicy implements PolicyModel {
             mask = rows.additiveMask(sd.placeHolder(ATTENTION_MASK, dt, -1, -1, -1));                     // [B,1,L,L]
         } else {
             x = x.add(wpe);
-            mask = sd.constant("causal_mask", causalMask(len, dt));
+            mask = sd.constant("causal_mask", PackedRowInputs.additiveCausalMask(len, dt));
         }
         double scale = 1.0 / Math.sqrt(dh);
         for (int l = 0; l < c.layers(); l++) {
             SDVariable a = sd.nn.layerNorm(x, init.ones(layerVar(l, "ln1_g"), d), init.zeros(layerVar(l, "ln1_b"), d), false, 2);
             SDVariable qkv = sd.reshape(a, -1, d).mmul(init.matrix(layerVar(l, "wqkv"), d, 3 * d))
                     .add(init.zeros(layerVar(l, "bqkv"), 3 * d));
-            qkv = sd.permute(reshapeRows(sd, rows, qkv, len, 3, h, dh), 2, 0, 3, 1, 4);   // [3,B,H,T,dh]
+            qkv = sd.permute(rows.rows(qkv, len, 3, h, dh), 2, 0, 3, 1, 4);   // [3,B,H,T,dh]
             SDVariable[] parts = sd.unstack(qkv, 0, 3);
             SDVariable s = sd.mmul(parts[0], parts[1], false, true, false).mul(scale).add(mask);   // [B,H,T,T]
             SDVariable y = sd.mmul(sd.nn.softmax(s, 3), parts[2]);                             // [B,H,T,dh]
             y = sd.reshape(sd.permute(y, 0, 2, 1, 3), -1, d).mmul(init.matrix(layerVar(l, "wo"), d, d))
                     .add(init.zeros(layerVar(l, "bo"), d));
-            x = x.add(reshapeRows(sd, rows, y, len, d));
+            x = x.add(rows.rows(y, len, d));
             SDVariable b = sd.reshape(sd.nn.layerNorm(x, init.ones(layerVar(l, "ln2_g"), d),
                     init.zeros(layerVar(l, "ln2_b"), d), false, 2), -1, d);
             SDVariable m = sd.nn.gelu(b.mmul(init.matrix(layerVar(l, "w1"), d, f)).add(init.zeros(layerVar(l, "b1"), f)))
                     .mmul(init.matrix(layerVar(l, "w2"), f, d)).add(init.zeros(layerVar(l, "b2"), d));
-            x = x.add(reshapeRows(sd, rows, m, len, d));
+            x = x.add(rows.rows(m, len, d));
         }
         if (n > 0) {
             x = sd.slice(x, new int[] {0, n, 0}, -1, t, d);                             // token positions only
         }
         SDVariable xf = sd.nn.layerNorm(x, init.ones(LNF_G, d), init.zeros(LNF_B, d), false, 2);
         SDVariable logits = sd.reshape(xf, -1, d).mmul(init.matrix(W_HEAD, d, v)).add(init.zeros(B_HEAD, v));
-        reshapeRows(sd, rows, logits, t, v).rename(LOGITS);
+        rows.rows(logits, t, v).rename(LOGITS);
         sd.constant(CONFIG, Nd4j.createFromArray(c.vocabSize(), c.width(), c.layers(), c.heads(), c.mlpRatio(),
                 c.maxLength(), c.dataType() == DataType.DOUBLE ? 1L : 0L, c.seed(), Double.doubleToLongBits(c.initStd()), n));
         List<String> names = new ArrayList<>(init.names);
         names.addAll(prefixVars);
         return new TransformerPolicy(sd, c, names, n);
-    }
-
-    /** {@code flat [B·len, trailing...]} as {@code [B, len, trailing...]}; the row length is read at run time for packed rows. */
-    private static SDVariable reshapeRows(SameDiff sd, PackedRowInputs rows, SDVariable flat, int len, long... trailing) {
-        if (rows != null) {
-            return rows.rows(flat, trailing);
-        }
-        long[] shape = new long[trailing.length + 2];
-        shape[0] = -1;
-        shape[1] = len;
-        System.arraycopy(trailing, 0, shape, 2, trailing.length);
-        return sd.reshape(flat, shape);
     }
 
     private static Set<String> variableNamesOfType(SameDiff sd, VariableType type) {
@@ -346,16 +334,6 @@ public final class TransformerPolicy implements PolicyModel {
             throw new IllegalArgumentException("'" + name + "' is not a variable of this transformer; known: " + trainable);
         }
         return sd.getVariable(name).getArr();
-    }
-
-    private static INDArray causalMask(int t, DataType dt) {
-        double[] m = new double[t * t];
-        for (int i = 0; i < t; i++) {
-            for (int j = i + 1; j < t; j++) {
-                m[i * t + j] = MASK_VALUE;
-            }
-        }
-        return Nd4j.create(m, new long[] {t, t}, DataType.DOUBLE).castTo(dt);
     }
 
     /** Seeded variable factory; records the names in creation order. */
