@@ -30,6 +30,11 @@ import io.github.dl4jgrpoma.policy.PolicyModel;
  * <p>Why Java threads: at these sizes most ops are too small for ND4J's OpenMP threads, which on a shared
  * 2-core machine cost more in synchronisation than they gain (DL4J-NOTES section 8); independent chunks need
  * no synchronisation until their gradients are summed.
+ *
+ * <p>The first {@link #run} executes its chunks one after another on the caller's thread, the later ones on the pool.
+ * Our choice, a guard: once, in a full test run, two threads executing a freshly loaded reference graph (tree rows)
+ * for the first time failed inside M2.1's {@code InferenceSession} ({@code getVariable(...)} returned null for an
+ * op output); the suspect is SameDiff's lazy per-op set-up on first execution, which is not thread-safe.
  */
 final class ChunkedUpdate implements AutoCloseable {
     private final LossGraph loss;
@@ -39,6 +44,7 @@ final class ChunkedUpdate implements AutoCloseable {
     private final PolicyModel policy;
     private final int chunkTokens;
     private final ExecutorService pool;
+    private boolean executedOnce;
 
     /**
      * @param chunkTokens target rows x T per chunk (a chunk holds at least one whole prompt)
@@ -65,8 +71,9 @@ final class ChunkedUpdate implements AutoCloseable {
         List<UpdateChunks.Chunk> chunks = UpdateChunks.plan(packed.rowPrompt(), rowSums(packed.thoughtMask()),
                 rowSums(packed.answerMask()), sequences(packed.thoughtMask(), packed), sequences(packed.answerMask(), packed),
                 lossConfig.aggregation(), lossConfig, Math.max(1, chunkTokens / t));
+        ExecutorService executor = executedOnce ? pool : null;
         long t0 = System.nanoTime();
-        INDArray ref = reference == null ? null : referenceLogProbs(packed, chunks);
+        INDArray ref = reference == null ? null : referenceLogProbs(packed, chunks, executor);
         long t1 = System.nanoTime();
         List<Map<String, INDArray>> feeds = new ArrayList<>();
         double[] weights = new double[chunks.size()];
@@ -92,7 +99,7 @@ final class ChunkedUpdate implements AutoCloseable {
         long optim = 0;
         for (int e = 0; e < innerEpochs; e++) {
             boolean first = e == 0;
-            GraphUpdater.ChunkedResult r = updater.update(feeds, weights, new ArrayList<>(names.values()), pool,
+            GraphUpdater.ChunkedResult r = updater.update(feeds, weights, new ArrayList<>(names.values()), executor,
                     outs -> {
                         if (first) {
                             firstEpochCheck.accept(combine(names, chunks, outs));
@@ -104,6 +111,7 @@ final class ChunkedUpdate implements AutoCloseable {
             fwdBwd += r.forwardBackwardNanos();
             optim += r.optimizerNanos();
         }
+        executedOnce = true;
         Map<String, Double> out = StepMetrics.mean(epochs);
         out.put("time/reference_ms", (t1 - t0) / 1e6);
         out.put("time/forward_backward_ms", fwdBwd / 1e6);
@@ -128,7 +136,7 @@ final class ChunkedUpdate implements AutoCloseable {
         return m;
     }
 
-    private INDArray referenceLogProbs(PackedBatch packed, List<UpdateChunks.Chunk> chunks) {
+    private INDArray referenceLogProbs(PackedBatch packed, List<UpdateChunks.Chunk> chunks, ExecutorService executor) {
         List<Callable<INDArray>> tasks = new ArrayList<>();
         for (UpdateChunks.Chunk ch : chunks) {
             Map<String, INDArray> in = policy.feed(input(packed, ch));
@@ -144,7 +152,7 @@ final class ChunkedUpdate implements AutoCloseable {
         }
         List<INDArray> parts;
         try {
-            parts = ChunkTasks.run(pool, tasks, "the reference forward");
+            parts = ChunkTasks.run(executor, tasks, "the reference forward");
         } finally {
             SameDiffMemory.release(reference.sameDiff());
         }
