@@ -15,6 +15,7 @@ import io.github.dl4jgrpoma.examples.ProgressBars;
 import io.github.dl4jgrpoma.examples.code.lang.Sandbox;
 import io.github.dl4jgrpoma.examples.code.lang.SandboxLimits;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
+import io.github.dl4jgrpoma.examples.RolloutExecutors;
 import io.github.dl4jgrpoma.examples.RunTimer;
 import io.github.dl4jgrpoma.listener.CsvMetricsListener;
 import io.github.dl4jgrpoma.listener.NanGuardListener;
@@ -22,7 +23,6 @@ import io.github.dl4jgrpoma.listener.TrainingListener;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
 import io.github.dl4jgrpoma.policy.Tokenizer;
-import io.github.dl4jgrpoma.transformer.TransformerConfig;
 import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 import io.github.dl4jgrpoma.reward.CompositeReward;
 import io.github.dl4jgrpoma.reward.RewardErrorPolicy;
@@ -57,11 +57,16 @@ public final class CodeExperiment {
      * @param progress where progress bars are drawn (null for none)
      */
     public static CodeResult run(CodeSettings s, PrintStream out, PrintStream progress) throws IOException {
+        return run(s, RolloutExecutors.inProcess(), out, progress);
+    }
+
+    /** {@link #run(CodeSettings, PrintStream, PrintStream)} with the RL rollouts and rewards on {@code executors}. */
+    public static CodeResult run(CodeSettings s, RolloutExecutors executors, PrintStream out, PrintStream progress)
+            throws IOException {
         Files.createDirectories(s.outDir());
         Tokenizer tok = tokenizer();
         Sandbox sandbox = new Sandbox(SandboxLimits.defaults());
-        TransformerPolicy policy = TransformerPolicy.create(TransformerConfig.builder().vocabSize(tok.vocabSize())
-                .width(s.width()).layers(s.layers()).heads(s.heads()).maxLength(s.maxLength()).seed(s.seed()).build());
+        TransformerPolicy policy = CodeWorkerSpec.policy(tok, s.width(), s.layers(), s.heads(), s.maxLength(), s.seed());
         String tag = "seed " + s.seed();
 
         RunTimer sftTimer = new RunTimer();
@@ -111,14 +116,15 @@ public final class CodeExperiment {
         if (progress != null) {
             rlListeners.add(ProgressBars.create(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
-        print(s, out, "[%s %s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers, rewards on %d threads%n",
-                s.shape(), tag, s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers(),
-                s.rewardThreads());
+        print(s, out, "[%s %s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers, rewards on %d threads,"
+                + " rollouts %s%n", s.shape(), tag, s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers(),
+                s.rewardThreads(), executors.describe());
         RunTimer rlTimer = new RunTimer();
         TrainingResult rlResult = GrpoMaTrainer.builder().policy(policy).tokenizer(tok)
                 .promptSource(new CodePromptSource(s.task(), tok)).reward(reward).config(rl).listeners(rlListeners)
                 .parallelRewards(s.rewardThreads(), Duration.ofMillis(s.rewardTimeoutMs()))
-                .checkpointDirectory(s.outDir().resolve("checkpoints")).runName("code-" + s.shape()).build().fit();
+                .checkpointDirectory(s.outDir().resolve("checkpoints")).runName("code-" + s.shape())
+                .rolloutExecutor(executors.factory(CodeWorkerSpec.of(s))).build().fit();
         double rlSeconds = rlTimer.seconds();
 
         CodeEval heldAfter = evaluator.evaluate(heldOut, s.seed() + 1);
