@@ -25,6 +25,11 @@ public final class CodeCommand implements Command {
     static final CodeSettings DEFAULTS = new CodeSettings(CodeTask.defaults(), 64, 2, 4, 500, 32, 3e-3, 0.2, 20_000,
             60, 4, 4, 8, 3e-4, 1.0, "grpo-ma", 0.1, 50, 4, 2, 1000, 1, Path.of("runs/code"), false);
 
+    /** The defaults of {@code bin/grpoma code}. */
+    public static CodeSettings defaults() {
+        return DEFAULTS;
+    }
+
     @Override
     public String name() {
         return "code";

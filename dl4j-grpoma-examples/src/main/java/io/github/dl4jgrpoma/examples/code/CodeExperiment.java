@@ -100,16 +100,8 @@ public final class CodeExperiment {
 
         CodeRewards rewards = new CodeRewards(sandbox);
         CompositeReward reward = rewards.create(s.parseWeight());
-        RolloutConfig rollout = RolloutConfig.builder().thoughts(s.thoughts()).answersPerThought(s.answers())
-                .maxThoughtTokens(CodeSettings.MAX_THOUGHT_TOKENS).maxAnswerTokens(CodeSettings.MAX_ANSWER_TOKENS)
-                .temperature(s.temperature()).endOfThoughtToken(tok.endOfThought())
-                .answerStopTokens(Set.of(tok.eos())).build();
-        GrpoMaConfig rl = GrpoMaConfig.builder().rollout(rollout).estimator(s.estimator())
-                .loss(LossConfig.builder().beta(0).build())
-                .optimizer(OptimizerConfig.defaults().withLearningRate(s.rlLr())).promptsPerStep(s.promptsPerStep())
-                .steps(s.rlSteps()).seed(s.seed()).accuracyReward(CodeRewards.TESTS).successThreshold(1.0)
-                .rewardErrorPolicy(RewardErrorPolicy.substitute(0))
-                .checkpointEvery(Math.max(1, s.rlSteps())).keepCheckpoints(1).build();
+        GrpoMaConfig rl = rlConfig(s);
+        RolloutConfig rollout = rl.rollout();
         MetricsHistory history = new MetricsHistory();
         List<TrainingListener> rlListeners = new ArrayList<>(List.of(new NanGuardListener(), history,
                 new CsvMetricsListener(s.outDir().resolve("rl_metrics.csv"))));
@@ -134,6 +126,21 @@ public final class CodeExperiment {
         CodeOutputs.write(result, s.outDir(), CodeOutputs.samples(policy.decoder(), tok, new CodeRewards(sandbox), s.parseWeight(),
                 heldOut.subList(0, Math.min(4, heldOut.size())), rollout, s.seed() + 4));
         return result;
+    }
+
+    /** The GRPO-MA configuration of a run's RL phase. */
+    public static GrpoMaConfig rlConfig(CodeSettings s) {
+        Tokenizer tok = tokenizer();
+        RolloutConfig rollout = RolloutConfig.builder().thoughts(s.thoughts()).answersPerThought(s.answers())
+                .maxThoughtTokens(CodeSettings.MAX_THOUGHT_TOKENS).maxAnswerTokens(CodeSettings.MAX_ANSWER_TOKENS)
+                .temperature(s.temperature()).endOfThoughtToken(tok.endOfThought())
+                .answerStopTokens(Set.of(tok.eos())).build();
+        return GrpoMaConfig.builder().rollout(rollout).estimator(s.estimator())
+                .loss(LossConfig.builder().beta(0).build())
+                .optimizer(OptimizerConfig.defaults().withLearningRate(s.rlLr())).promptsPerStep(s.promptsPerStep())
+                .steps(s.rlSteps()).seed(s.seed()).accuracyReward(CodeRewards.TESTS).successThreshold(1.0)
+                .rewardErrorPolicy(RewardErrorPolicy.substitute(0))
+                .checkpointEvery(Math.max(1, s.rlSteps())).keepCheckpoints(1).build();
     }
 
     private static void print(CodeSettings s, PrintStream out, String format, Object... args) {

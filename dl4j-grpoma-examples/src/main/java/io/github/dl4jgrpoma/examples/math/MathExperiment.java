@@ -80,6 +80,19 @@ public final class MathExperiment {
         return reinforce(s, dir, resume, w.policy(), w, executors, out, progress);
     }
 
+    /** The GRPO-MA configuration of a run's RL phase. */
+    public static GrpoMaConfig rlConfig(MathSettings s) {
+        Tokenizer tok = tokenizer();
+        RolloutConfig rollout = RolloutConfig.builder().thoughts(s.thoughts()).answersPerThought(s.answers())
+                .maxThoughtTokens(s.maxThoughtTokens()).maxAnswerTokens(s.maxAnswerTokens()).temperature(s.temperature())
+                .endOfThoughtToken(tok.endOfThought()).answerStopTokens(Set.of(tok.eos())).build();
+        return GrpoMaConfig.builder().rollout(rollout).estimator(s.estimator())
+                .loss(LossConfig.builder().beta(s.beta()).aggregation(s.aggregation()).thoughtWeight(s.thoughtWeight()).build())
+                .optimizer(OptimizerConfig.defaults().withLearningRate(s.rlLr())).promptsPerStep(s.promptsPerStep())
+                .innerEpochs(s.innerEpochs()).steps(s.rlSteps()).seed(s.seed()).accuracyReward(MathRewards.CORRECT)
+                .checkpointEvery(RL_CHECKPOINT_EVERY).keepCheckpoints(2).build();
+    }
+
     /** The untrained transformer of a run (its architecture and initial weights follow from the settings). */
     static TransformerPolicy newPolicy(MathSettings s) {
         return TransformerPolicy.create(TransformerConfig.builder().vocabSize(tokenizer().vocabSize())
@@ -154,14 +167,8 @@ public final class MathExperiment {
         IncrementalDecoder decoder = policy.decoder();
         List<MathProblem> heldOut = heldOut(s);
         CompositeReward reward = MathRewards.create(s.formatWeight());
-        RolloutConfig rollout = RolloutConfig.builder().thoughts(s.thoughts()).answersPerThought(s.answers())
-                .maxThoughtTokens(s.maxThoughtTokens()).maxAnswerTokens(s.maxAnswerTokens()).temperature(s.temperature())
-                .endOfThoughtToken(tok.endOfThought()).answerStopTokens(Set.of(tok.eos())).build();
-        GrpoMaConfig rl = GrpoMaConfig.builder().rollout(rollout).estimator(s.estimator())
-                .loss(LossConfig.builder().beta(s.beta()).aggregation(s.aggregation()).thoughtWeight(s.thoughtWeight()).build())
-                .optimizer(OptimizerConfig.defaults().withLearningRate(s.rlLr())).promptsPerStep(s.promptsPerStep())
-                .innerEpochs(s.innerEpochs()).steps(s.rlSteps()).seed(s.seed()).accuracyReward(MathRewards.CORRECT)
-                .checkpointEvery(RL_CHECKPOINT_EVERY).keepCheckpoints(2).build();
+        GrpoMaConfig rl = rlConfig(s);
+        RolloutConfig rollout = rl.rollout();
         MetricsHistory history = new MetricsHistory();
         PeriodicEvalListener periodic = new PeriodicEvalListener(evaluator(s, policy, 0), heldOut, s.evalEvery(),
                 s.seed() + 3, dir.resolve("eval_curve.csv"));
