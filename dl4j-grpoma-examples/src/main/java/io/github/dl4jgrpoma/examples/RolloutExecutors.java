@@ -14,7 +14,8 @@ import io.github.dl4jgrpoma.train.RolloutExecutorFactory;
 
 /**
  * Where the examples' rollouts and rewards run, from {@code --executor in-process|threads|spark}, {@code --master}
- * (Spark master URL, default {@value #DEFAULT_MASTER}), {@code --spark MASTER} (short for both) and
+ * (Spark master URL, default: spark-submit's {@code --master} when launched by it, else {@value #DEFAULT_MASTER}),
+ * {@code --spark MASTER} (short for both) and
  * {@code --partitions N} (shards per step; default: 2 threads, or Spark's default parallelism, which is N for
  * {@code local[N]}). The Spark context is started at the first {@link #factory} call and stopped by {@link #close}.
  */
@@ -68,7 +69,8 @@ public final class RolloutExecutors implements AutoCloseable {
         if (cl.hasOption("spark") && cl.hasOption("master")) {
             throw new UsageException("--spark and --master both give the master; use one of them");
         }
-        String master = cl.getOptionValue("spark", cl.getOptionValue("master", DEFAULT_MASTER));
+        // under spark-submit the master comes from its --master (the spark.master system property)
+        String master = cl.getOptionValue("spark", cl.getOptionValue("master", System.getProperty("spark.master", DEFAULT_MASTER)));
         if (master.isBlank()) {
             throw new UsageException("--master is blank; use local[2] or a cluster URL such as spark://host:7077");
         }

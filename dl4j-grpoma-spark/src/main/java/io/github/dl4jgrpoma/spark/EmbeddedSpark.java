@@ -15,7 +15,8 @@ public final class EmbeddedSpark {
     }
 
     /**
-     * A new context; the caller stops it.
+     * A new context; the caller stops it. Other {@code spark.*} settings come from system properties as usual (under
+     * {@code spark-submit}: its {@code --conf}s and the application jar).
      *
      * @param master  e.g. {@code local[2]} or {@code spark://host:7077}
      * @param appName the application name Spark shows
