@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,33 +46,23 @@ class RolloutExecutorsCommandTest {
         usageError("--partitions", "math", "--executor", "threads", "--partitions", "0");
     }
 
-    private static final String[] MATH = {"math", "--max-digits", "2", "--width", "16", "--layers", "1", "--heads", "2",
-        "--sft-steps", "2", "--sft-batch", "4", "--rl-steps", "2", "--prompts", "3", "--k", "2", "--m", "2",
-        "--eval-problems", "2", "--eval-samples", "0", "--eval-every", "0"};
-
-    /** Rewards are identical on Spark (tokens are: rollouts are seeded by prompt id); the Spark metrics are recorded. */
+    /** A tiny math run on embedded Spark records the Spark metrics (equality with in-process: the spark module's tests). */
     @Test
-    void mathOnEmbeddedSparkSamplesTheSameRolloutsAsInProcess(@TempDir Path dir) throws IOException {
-        assertEquals(0, run(concat(MATH, "--out", dir.resolve("a").toString())), err.toString(StandardCharsets.UTF_8));
-        assertEquals(0, run(concat(MATH, "--spark", "local[2]", "--out", dir.resolve("b").toString())),
+    void mathRunsOnEmbeddedSpark(@TempDir Path dir) throws IOException {
+        assertEquals(0, run("math", "--max-digits", "2", "--width", "16", "--layers", "1", "--heads", "2", "--sft-steps", "1",
+                "--sft-batch", "4", "--rl-steps", "1", "--prompts", "3", "--k", "2", "--m", "2", "--eval-problems", "1",
+                "--eval-samples", "0", "--eval-every", "0", "--spark", "local[2]", "--out", dir.toString()),
                 err.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("rollouts spark local[2]"), out.toString(StandardCharsets.UTF_8));
-        List<Map<String, String>> a = rows(dir.resolve("a/rl_metrics.csv"));
-        List<Map<String, String>> b = rows(dir.resolve("b/rl_metrics.csv"));
-        assertEquals(2, b.size());
-        for (int s = 0; s < 2; s++) {
-            for (String col : List.of("reward/mean", "accuracy", "len/thought", "len/answer")) {
-                assertEquals(a.get(s).get(col), b.get(s).get(col), col + " at step " + (s + 1));
-            }
-            assertEquals(2.0, Double.parseDouble(b.get(s).get("spark/partitions")), 0);
-            assertFalse(a.get(s).containsKey("spark/job_ms"), "in-process rows have no Spark columns");
-        }
+        Map<String, String> row = rows(dir.resolve("rl_metrics.csv")).get(0);
+        assertEquals(2.0, Double.parseDouble(row.get("spark/partitions")), 0);
+        assertTrue(Double.parseDouble(row.get("spark/job_ms")) > 0);
     }
 
     @Test
     void codeRunsOnEmbeddedSpark(@TempDir Path dir) throws IOException {
-        assertEquals(0, run("code", "--width", "16", "--layers", "1", "--heads", "2", "--sft-steps", "2", "--sft-batch", "4",
-                "--rl-steps", "1", "--prompts", "2", "--k", "2", "--m", "2", "--eval-problems", "2", "--pass-k", "1",
+        assertEquals(0, run("code", "--width", "16", "--layers", "1", "--heads", "2", "--sft-steps", "1", "--sft-batch", "4",
+                "--rl-steps", "1", "--prompts", "2", "--k", "2", "--m", "2", "--eval-problems", "1", "--pass-k", "1",
                 "--executor", "spark", "--master", "local[2]", "--out", dir.toString()), err.toString(StandardCharsets.UTF_8));
         Map<String, String> row = rows(dir.resolve("rl_metrics.csv")).get(0);
         assertEquals(2.0, Double.parseDouble(row.get("spark/partitions")), 0);
@@ -91,11 +80,5 @@ class RolloutExecutorsCommandTest {
             }
             return m;
         }).toList();
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] all = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 }
