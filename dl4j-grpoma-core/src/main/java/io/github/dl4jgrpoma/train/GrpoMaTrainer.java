@@ -48,7 +48,8 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * {@code "grpo"} and M = 1).
  *
  * <p>One {@link #step()} reads top to bottom: sample prompts (generator seeded from {@code (seed, step)}) ->
- * K x M rollouts (seeded from {@code (seed, step)}) -> rewards -> advantages -> packed batch
+ * K x M rollouts (seeded from {@code (seed, step)}) -> rewards (these two on the builder's {@link RolloutExecutor}:
+ * in-process by default, or shards by prompt id on threads or Spark) -> advantages -> packed batch
  * ({@link BatchPacker}) -> reference log-probs (beta &gt; 0) -> {@code innerEpochs} x (forward + backward of the
  * loss, Adam with global-norm clipping) -> metrics -> listeners -> {@code System.gc()} (SameDiff's off-heap
  * arrays are freed only by the Java GC; DL4J-NOTES section 6).

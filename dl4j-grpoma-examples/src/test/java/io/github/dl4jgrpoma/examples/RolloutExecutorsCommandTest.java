@@ -44,6 +44,9 @@ class RolloutExecutorsCommandTest {
         usageError("--master needs --executor spark", "math", "--master", "local[2]");
         usageError("--partitions needs --executor threads or spark", "code", "--partitions", "2");
         usageError("--partitions", "math", "--executor", "threads", "--partitions", "0");
+        usageError("--k times --m must be >= 2", "bench-spark", "--k", "1", "--m", "1");
+        assertEquals(0, run("bench-spark", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--bandwidth-mbs"), out.toString(StandardCharsets.UTF_8));
     }
 
     /** A tiny math run on embedded Spark records the Spark metrics (equality with in-process: the spark module's tests). */
