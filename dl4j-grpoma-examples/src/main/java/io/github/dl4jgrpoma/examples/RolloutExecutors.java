@@ -98,6 +98,14 @@ public final class RolloutExecutors implements AutoCloseable {
         };
     }
 
+    /**
+     * Whether rewards are scored by the reward objects of this JVM's trainer (in-process, threads); Spark tasks
+     * build their own, so counters kept by the driver's reward objects stay at zero.
+     */
+    public boolean scoresWithTrainerRewards() {
+        return !kind.equals("spark");
+    }
+
     /** For logs, e.g. {@code spark local[2] x 2 partitions}. */
     public String describe() {
         return switch (kind) {

@@ -70,6 +70,8 @@ class RolloutExecutorsCommandTest {
         Map<String, String> row = rows(dir.resolve("rl_metrics.csv")).get(0);
         assertEquals(2.0, Double.parseDouble(row.get("spark/partitions")), 0);
         assertTrue(Double.parseDouble(row.get("spark/weights_mb")) > 0);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("during RL:       not counted here (rewards ran in Spark tasks"),
+                out.toString(StandardCharsets.UTF_8));
     }
 
     private static List<Map<String, String>> rows(Path csv) throws IOException {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -122,7 +123,7 @@ public final class CodeExperiment {
         CodeEval heldAfter = evaluator.evaluate(heldOut, s.seed() + 1);
         CodeEval combosAfter = evaluator.evaluate(combos, s.seed() + 2);
         CodeResult result = new CodeResult(s, sftSeconds, rlSeconds, heldBefore, heldAfter, combosBefore, combosAfter,
-                rewards.failures(), history.rows(), rlResult.lastCheckpoint().map(Path::toString).orElse(""));
+                executors.scoresWithTrainerRewards() ? rewards.failures() : Map.of(), history.rows(), rlResult.lastCheckpoint().map(Path::toString).orElse(""));
         CodeOutputs.write(result, s.outDir(), CodeOutputs.samples(policy.decoder(), tok, new CodeRewards(sandbox), s.parseWeight(),
                 heldOut.subList(0, Math.min(4, heldOut.size())), rollout, s.seed() + 4));
         return result;
