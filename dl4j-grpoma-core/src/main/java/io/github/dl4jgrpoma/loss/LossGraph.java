@@ -34,11 +34,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *                       present only when {@code beta > 0}
  * @param entropy        metric: mean over loss tokens of the current policy's entropy
  *                       {@code -sum_v p_v log p_v}
+ * @param tokenEntropy   output: that entropy per position, {@code [B,T]}, unmasked (depends on the policy input only)
  */
 public record LossGraph(LossConfig config, String targets, String thoughtMask, String answerMask, String advantages,
                         String oldLogProbs, Optional<String> refLogProbs, String loss, String tokenLogProbs,
                         String clipFracLow, String clipFracHigh, String approxKl, String ratioMean,
-                        Optional<String> refKl, String entropy) {
+                        Optional<String> refKl, String entropy, String tokenEntropy) {
 
     /** Checks that no name is null and that reference names are present exactly when beta > 0. */
     public LossGraph {
@@ -46,7 +47,7 @@ public record LossGraph(LossConfig config, String targets, String thoughtMask, S
         Objects.requireNonNull(refLogProbs, "refLogProbs");
         Objects.requireNonNull(refKl, "refKl");
         for (String s : new String[] {targets, thoughtMask, answerMask, advantages, oldLogProbs, loss, tokenLogProbs,
-                clipFracLow, clipFracHigh, approxKl, ratioMean, entropy}) {
+                clipFracLow, clipFracHigh, approxKl, ratioMean, entropy, tokenEntropy}) {
             Objects.requireNonNull(s, "LossGraph names must not be null");
         }
         if (refLogProbs.isPresent() != config.usesReference() || refKl.isPresent() != config.usesReference()) {

@@ -50,6 +50,6 @@ class AggregationRegistryTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AggregationRegistry.defaults().get("seq-mean"));
         assertTrue(e.getMessage().contains("'seq-mean'"), e.getMessage());
-        assertTrue(e.getMessage().contains("[sequence-mean, token-mean, constant]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[sequence-mean, token-mean, constant, bnpo]"), e.getMessage());
     }
 }
