@@ -30,7 +30,7 @@ public final class ImageEvaluator {
     public ImageEvaluator(IncrementalDecoder decoder, Tokenizer tokenizer, ImagePrompts prompts, ImageSettings settings) {
         this.decoder = decoder;
         this.tokenizer = tokenizer;
-        this.task = settings.task();
+        this.task = settings.imageTask();
         this.prompts = prompts;
         this.settings = settings;
     }

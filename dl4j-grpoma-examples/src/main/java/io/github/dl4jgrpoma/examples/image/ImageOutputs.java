@@ -20,7 +20,7 @@ final class ImageOutputs {
 
     static String summary(ImageResult r) {
         ImageSettings s = r.settings();
-        ImageTask t = s.task();
+        ImageTask t = s.imageTask();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "GRPO-MA image run %s, task %s, estimator %s, seed %d%n", s.shape(), t.name(),
                 s.estimator(), s.seed()));

@@ -1,44 +1,115 @@
 package io.github.dl4jgrpoma.examples.image;
 
-import java.nio.file.Path;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.github.dl4jgrpoma.algo.AdvantageEstimators;
+import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
+import io.github.dl4jgrpoma.algo.PackingMode;
+import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.multimodal.vision.CnnEncoder;
 import io.github.dl4jgrpoma.multimodal.vision.ImageShape;
 import io.github.dl4jgrpoma.multimodal.vision.PatchEncoder;
 import io.github.dl4jgrpoma.multimodal.vision.VisionEncoder;
 
 /**
- * Every knob of an image run (SFT warm-up, GRPO-MA, evaluation on the MNIST test split). Built by
- * {@code bin/grpoma image} from its options; {@link ImageCommand} documents each one.
+ * Every knob of an image run (SFT warm-up, GRPO-MA, evaluation on the MNIST test split). The defaults live in
+ * {@link #defaults()} only; a run's settings are written as {@code config.json} into its output folder (JSON
+ * through {@link ConfigJson}), read back by {@code --config FILE} and {@code --resume}, and overridden by the
+ * flags of {@code bin/grpoma image} ({@link ImageCommand#FLAGS} maps each flag to its field).
+ *
+ * @param task           {@code digit-sum} or {@code locate}
+ * @param encoder        vision encoder: {@code cnn} or {@code patch}
+ * @param width          transformer width, 8..1024, divisible by {@code heads}
+ * @param layers         transformer layers, 1..48
+ * @param heads          attention heads, 1..64
+ * @param sftSteps       SFT warm-up steps, 0..1,000,000
+ * @param sftBatch       traces per SFT step, 1..4096
+ * @param sftLr          SFT learning rate, (0, 1]
+ * @param mistakeRate    fraction of SFT traces with one wrong reading, [0, 1]
+ * @param rlSteps        GRPO-MA steps, 0..1,000,000
+ * @param thoughts       K, thoughts per prompt, 1..64
+ * @param answers        M, answers per thought, 1..64 (1 with estimator {@code grpo})
+ * @param promptsPerStep prompts per RL step, 1..4096
+ * @param rlLr           RL learning rate, (0, 1]
+ * @param temperature    sampling temperature, [0.001, 100]
+ * @param estimator      advantage estimator: {@code grpo-ma}, {@code grpo} (M = 1), {@code dr-grpo}
+ * @param beta           KL coefficient to the SFT policy, [0, 100] (0: no reference model)
+ * @param formatWeight   digit-sum: weight of the format reward, [0, 10]
+ * @param classWeight    locate: weight of the class reward, [0, 10]
+ * @param evalProblems   test-split problems evaluated before and after RL, 1..10,000
+ * @param evalSamples    samples per problem for the sampled score, 0..1000 (0: greedy only)
+ * @param seed           seed of everything (model init, data, sampling)
  */
-public record ImageSettings(ImageTask task, String encoder, int width, int layers, int heads, int sftSteps, int sftBatch,
+public record ImageSettings(String task, String encoder, int width, int layers, int heads, int sftSteps, int sftBatch,
                             double sftLr, double mistakeRate, int rlSteps, int thoughts, int answers, int promptsPerStep,
                             double rlLr, double temperature, String estimator, double beta, double formatWeight,
-                            double classWeight, int evalProblems, int evalSamples, long seed, Path outDir, boolean quiet) {
+                            double classWeight, int evalProblems, int evalSamples, long seed) {
 
+    /** Validates every field; messages name the field, the value and the fix. */
     public ImageSettings {
-        if (task == null || encoder == null || estimator == null || outDir == null) {
-            throw new IllegalArgumentException("ImageSettings: task, encoder, estimator and outDir must be set");
-        }
-        if (!encoder.equals("cnn") && !encoder.equals("patch")) {
-            throw new IllegalArgumentException("encoder '" + encoder + "' is unknown; use cnn or patch");
-        }
-        if (width < 8 || layers < 1 || heads < 1 || width % heads != 0) {
-            throw new IllegalArgumentException("model size: width (" + width + ") must be >= 8 and divisible by heads ("
-                    + heads + "), layers (" + layers + ") >= 1");
-        }
-        if (sftSteps < 0 || rlSteps < 0 || sftBatch < 1 || promptsPerStep < 1 || evalProblems < 1 || evalSamples < 0) {
-            throw new IllegalArgumentException("steps must be >= 0; batch, prompts per step and eval problems >= 1; "
-                    + "eval samples >= 0");
-        }
-        if (!(mistakeRate >= 0 && mistakeRate <= 1)) {
-            throw new IllegalArgumentException("mistake rate must be in [0, 1], got " + mistakeRate);
-        }
+        require(DigitSumTask.NAME.equals(task) || LocateTask.NAME.equals(task), "task", task,
+                "use " + DigitSumTask.NAME + " or " + LocateTask.NAME);
+        require("cnn".equals(encoder) || "patch".equals(encoder), "encoder", encoder, "use cnn or patch");
+        require(width >= 8 && width <= 1024, "width", width, "use 8..1024");
+        require(layers >= 1 && layers <= 48, "layers", layers, "use 1..48");
+        require(heads >= 1 && heads <= 64, "heads", heads, "use 1..64");
+        require(width % heads == 0, "width", width + " with heads = " + heads, "make width divisible by heads");
+        require(sftSteps >= 0 && sftSteps <= 1_000_000, "sftSteps", sftSteps, "use 0..1000000");
+        require(sftBatch >= 1 && sftBatch <= 4096, "sftBatch", sftBatch, "use 1..4096");
+        require(sftLr > 0 && sftLr <= 1, "sftLr", sftLr, "use a learning rate in (0, 1], e.g. 3e-3");
+        require(mistakeRate >= 0 && mistakeRate <= 1, "mistakeRate", mistakeRate, "use a fraction in [0, 1]");
+        require(rlSteps >= 0 && rlSteps <= 1_000_000, "rlSteps", rlSteps, "use 0..1000000");
+        require(thoughts >= 1 && thoughts <= 64, "thoughts", thoughts, "use 1..64 thoughts per prompt");
+        require(answers >= 1 && answers <= 64, "answers", answers, "use 1..64 answers per thought");
+        require(thoughts * answers >= 2, "thoughts x answers", thoughts + "x" + answers,
+                "a group needs two answers to compare: raise K or M");
+        require(estimator != null && AdvantageEstimators.defaults().contains(estimator), "estimator", estimator,
+                "use one of " + AdvantageEstimators.defaults().names());
+        require(!(AdvantageEstimators.defaults().get(estimator).packing() == PackingMode.COUPLED && answers != 1),
+                "estimator", estimator + " with answers = " + answers, "it packs one advantage per whole response (plain"
+                        + " GRPO) and needs M = 1; use " + GrpoMaEstimator.NAME + " for M > 1");
+        require(promptsPerStep >= 1 && promptsPerStep <= 4096, "promptsPerStep", promptsPerStep, "use 1..4096");
+        require(rlLr > 0 && rlLr <= 1, "rlLr", rlLr, "use a learning rate in (0, 1], e.g. 2e-4");
+        require(temperature >= 1e-3 && temperature <= 100, "temperature", temperature, "use 0.001..100");
+        require(beta >= 0 && beta <= 100, "beta", beta, "use 0 (no KL) .. 100");
+        require(formatWeight >= 0 && formatWeight <= 10, "formatWeight", formatWeight, "use 0..10");
+        require(classWeight >= 0 && classWeight <= 10, "classWeight", classWeight, "use 0..10");
+        require(evalProblems >= 1 && evalProblems <= 10_000, "evalProblems", evalProblems, "use 1..10000");
+        require(evalSamples >= 0 && evalSamples <= 1000, "evalSamples", evalSamples, "use 0 (greedy only)..1000");
+    }
+
+    /** The defaults of {@code bin/grpoma image} (the only place they are written down). */
+    public static ImageSettings defaults() {
+        return new ImageSettings(DigitSumTask.NAME, "cnn", 64, 2, 4, 600, 32, 3e-3, 0.2, 60, 4, 4, 16, 2e-4, 1.0,
+                GrpoMaEstimator.NAME, 0.0, 0.1, 0.2, 300, 4, 1);
+    }
+
+    /**
+     * A copy with one top-level field replaced (validated again).
+     *
+     * @param field a component name, e.g. {@code "seed"}
+     * @param value its new value (converted as JSON would be)
+     * @throws IllegalArgumentException for an unknown field or an invalid value
+     */
+    public ImageSettings with(String field, Object value) {
+        ObjectNode t = ConfigJson.tree(this);
+        t.putPOJO(field, value);
+        return ConfigJson.fromTree(ConfigJson.tree(t), ImageSettings.class, "ImageSettings.with");
+    }
+
+    /** A copy with another K, M and estimator (the study's shapes). */
+    public ImageSettings withShape(int k, int m, String newEstimator) {
+        return with("thoughts", k).with("answers", m).with("estimator", newEstimator);
+    }
+
+    /** The task of {@link #task()}. */
+    public ImageTask imageTask() {
+        return ImageTask.byName(task);
     }
 
     /** The vision encoder: a 3-block CNN (8, 16, 32 channels) or 7/8-pixel patches of width 32. */
     public VisionEncoder visionEncoder() {
-        ImageShape shape = task.shape();
+        ImageShape shape = imageTask().shape();
         if (encoder.equals("cnn")) {
             return new CnnEncoder(shape, 8, 16, 32);
         }
@@ -47,35 +118,27 @@ public record ImageSettings(ImageTask task, String encoder, int width, int layer
 
     /** Thought cap in tokens: the longest thought plus end-of-thought. */
     public int maxThoughtTokens() {
-        return task.maxThoughtChars() + 1;
+        return imageTask().maxThoughtChars() + 1;
     }
 
     /** Answer cap in tokens: the longest answer plus EOS. */
     public int maxAnswerTokens() {
-        return task.maxAnswerChars() + 1;
+        return imageTask().maxAnswerChars() + 1;
     }
 
     /** Token positions: BOS + prompt + begin-thought + thought cap + forced end-of-thought + answer cap. */
     public int maxLength() {
-        return 2 + task.promptText().length() + maxThoughtTokens() + 1 + maxAnswerTokens();
-    }
-
-    /** A copy for another seed and output folder. */
-    public ImageSettings withSeed(long newSeed, Path newOut) {
-        return new ImageSettings(task, encoder, width, layers, heads, sftSteps, sftBatch, sftLr, mistakeRate, rlSteps,
-                thoughts, answers, promptsPerStep, rlLr, temperature, estimator, beta, formatWeight, classWeight,
-                evalProblems, evalSamples, newSeed, newOut, quiet);
-    }
-
-    /** A copy with another K, M, estimator and output folder. */
-    public ImageSettings withShape(int k, int m, String newEstimator, Path newOut) {
-        return new ImageSettings(task, encoder, width, layers, heads, sftSteps, sftBatch, sftLr, mistakeRate, rlSteps,
-                k, m, promptsPerStep, rlLr, temperature, newEstimator, beta, formatWeight, classWeight,
-                evalProblems, evalSamples, seed, newOut, quiet);
+        return 2 + imageTask().promptText().length() + maxThoughtTokens() + 1 + maxAnswerTokens();
     }
 
     /** The run name used in logs, for example {@code T4A4}. */
     public String shape() {
         return "T" + thoughts + "A" + answers;
+    }
+
+    private static void require(boolean ok, String field, Object value, String fix) {
+        if (!ok) {
+            throw new IllegalArgumentException("ImageSettings." + field + " = " + value + " is invalid: " + fix);
+        }
     }
 }

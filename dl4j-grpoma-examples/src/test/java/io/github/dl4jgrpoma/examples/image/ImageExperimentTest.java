@@ -19,35 +19,68 @@ import org.junit.jupiter.api.io.TempDir;
 /** The image example in-process with a step cap, on generated images (never the MNIST files). */
 class ImageExperimentTest {
 
-    private static ImageSettings tiny(ImageTask task, String encoder, Path out) {
+    static ImageSettings tiny(String task, String encoder) {
         return new ImageSettings(task, encoder, 16, 1, 2, 3, 4, 3e-3, 0.2, 2, 2, 2, 2, 1e-3, 1.0, "grpo-ma", 0.0, 0.1, 0.2,
-                3, 1, 5, out, false);
+                3, 1, 5);
     }
 
     @Test
     void bothTasksRunEndToEndAndWriteEveryOutput(@TempDir Path dir) throws Exception {
         MnistImages train = ImageTasksTest.generated(Files.createDirectories(dir.resolve("train")), 20);
         MnistImages test = ImageTasksTest.generated(Files.createDirectories(dir.resolve("test")), 10);
-        for (ImageSettings s : List.of(tiny(new DigitSumTask(), "cnn", dir.resolve("sum")),
-                tiny(new LocateTask(), "patch", dir.resolve("locate")))) {
+        for (ImageSettings s : List.of(tiny(DigitSumTask.NAME, "cnn"), tiny(LocateTask.NAME, "patch"))) {
+            Path out = dir.resolve(s.task());
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ImageResult r = ImageExperiment.run(s, train, test, new PrintStream(bytes, true, StandardCharsets.UTF_8), null);
+            ImageResult r = ImageExperiment.run(s, out, false, train, test, new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                    null);
             assertEquals(2, r.rlSteps().size());
             assertEquals(2.0, r.imagesEncodedPerStep(), "the encoder runs once per prompt per RL step in rollouts");
             assertEquals(3, r.before().problems());
-            String summary = Files.readString(s.outDir().resolve("summary.txt"));
+            String summary = Files.readString(out.resolve("summary.txt"));
             assertTrue(summary.contains("greedy reading accuracy") && summary.contains("MNIST test split"), summary);
-            for (String f : List.of("summary.txt", "samples.txt", "reward.png", "grad_norm.png", "sft_metrics.csv",
+            for (String f : List.of("config.json", "summary.txt", "samples.txt", "reward.png", "grad_norm.png", "sft_metrics.csv",
                     "rl_metrics.csv")) {
-                assertTrue(Files.size(s.outDir().resolve(f)) > 0, f + " written");
+                assertTrue(Files.size(out.resolve(f)) > 0, f + " written");
             }
-            assertEquals(3, Files.readAllLines(s.outDir().resolve("rl_metrics.csv")).size(), "header + 2 RL steps");
-            String samples = Files.readString(s.outDir().resolve("samples.txt"));
+            assertEquals(3, Files.readAllLines(out.resolve("rl_metrics.csv")).size(), "header + 2 RL steps");
+            String samples = Files.readString(out.resolve("samples.txt"));
             assertTrue(samples.contains("########") && samples.contains("thought 1:") && samples.contains("answer 1:"), samples);
-            try (Stream<Path> ckpts = Files.list(s.outDir().resolve("checkpoints"))) {
+            try (Stream<Path> ckpts = Files.list(out.resolve("checkpoints").resolve("rl"))) {
                 assertTrue(ckpts.anyMatch(p -> p.getFileName().toString().startsWith("step-")), "final checkpoint");
             }
         }
+    }
+
+    @Test
+    void aResumedRunContinuesExactlyAsAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        MnistImages train = ImageTasksTest.generated(Files.createDirectories(dir.resolve("train")), 20);
+        MnistImages test = ImageTasksTest.generated(Files.createDirectories(dir.resolve("test")), 10);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        ImageSettings four = tiny(DigitSumTask.NAME, "cnn").with("rlSteps", 4);
+        ImageResult whole = ImageExperiment.run(four, dir.resolve("whole"), false, train, test, quiet, null);
+        ImageExperiment.run(tiny(DigitSumTask.NAME, "cnn"), dir.resolve("cut"), false, train, test, quiet, null);
+        ImageResult resumed = ImageExperiment.run(four, dir.resolve("cut"), true, train, test, quiet, null);
+        assertEquals(4, resumed.rlSteps().size(), "steps 1-2 read back from the metrics file, 3-4 trained");
+        for (int i = 0; i < 4; i++) {
+            for (String metric : List.of("reward/mean", "loss", "grad_norm")) {
+                assertEquals(whole.rlSteps().get(i).metrics().get(metric), resumed.rlSteps().get(i).metrics().get(metric),
+                        metric + " at step " + (i + 1));
+            }
+        }
+        assertEquals(whole.after(), resumed.after(), "same test-split evaluation after RL");
+        assertEquals(5, Files.readAllLines(dir.resolve("cut").resolve("rl_metrics.csv")).size(), "header + 4 RL steps");
+    }
+
+    @Test
+    void aFolderWithARunIsNotReusedSilently(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("o"));
+        Files.writeString(dir.resolve("o").resolve("summary.txt"), "an earlier run");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals(2, Main.run(new String[] {"image", "--data", dir.toString(), "--out", dir.resolve("o").toString()}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("already holds a run"), err.toString(StandardCharsets.UTF_8));
+        assertEquals("an earlier run", Files.readString(dir.resolve("o").resolve("summary.txt")));
     }
 
     @Test
@@ -61,7 +94,8 @@ class ImageExperimentTest {
                 + " is missing; install it with: bash scripts/fetch-mnist.sh"), msg);
         assertTrue(!msg.contains("\tat "), "no stack trace");
         assertEquals(2, Main.run(new String[] {"image", "--task", "count"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown image task 'count'; use digit-sum or locate"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--task count") && err.toString(StandardCharsets.UTF_8)
+                .contains("use digit-sum or locate"), err.toString(StandardCharsets.UTF_8));
         assertEquals(2, Main.run(new String[] {"image", "--encoder", "rnn"}, o, e));
         assertEquals(2, Main.run(new String[] {"image", "--estimator", "grpo", "--m", "4"}, o, e));
     }
