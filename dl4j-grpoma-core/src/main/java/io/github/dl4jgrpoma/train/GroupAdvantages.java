@@ -17,7 +17,10 @@ import java.util.List;
  */
 public record GroupAdvantages(List<Advantages> advantages, boolean[] keep, int dropped) {
 
-    /** Estimates every prompt's advantages from its total rewards and applies dynamic sampling. */
+    /**
+     * Estimates every prompt's advantages from its total rewards ({@link AdvantageEstimator#estimateAll}, so batch
+     * reward scaling sees every prompt of the step, dropped ones included) and applies dynamic sampling.
+     */
     public static GroupAdvantages estimate(List<RewardScores> scores, AdvantageEstimator estimator, AdvantageConfig config,
                                            DynamicSampling dynamicSampling) {
         double[][][] totals = new double[scores.size()][][];

@@ -13,14 +13,15 @@ import io.github.dl4jgrpoma.loss.SequenceTokenRatio;
 /**
  * The GRPO-family variants {@code bin/grpoma study --variants} compares on top of GRPO-MA (issue 15): each is a named
  * change of the run's settings, applied to the study's base settings (T4A4, {@code grpo-ma}, unless the flags say
- * otherwise).
+ * otherwise). The GSPO variants make two updates per rollout batch: with one, the ratio is 1 and every importance
+ * ratio gives the same loss and gradient ({@code ImportanceRatioTest}), so compare them with {@code inner-2}.
  *
  * <table>
  *   <caption>variants</caption>
  *   <tr><th>name</th><th>change</th><th>source</th></tr>
  *   <tr><td>grpo-ma</td><td>none (the baseline)</td><td>GRPO-MA</td></tr>
- *   <tr><td>gspo</td><td>sequence-level ratio, clip 3e-4 / 4e-4</td><td>GSPO</td></tr>
- *   <tr><td>gspo-token</td><td>GSPO-token ratio, clip 3e-4 / 4e-4</td><td>GSPO</td></tr>
+ *   <tr><td>gspo</td><td>sequence-level ratio, clip 3e-4 / 4e-4, two updates per rollout batch</td><td>GSPO</td></tr>
+ *   <tr><td>gspo-token</td><td>GSPO-token ratio, clip 3e-4 / 4e-4, two updates per rollout batch</td><td>GSPO</td></tr>
  *   <tr><td>scale-batch</td><td>advantages divided by the batch std</td><td>REINFORCE++ / TRL</td></tr>
  *   <tr><td>scale-none</td><td>advantages only centred</td><td>Dr. GRPO</td></tr>
  *   <tr><td>mask-truncated</td><td>truncated sequences out of the loss</td><td>TRL / DAPO</td></tr>
@@ -75,7 +76,7 @@ public record StudyVariant(String name, UnaryOperator<MathSettings> change) {
     }
 
     private static MathSettings gspo(MathSettings s, String ratio) {
-        return s.with("importanceRatio", ratio).with("epsLow", 3e-4).with("epsHigh", 4e-4);
+        return s.with("importanceRatio", ratio).with("epsLow", 3e-4).with("epsHigh", 4e-4).with("innerEpochs", 2);
     }
 
     private static void add(Map<String, StudyVariant> m, String name, UnaryOperator<MathSettings> change) {
