@@ -48,7 +48,8 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * {@code "grpo"} and M = 1).
  *
  * <p>One {@link #step()} reads top to bottom: sample prompts (generator seeded from {@code (seed, step)}) ->
- * K x M rollouts (seeded from {@code (seed, step)}) -> rewards -> advantages -> packed batch
+ * K x M rollouts (seeded from {@code (seed, step)}) -> rewards (these two on the builder's {@link RolloutExecutor}:
+ * in-process by default, or shards by prompt id on threads or Spark) -> advantages -> packed batch
  * ({@link BatchPacker}) -> reference log-probs (beta &gt; 0) -> {@code innerEpochs} x (forward + backward of the
  * loss, Adam with global-norm clipping) -> metrics -> listeners -> {@code System.gc()} (SameDiff's off-heap
  * arrays are freed only by the Java GC; DL4J-NOTES section 6).
@@ -110,8 +111,7 @@ public final class GrpoMaTrainer {
     private final CheckpointStore store;
     private final AdvantageEstimator estimator;
     private final PackingMode packing;
-    private final RolloutEngine engine;
-    private final RewardStage rewards;
+    private final RolloutExecutor executor;
     private final BatchPacker packer;
     private final LossGraph loss;
     private final ReferencePolicy reference;
@@ -149,11 +149,13 @@ public final class GrpoMaTrainer {
                     + " per whole response, plain GRPO) and needs M = 1, got M = " + config.rollout().answersPerThought()
                     + "; use a decoupled estimator such as " + GrpoMaConfig.DEFAULT_ESTIMATOR + " for M > 1, or set M = 1");
         }
-        this.engine = new RolloutEngine(policy.decoder(), config.rollout());
+        RolloutEngine engine = new RolloutEngine(policy.decoder(), config.rollout());
         config.rollout().filteringWarning().ifPresent(LOG::warn);
-        this.rewards = new RewardStage(tokenizer, b.rewardTimeout == null
+        RewardStage rewards = new RewardStage(tokenizer, b.rewardTimeout == null
                 ? BatchRewardScorer.serial(new RewardScorer(reward, config.rewardErrorPolicy()))
                 : new ParallelRewardScorer(reward, config.rewardErrorPolicy(), b.rewardThreads, b.rewardTimeout));
+        this.executor = require(b.rolloutExecutor.create(new RolloutSetup(policy, tokenizer, config, engine, rewards)),
+                "rolloutExecutor (the factory returned null)");
         this.packer = new BatchPacker(policy.maxLength(), policy.dataType(), tokenizer.pad());
         double temperature = config.rollout().temperature();
         this.reference = config.loss().usesReference() ? ReferencePolicy.copyOf(policy, temperature) : null;
@@ -181,6 +183,11 @@ public final class GrpoMaTrainer {
         GrpoMaTrainer t = builder.build();
         t.restoreLatest();
         return t;
+    }
+
+    /** Where the rollout + reward phase runs ({@link GrpoMaTrainerBuilder#rolloutExecutor}). */
+    public RolloutExecutor rolloutExecutor() {
+        return executor;
     }
 
     /** The configuration. */
@@ -215,10 +222,9 @@ public final class GrpoMaTrainer {
         }
         long s = completed;
         List<Prompt> batchPrompts = samplePrompts(s);
-        long t0 = System.nanoTime();
-        RolloutBatch batch = engine.rollout(batchPrompts, seed(s, 2));
-        long t1 = System.nanoTime();
-        List<RewardScores> scores = rewards.score(batchPrompts, batch);
+        ScoredRollouts phase = executor.run(batchPrompts, seed(s, 2));
+        RolloutBatch batch = phase.batch();
+        List<RewardScores> scores = phase.scores();
         long t2 = System.nanoTime();
         GroupAdvantages estimated = GroupAdvantages.estimate(scores, estimator, config.advantage(), config.dynamicSampling());
         List<Advantages> advantages = estimated.advantages();
@@ -242,10 +248,11 @@ public final class GrpoMaTrainer {
             LOG.warn("step {}: every prompt had equal rewards and was dropped; no update was made", s + 1);
         }
         StepMetrics.lengths(metrics, batch);
-        metrics.put("tokens_per_s", batch.sampledTokens() / Math.max(1e-9, (t1 - t0) / 1e9));
-        metrics.put("time/rollout_ms", (t1 - t0) / 1e6);
-        metrics.put("time/reward_ms", (t2 - t1) / 1e6);
+        metrics.put("tokens_per_s", batch.sampledTokens() / Math.max(1e-9, phase.rolloutMs() / 1e3));
+        metrics.put("time/rollout_ms", phase.rolloutMs());
+        metrics.put("time/reward_ms", phase.rewardMs());
         metrics.put("time/update_ms", (t3 - t2) / 1e6);
+        metrics.putAll(phase.extra());
         completed = s + 1;
         ListenerResponse response = listeners.onStep(new StepEvent(PHASE, completed, Math.max(completed, config.steps()),
                 System.currentTimeMillis() - phaseStart, metrics));

@@ -37,6 +37,7 @@ public final class GrpoMaTrainerBuilder {
     Duration rewardTimeout;
     int updateChunkTokens = DEFAULT_UPDATE_CHUNK_TOKENS;
     int updateThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+    RolloutExecutorFactory rolloutExecutor = RolloutExecutorFactory.inProcess();
 
     /** Default of {@link #updateChunkTokens(int)}. */
     public static final int DEFAULT_UPDATE_CHUNK_TOKENS = 2048;
@@ -151,6 +152,19 @@ public final class GrpoMaTrainerBuilder {
             throw new IllegalArgumentException("GrpoMaTrainer.updateThreads = " + v + "; use >= 1 (1 = no extra threads)");
         }
         updateThreads = v;
+        return this;
+    }
+
+    /**
+     * Where the rollout + reward phase of each step runs (default {@link RolloutExecutorFactory#inProcess()}, today's
+     * behaviour); e.g. {@link RolloutExecutorFactory#threadPool(int)} or the Spark executor of
+     * {@code dl4j-grpoma-spark}. The update always runs in the trainer.
+     */
+    public GrpoMaTrainerBuilder rolloutExecutor(RolloutExecutorFactory v) {
+        if (v == null) {
+            throw new IllegalArgumentException("rolloutExecutor is null; fix: use RolloutExecutorFactory.inProcess() (the default)");
+        }
+        rolloutExecutor = v;
         return this;
     }
 

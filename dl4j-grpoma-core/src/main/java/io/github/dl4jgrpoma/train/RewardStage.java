@@ -30,11 +30,27 @@ public final class RewardStage {
         this.scorer = scorer;
     }
 
+    /** Scores a whole step: the reward index of prompt {@code p} is {@code p}. */
     public List<RewardScores> score(List<Prompt> prompts, RolloutBatch batch) {
+        return score(prompts, batch, java.util.stream.IntStream.range(0, prompts.size()).toArray());
+    }
+
+    /**
+     * Scores a shard of a step ({@link RolloutExecutor}): {@code prompts.get(i)} is the step's prompt at position
+     * {@code positions[i]}, which becomes its reward index, so rewards see the same contexts as in one call.
+     *
+     * @throws IllegalArgumentException if the sizes of prompts, batch and positions differ
+     */
+    public List<RewardScores> score(List<Prompt> prompts, RolloutBatch batch, int[] positions) {
+        if (prompts.size() != batch.prompts().size() || prompts.size() != positions.length) {
+            throw new IllegalArgumentException("RewardStage: " + prompts.size() + " prompts, " + batch.prompts().size()
+                    + " rollout trees and " + positions.length + " positions; they must match one to one");
+        }
         List<List<List<RewardContext>>> groups = new ArrayList<>(prompts.size());
-        for (int p = 0; p < prompts.size(); p++) {
-            Prompt prompt = prompts.get(p);
-            PromptRollout tree = batch.prompts().get(p);
+        for (int i = 0; i < prompts.size(); i++) {
+            int p = positions[i];
+            Prompt prompt = prompts.get(i);
+            PromptRollout tree = batch.prompts().get(i);
             List<List<RewardContext>> group = new ArrayList<>();
             for (int k = 0; k < tree.thoughts().size(); k++) {
                 ThoughtRollout thought = tree.thoughts().get(k);

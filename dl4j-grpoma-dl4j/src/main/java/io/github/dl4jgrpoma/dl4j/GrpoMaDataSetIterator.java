@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
@@ -54,7 +55,6 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * of the latest update), so DL4J does not wrap this iterator in its prefetching iterator.
  */
 public final class GrpoMaDataSetIterator implements DataSetIterator {
-    private final MultiLayerNetwork net;
     private final PromptSource prompts;
     private final GrpoMaConfig config;
     private final AdvantageEstimator estimator;
@@ -87,11 +87,46 @@ public final class GrpoMaDataSetIterator implements DataSetIterator {
      */
     public GrpoMaDataSetIterator(MultiLayerNetwork net, Tokenizer tokenizer, PromptSource prompts, CompositeReward reward,
                                  GrpoMaConfig config, int maxLength, int stepsPerEpoch) {
+        this(new RecurrentNetworkDecoder(net, tokenizer.vocabSize(), maxLength), net.params().dataType(), tokenizer, prompts,
+                reward, config, maxLength, stepsPerEpoch);
+    }
+
+    /**
+     * The same for a {@link ComputationGraph} with one input (one-hot tokens {@code [B, V, T]}) and one
+     * {@code RnnOutputLayer} output using {@link GrpoMaSameDiffLoss}; {@code graph.fit(iterator, epochs)} trains it
+     * (DL4J turns each {@link DataSet} into a single-input {@code MultiDataSet}). For a
+     * {@code MultiDataSetIterator}, wrap this in {@link GrpoMaMultiDataSetIterator}.
+     *
+     * @throws IllegalArgumentException as the {@link MultiLayerNetwork} constructor, for a graph with more than
+     *                                  one input or output, or one built without {@code setInputTypes(...)}
+     */
+    public GrpoMaDataSetIterator(ComputationGraph graph, Tokenizer tokenizer, PromptSource prompts, CompositeReward reward,
+                                 GrpoMaConfig config, int maxLength, int stepsPerEpoch) {
+        this(new RecurrentNetworkDecoder(requireInputTypes(graph), tokenizer.vocabSize(), maxLength),
+                graph.params().dataType(), tokenizer, prompts, reward, config, maxLength, stepsPerEpoch);
+    }
+
+    /**
+     * A graph built without input types leaves its output layer's sequence format unset in M2.1 and fails in
+     * {@code fit} with "Sequence lengths do not match for RnnOutputLayer input and labels" (rollouts alone work).
+     */
+    private static ComputationGraph requireInputTypes(ComputationGraph graph) {
+        String out = graph.getConfiguration().getNetworkOutputs().get(0);
+        Object layer = graph.getLayer(out).conf().getLayer();
+        if (layer instanceof org.deeplearning4j.nn.conf.layers.RnnOutputLayer rnn && rnn.getRnnDataFormat() == null) {
+            throw new IllegalArgumentException("the ComputationGraph was built without input types, so DL4J cannot train"
+                    + " its RnnOutputLayer on [R, V, T] rows; fix: add .setInputTypes(InputType.recurrent(V)) to its"
+                    + " graphBuilder() (V = the tokenizer's vocabulary size)");
+        }
+        return graph;
+    }
+
+    private GrpoMaDataSetIterator(RecurrentNetworkDecoder decoder, DataType dataType, Tokenizer tokenizer, PromptSource prompts,
+                                  CompositeReward reward, GrpoMaConfig config, int maxLength, int stepsPerEpoch) {
         if (stepsPerEpoch < 1) {
             throw new IllegalArgumentException("stepsPerEpoch = " + stepsPerEpoch + "; use at least 1 RL step per epoch");
         }
         this.vocabSize = tokenizer.vocabSize();
-        RecurrentNetworkDecoder decoder = new RecurrentNetworkDecoder(net, vocabSize, maxLength);
         GrpoMaSameDiffLoss.of(config.loss());
         TokenWeights.of(new double[0][0], new double[0][0], config.loss());       // rejects unknown aggregations now
         AdvantageEstimators registry = AdvantageEstimators.defaults();
@@ -102,12 +137,11 @@ public final class GrpoMaDataSetIterator implements DataSetIterator {
             throw new IllegalArgumentException("GrpoMaConfig.estimator = " + estimator.name() + " packs one advantage per"
                     + " response and needs M = 1, got M = " + config.rollout().answersPerThought() + "; use grpo-ma for M > 1");
         }
-        this.net = net;
         this.prompts = prompts;
         this.config = config;
         this.engine = new RolloutEngine(decoder, config.rollout());
         this.rewards = new RewardStage(tokenizer, BatchRewardScorer.serial(new RewardScorer(reward, config.rewardErrorPolicy())));
-        this.dataType = net.params().dataType();
+        this.dataType = dataType;
         this.packer = new BatchPacker(maxLength, dataType, tokenizer.pad());
         this.stepsPerEpoch = stepsPerEpoch;
     }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.github.dl4jgrpoma.examples.bench.RewardBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.bench.RolloutBenchmarkCommand;
+import io.github.dl4jgrpoma.examples.bench.SparkBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.code.CodeCommand;
 import io.github.dl4jgrpoma.examples.bench.StepBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.custom.CustomModelCommand;
@@ -25,7 +26,8 @@ public final class Main {
     /** The commands, in the order {@code --help} lists them. */
     static List<Command> commands() {
         return List.of(new MathCommand(), new CodeCommand(), new ImageCommand(), new StudyCommand(), new SimulateCommand(),
-                new RolloutBenchmarkCommand(), new StepBenchmarkCommand(), new RewardBenchmarkCommand(), new CustomModelCommand(),
+                new RolloutBenchmarkCommand(), new StepBenchmarkCommand(), new RewardBenchmarkCommand(), new SparkBenchmarkCommand(),
+                new CustomModelCommand(),
                 new LstmCommand());
     }
 

@@ -11,6 +11,7 @@ import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.UsageException;
+import io.github.dl4jgrpoma.examples.RolloutExecutors;
 import io.github.dl4jgrpoma.examples.RunTimer;
 
 /**
@@ -23,6 +24,11 @@ public final class CodeCommand implements Command {
     /** Defaults of {@code bin/grpoma code}. */
     static final CodeSettings DEFAULTS = new CodeSettings(CodeTask.defaults(), 64, 2, 4, 500, 32, 3e-3, 0.2, 20_000,
             60, 4, 4, 8, 3e-4, 1.0, "grpo-ma", 0.1, 50, 4, 2, 1000, 1, Path.of("runs/code"), false);
+
+    /** The defaults of {@code bin/grpoma code}. */
+    public static CodeSettings defaults() {
+        return DEFAULTS;
+    }
 
     @Override
     public String name() {
@@ -95,6 +101,7 @@ public final class CodeCommand implements Command {
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         Options options = options();
+        RolloutExecutors.addOptions(options);
         CommandLine cl = CliSupport.parse(options, args);
         if (cl.hasOption("help")) {
             CliSupport.printUsage(out, name(), summary(), options);
@@ -102,7 +109,10 @@ public final class CodeCommand implements Command {
         }
         CodeSettings s = parse(cl, DEFAULTS);
         RunTimer timer = new RunTimer();
-        CodeResult r = CodeExperiment.run(s, out, err);
+        CodeResult r;
+        try (RolloutExecutors executors = RolloutExecutors.parse(cl)) {
+            r = CodeExperiment.run(s, executors, out, err);
+        }
         out.println();
         out.print(CodeOutputs.summary(r));
         out.printf(Locale.ROOT, "total time %.0f s, peak RSS %s; outputs in %s%n(summary.txt, samples.txt, *.png, "

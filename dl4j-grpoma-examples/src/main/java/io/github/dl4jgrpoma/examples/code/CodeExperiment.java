@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -15,6 +16,7 @@ import io.github.dl4jgrpoma.examples.ProgressBars;
 import io.github.dl4jgrpoma.examples.code.lang.Sandbox;
 import io.github.dl4jgrpoma.examples.code.lang.SandboxLimits;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
+import io.github.dl4jgrpoma.examples.RolloutExecutors;
 import io.github.dl4jgrpoma.examples.RunTimer;
 import io.github.dl4jgrpoma.listener.CsvMetricsListener;
 import io.github.dl4jgrpoma.listener.NanGuardListener;
@@ -22,7 +24,6 @@ import io.github.dl4jgrpoma.listener.TrainingListener;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
 import io.github.dl4jgrpoma.policy.Tokenizer;
-import io.github.dl4jgrpoma.transformer.TransformerConfig;
 import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 import io.github.dl4jgrpoma.reward.CompositeReward;
 import io.github.dl4jgrpoma.reward.RewardErrorPolicy;
@@ -57,11 +58,16 @@ public final class CodeExperiment {
      * @param progress where progress bars are drawn (null for none)
      */
     public static CodeResult run(CodeSettings s, PrintStream out, PrintStream progress) throws IOException {
+        return run(s, RolloutExecutors.inProcess(), out, progress);
+    }
+
+    /** {@link #run(CodeSettings, PrintStream, PrintStream)} with the RL rollouts and rewards on {@code executors}. */
+    public static CodeResult run(CodeSettings s, RolloutExecutors executors, PrintStream out, PrintStream progress)
+            throws IOException {
         Files.createDirectories(s.outDir());
         Tokenizer tok = tokenizer();
         Sandbox sandbox = new Sandbox(SandboxLimits.defaults());
-        TransformerPolicy policy = TransformerPolicy.create(TransformerConfig.builder().vocabSize(tok.vocabSize())
-                .width(s.width()).layers(s.layers()).heads(s.heads()).maxLength(s.maxLength()).seed(s.seed()).build());
+        TransformerPolicy policy = CodeWorkerSpec.policy(tok, s.width(), s.layers(), s.heads(), s.maxLength(), s.seed());
         String tag = "seed " + s.seed();
 
         RunTimer sftTimer = new RunTimer();
@@ -95,39 +101,47 @@ public final class CodeExperiment {
 
         CodeRewards rewards = new CodeRewards(sandbox);
         CompositeReward reward = rewards.create(s.parseWeight());
-        RolloutConfig rollout = RolloutConfig.builder().thoughts(s.thoughts()).answersPerThought(s.answers())
-                .maxThoughtTokens(CodeSettings.MAX_THOUGHT_TOKENS).maxAnswerTokens(CodeSettings.MAX_ANSWER_TOKENS)
-                .temperature(s.temperature()).endOfThoughtToken(tok.endOfThought())
-                .answerStopTokens(Set.of(tok.eos())).build();
-        GrpoMaConfig rl = GrpoMaConfig.builder().rollout(rollout).estimator(s.estimator())
-                .loss(LossConfig.builder().beta(0).build())
-                .optimizer(OptimizerConfig.defaults().withLearningRate(s.rlLr())).promptsPerStep(s.promptsPerStep())
-                .steps(s.rlSteps()).seed(s.seed()).accuracyReward(CodeRewards.TESTS).successThreshold(1.0)
-                .rewardErrorPolicy(RewardErrorPolicy.substitute(0))
-                .checkpointEvery(Math.max(1, s.rlSteps())).keepCheckpoints(1).build();
+        GrpoMaConfig rl = rlConfig(s);
+        RolloutConfig rollout = rl.rollout();
         MetricsHistory history = new MetricsHistory();
         List<TrainingListener> rlListeners = new ArrayList<>(List.of(new NanGuardListener(), history,
                 new CsvMetricsListener(s.outDir().resolve("rl_metrics.csv"))));
         if (progress != null) {
             rlListeners.add(ProgressBars.create(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
-        print(s, out, "[%s %s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers, rewards on %d threads%n",
-                s.shape(), tag, s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers(),
-                s.rewardThreads());
+        print(s, out, "[%s %s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers, rewards on %d threads,"
+                + " rollouts %s%n", s.shape(), tag, s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers(),
+                s.rewardThreads(), executors.describe());
         RunTimer rlTimer = new RunTimer();
         TrainingResult rlResult = GrpoMaTrainer.builder().policy(policy).tokenizer(tok)
                 .promptSource(new CodePromptSource(s.task(), tok)).reward(reward).config(rl).listeners(rlListeners)
                 .parallelRewards(s.rewardThreads(), Duration.ofMillis(s.rewardTimeoutMs()))
-                .checkpointDirectory(s.outDir().resolve("checkpoints")).runName("code-" + s.shape()).build().fit();
+                .checkpointDirectory(s.outDir().resolve("checkpoints")).runName("code-" + s.shape())
+                .rolloutExecutor(executors.factory(CodeWorkerSpec.of(s))).build().fit();
         double rlSeconds = rlTimer.seconds();
 
         CodeEval heldAfter = evaluator.evaluate(heldOut, s.seed() + 1);
         CodeEval combosAfter = evaluator.evaluate(combos, s.seed() + 2);
         CodeResult result = new CodeResult(s, sftSeconds, rlSeconds, heldBefore, heldAfter, combosBefore, combosAfter,
-                rewards.failures(), history.rows(), rlResult.lastCheckpoint().map(Path::toString).orElse(""));
+                executors.scoresWithTrainerRewards() ? rewards.failures() : Map.of(), history.rows(), rlResult.lastCheckpoint().map(Path::toString).orElse(""));
         CodeOutputs.write(result, s.outDir(), CodeOutputs.samples(policy.decoder(), tok, new CodeRewards(sandbox), s.parseWeight(),
                 heldOut.subList(0, Math.min(4, heldOut.size())), rollout, s.seed() + 4));
         return result;
+    }
+
+    /** The GRPO-MA configuration of a run's RL phase. */
+    public static GrpoMaConfig rlConfig(CodeSettings s) {
+        Tokenizer tok = tokenizer();
+        RolloutConfig rollout = RolloutConfig.builder().thoughts(s.thoughts()).answersPerThought(s.answers())
+                .maxThoughtTokens(CodeSettings.MAX_THOUGHT_TOKENS).maxAnswerTokens(CodeSettings.MAX_ANSWER_TOKENS)
+                .temperature(s.temperature()).endOfThoughtToken(tok.endOfThought())
+                .answerStopTokens(Set.of(tok.eos())).build();
+        return GrpoMaConfig.builder().rollout(rollout).estimator(s.estimator())
+                .loss(LossConfig.builder().beta(0).build())
+                .optimizer(OptimizerConfig.defaults().withLearningRate(s.rlLr())).promptsPerStep(s.promptsPerStep())
+                .steps(s.rlSteps()).seed(s.seed()).accuracyReward(CodeRewards.TESTS).successThreshold(1.0)
+                .rewardErrorPolicy(RewardErrorPolicy.substitute(0))
+                .checkpointEvery(Math.max(1, s.rlSteps())).keepCheckpoints(1).build();
     }
 
     private static void print(CodeSettings s, PrintStream out, String format, Object... args) {

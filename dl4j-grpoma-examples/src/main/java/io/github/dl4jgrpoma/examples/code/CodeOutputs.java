@@ -66,8 +66,9 @@ final class CodeOutputs {
         sb.append(String.format(Locale.ROOT, "(%d held-out problems and %d held-out combination problems, %d samples"
                 + " each; correct = all %d hidden tests pass)%n", a.problems(), r.combosAfter().problems(), s.passK(),
                 CodeTask.HIDDEN));
-        sb.append("sandbox failures (runs) during RL:       ").append(causes(r.trainingFailures()))
-                .append(System.lineSeparator());
+        sb.append("sandbox failures (runs) during RL:       ").append(r.trainingFailures().isEmpty()
+                ? "not counted here (rewards ran in Spark tasks; rewards/tests/failures in rl_metrics.csv counts answers)"
+                : causes(r.trainingFailures())).append(System.lineSeparator());
         sb.append("sandbox failures (runs) in eval after RL: ").append(causes(a.failures()))
                 .append(System.lineSeparator());
         sb.append("greedy examples after RL:").append(System.lineSeparator());

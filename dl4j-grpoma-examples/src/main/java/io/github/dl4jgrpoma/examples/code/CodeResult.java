@@ -16,7 +16,7 @@ import io.github.dl4jgrpoma.listener.StepEvent;
  * @param heldOutAfter       held-out evaluation after RL
  * @param combosBefore       held-out parameter combinations after SFT
  * @param combosAfter        held-out parameter combinations after RL
- * @param trainingFailures   failed sandbox runs of the RL answers, by cause
+ * @param trainingFailures   failed sandbox runs of the RL answers, by cause (empty when the rewards ran in Spark tasks)
  * @param rlSteps            every RL step event
  * @param checkpoint         path of the final checkpoint ("" if none)
  */

@@ -13,6 +13,7 @@ import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ConfigOptions;
 import io.github.dl4jgrpoma.examples.ConfigOptions.Flag;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
+import io.github.dl4jgrpoma.examples.RolloutExecutors;
 import io.github.dl4jgrpoma.examples.RunDirectory;
 import io.github.dl4jgrpoma.examples.RunTimer;
 import io.github.dl4jgrpoma.examples.UsageException;
@@ -99,15 +100,17 @@ public final class MathCommand implements Command {
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         Options options = options(DEFAULT_OUT, Set.of());
+        RolloutExecutors.addOptions(options);
         CommandLine cl = CliSupport.parse(options, args);
         if (cl.hasOption("help")) {
             CliSupport.printUsage(out, name(), summary(), options);
             return 0;
         }
         MathSettings s = settings(cl, MathSettings.defaults(), DEFAULT_OUT);
-        try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS)) {
+        RolloutExecutors executors = RolloutExecutors.parse(cl);
+        try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS); executors) {
             RunTimer timer = new RunTimer();
-            MathResult r = MathExperiment.run(s, dir.path(), dir.resume(), out, err);
+            MathResult r = MathExperiment.run(s, dir.path(), dir.resume(), executors, out, err);
             out.println();
             out.print(MathOutputs.summary(r));
             out.printf(Locale.ROOT, "total time %.0f s, peak RSS %s; outputs in %s%n(config.json, summary.txt, samples.txt,"

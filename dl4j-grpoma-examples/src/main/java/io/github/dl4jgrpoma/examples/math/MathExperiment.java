@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 import io.github.dl4jgrpoma.config.ConfigJson;
+import io.github.dl4jgrpoma.examples.RolloutExecutors;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
 import io.github.dl4jgrpoma.examples.ProgressBars;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
@@ -71,8 +72,33 @@ public final class MathExperiment {
      */
     public static MathResult run(MathSettings s, Path dir, boolean resume, PrintStream out, PrintStream progress)
             throws IOException {
+        return run(s, dir, resume, RolloutExecutors.inProcess(), out, progress);
+    }
+
+    /** {@link #run(MathSettings, Path, boolean, PrintStream, PrintStream)} with RL rollouts on {@code executors}. */
+    public static MathResult run(MathSettings s, Path dir, boolean resume, RolloutExecutors executors, PrintStream out,
+                                 PrintStream progress) throws IOException {
         WarmUp w = warmUp(s, dir, resume, out, progress);
-        return reinforce(s, dir, resume, w.policy(), w, out, progress);
+        return reinforce(s, dir, resume, w.policy(), w, executors, out, progress);
+    }
+
+    /** The GRPO-MA configuration of a run's RL phase. */
+    public static GrpoMaConfig rlConfig(MathSettings s) {
+        Tokenizer tok = tokenizer();
+        RolloutConfig rollout = RolloutConfig.builder().thoughts(s.thoughts()).answersPerThought(s.answers())
+                .maxThoughtTokens(s.maxThoughtTokens()).maxAnswerTokens(s.maxAnswerTokens()).temperature(s.temperature())
+                .endOfThoughtToken(tok.endOfThought()).answerStopTokens(Set.of(tok.eos())).build();
+        return GrpoMaConfig.builder().rollout(rollout).estimator(s.estimator()).loss(s.lossConfig())
+                .advantage(AdvantageConfig.defaults().withScaleRewards(s.scaleRewards()))
+                .optimizer(OptimizerConfig.defaults().withLearningRate(s.rlLr())).promptsPerStep(s.promptsPerStep())
+                .innerEpochs(s.innerEpochs()).steps(s.rlSteps()).seed(s.seed()).accuracyReward(MathRewards.CORRECT)
+                .checkpointEvery(RL_CHECKPOINT_EVERY).keepCheckpoints(2).build();
+    }
+
+    /** The untrained transformer of a run (its architecture and initial weights follow from the settings). */
+    static TransformerPolicy newPolicy(MathSettings s) {
+        return TransformerPolicy.create(TransformerConfig.builder().vocabSize(tokenizer().vocabSize())
+                .width(s.width()).layers(s.layers()).heads(s.heads()).maxLength(s.maxLength()).seed(s.seed()).build());
     }
 
     /**
@@ -84,8 +110,7 @@ public final class MathExperiment {
         Files.createDirectories(dir);
         ConfigJson.write(dir.resolve("config.json"), s);
         Tokenizer tok = tokenizer();
-        TransformerPolicy policy = TransformerPolicy.create(TransformerConfig.builder().vocabSize(tok.vocabSize())
-                .width(s.width()).layers(s.layers()).heads(s.heads()).maxLength(s.maxLength()).seed(s.seed()).build());
+        TransformerPolicy policy = newPolicy(s);
         String tag = "SFT seed " + s.seed();
         RunTimer sftTimer = new RunTimer();
         MathTraces traces = new MathTraces(s.task(), tok, s.mistakeRate(), s.thoughtStyle());
@@ -130,6 +155,13 @@ public final class MathExperiment {
      */
     public static MathResult reinforce(MathSettings s, Path dir, boolean resume, TransformerPolicy policy,
                                        WarmUp before, PrintStream out, PrintStream progress) throws IOException {
+        return reinforce(s, dir, resume, policy, before, RolloutExecutors.inProcess(), out, progress);
+    }
+
+    /** {@link #reinforce(MathSettings, Path, boolean, TransformerPolicy, WarmUp, PrintStream, PrintStream)} with the
+     *  rollouts and rewards of each step on {@code executors}. */
+    public static MathResult reinforce(MathSettings s, Path dir, boolean resume, TransformerPolicy policy, WarmUp before,
+                                       RolloutExecutors executors, PrintStream out, PrintStream progress) throws IOException {
         Files.createDirectories(dir);
         ConfigJson.write(dir.resolve("config.json"), s);
         Tokenizer tok = tokenizer();
@@ -137,14 +169,8 @@ public final class MathExperiment {
         IncrementalDecoder decoder = policy.decoder();
         List<MathProblem> heldOut = heldOut(s);
         CompositeReward reward = MathRewards.create(s.formatWeight(), s.responseCap(), s.overlongCache());
-        RolloutConfig rollout = RolloutConfig.builder().thoughts(s.thoughts()).answersPerThought(s.answers())
-                .maxThoughtTokens(s.maxThoughtTokens()).maxAnswerTokens(s.maxAnswerTokens()).temperature(s.temperature())
-                .endOfThoughtToken(tok.endOfThought()).answerStopTokens(Set.of(tok.eos())).build();
-        GrpoMaConfig rl = GrpoMaConfig.builder().rollout(rollout).estimator(s.estimator()).loss(s.lossConfig())
-                .advantage(AdvantageConfig.defaults().withScaleRewards(s.scaleRewards()))
-                .optimizer(OptimizerConfig.defaults().withLearningRate(s.rlLr())).promptsPerStep(s.promptsPerStep())
-                .innerEpochs(s.innerEpochs()).steps(s.rlSteps()).seed(s.seed()).accuracyReward(MathRewards.CORRECT)
-                .checkpointEvery(RL_CHECKPOINT_EVERY).keepCheckpoints(2).build();
+        GrpoMaConfig rl = rlConfig(s);
+        RolloutConfig rollout = rl.rollout();
         MetricsHistory history = new MetricsHistory();
         PeriodicEvalListener periodic = new PeriodicEvalListener(evaluator(s, policy, 0), heldOut, s.evalEvery(),
                 s.seed() + 3, dir.resolve("eval_curve.csv"));
@@ -153,12 +179,13 @@ public final class MathExperiment {
         if (progress != null) {
             rlListeners.add(ProgressBars.create(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
-        out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers%n", tag,
-                s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers());
+        out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers, rollouts %s%n", tag,
+                s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers(), executors.describe());
         RunTimer rlTimer = new RunTimer();
         GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tok)
                 .promptSource(new MathPromptSource(s.task(), tok)).reward(reward).config(rl).listeners(rlListeners)
-                .checkpointDirectory(dir.resolve("checkpoints").resolve("rl")).runName("math-" + s.shape()).build();
+                .checkpointDirectory(dir.resolve("checkpoints").resolve("rl")).runName("math-" + s.shape())
+                .rolloutExecutor(executors.factory(MathWorkerSpec.of(s))).build();
         if (resume) {
             long k = trainer.restoreLatest().orElse(0);
             history.preload(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), k));

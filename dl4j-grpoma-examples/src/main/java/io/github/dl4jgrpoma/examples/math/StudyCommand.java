@@ -46,6 +46,8 @@ public final class StudyCommand implements Command {
     /** The study's options: the math flags it accepts, {@code --out} with its own default, and its own flags. */
     static Options options() {
         Options options = MathCommand.options(DEFAULT_OUT, NOT_ACCEPTED);
+        options.addOption(Option.builder().longOpt("task").hasArg().argName("NAME")
+                .desc("math (default) or image (see study --task image --help)").build());
         options.addOption(Option.builder().longOpt("seeds").hasArg().argName("N").desc("seeds 1..N (default 3)").build());
         options.addOption(Option.builder().longOpt("shapes").hasArg().argName("LIST")
                 .desc("shapes to run (default T16A1,T4A4,T4A1,T2A8,T4A2,T4A8); M = 1 runs plain GRPO").build());
@@ -59,6 +61,13 @@ public final class StudyCommand implements Command {
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        String task = taskOf(args);
+        if (task.equals("image")) {
+            return io.github.dl4jgrpoma.examples.image.ImageStudy.run(args, out, err);
+        }
+        if (!task.equals("math")) {
+            throw new UsageException("--task " + task + " has no study; fix: use --task math (default) or --task image");
+        }
         for (String a : args) {
             if (a.startsWith("--") && NOT_ACCEPTED.contains(a.substring(2).split("=")[0])) {
                 throw new UsageException(a + " is not a study option: the study sets K, M, the estimator and the seeds"
@@ -127,6 +136,19 @@ public final class StudyCommand implements Command {
                 "study_*.png"))) {
             return study(cl, base, seeds, names, runs, dir, out, err);
         }
+    }
+
+    /** The value of {@code --task} (or {@code --task=}) in the arguments; {@code math} when absent. */
+    static String taskOf(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--task") && i + 1 < args.length) {
+                return args[i + 1];
+            }
+            if (args[i].startsWith("--task=")) {
+                return args[i].substring("--task=".length());
+            }
+        }
+        return "math";
     }
 
     private int study(CommandLine cl, MathSettings base, int seeds, List<String> names, List<MathSettings> runs,

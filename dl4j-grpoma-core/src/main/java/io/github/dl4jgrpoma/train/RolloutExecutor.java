@@ -1,0 +1,32 @@
+package io.github.dl4jgrpoma.train;
+
+import java.util.List;
+
+import io.github.dl4jgrpoma.data.Prompt;
+
+/**
+ * Where the rollout + reward phase of a {@link GrpoMaTrainer} step runs: sampling the K x M rollout trees of the
+ * step's prompts and scoring every answer. The update always stays with the trainer.
+ *
+ * <p>Because every random draw of a prompt's rollout is keyed by {@code (seed, prompt id, thought, answer)}
+ * ({@link io.github.dl4jgrpoma.rollout.RolloutEngine}), an executor may split the prompts into shards and sample
+ * them anywhere (threads, processes, machines); the result is the same as one engine call as long as each shard
+ * decodes with the same weights. Implementations: {@link InProcessRolloutExecutor} (the default: one engine call,
+ * then one reward call, on the trainer's thread), {@link ThreadPoolRolloutExecutor} (shards on local threads), and
+ * the Spark executor of the {@code dl4j-grpoma-spark} module.
+ */
+public interface RolloutExecutor {
+
+    /**
+     * Samples and scores the step's prompts.
+     *
+     * @param prompts the step's prompts, in order
+     * @param seed    the step's rollout seed (the trainer derives it from the run seed and the step)
+     * @return the rollout trees and reward scores, in prompt order, with the phase's timings
+     * @throws io.github.dl4jgrpoma.reward.RewardException under the FAIL reward error policy when a reward fails
+     */
+    ScoredRollouts run(List<Prompt> prompts, long seed);
+
+    /** A short name for logs and benchmarks, e.g. {@code in-process}, {@code threads[2]}, {@code spark[local[2]]}. */
+    String name();
+}

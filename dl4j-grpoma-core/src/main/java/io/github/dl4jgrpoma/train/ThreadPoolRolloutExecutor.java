@@ -1,0 +1,102 @@
+package io.github.dl4jgrpoma.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.github.dl4jgrpoma.data.Prompt;
+import io.github.dl4jgrpoma.reward.RewardScores;
+import io.github.dl4jgrpoma.rollout.PromptRollout;
+import io.github.dl4jgrpoma.rollout.RolloutBatch;
+
+/**
+ * A {@link RolloutExecutor} on local threads: the step's prompts are split by id into shards
+ * ({@link PromptShards#byId}), each shard is sampled by the trainer's engine on its own thread (the decoder reads
+ * the shared weights, which nothing writes during the phase), then each shard is scored on its own thread with the
+ * prompts' positions in the whole step as reward indices. Results equal {@link InProcessRolloutExecutor}'s up to
+ * the float rounding of batched matrix products over a different number of rows (see the Spark module's tests for
+ * the measured difference). The pool lives for one call; a failing shard's exception is rethrown as it is
+ * (a {@link io.github.dl4jgrpoma.reward.RewardException} under FAIL).
+ */
+public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
+    private final RolloutSetup setup;
+    private final int threads;
+
+    ThreadPoolRolloutExecutor(RolloutSetup setup, int threads) {
+        this.setup = setup;
+        this.threads = requireThreads(threads);
+    }
+
+    static int requireThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("rollout threads must be >= 1 but was " + threads
+                    + "; fix: use 1 (or the in-process executor) for no parallelism");
+        }
+        return threads;
+    }
+
+    @Override
+    public ScoredRollouts run(List<Prompt> prompts, long seed) {
+        List<int[]> shards = PromptShards.byId(prompts, threads);
+        ExecutorService pool = Executors.newFixedThreadPool(shards.size(), r -> {
+            Thread t = new Thread(r, "grpoma-rollout");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            long t0 = System.nanoTime();
+            List<Callable<List<PromptRollout>>> sample = new ArrayList<>();
+            for (int[] shard : shards) {
+                sample.add(() -> setup.engine().rollout(PromptShards.select(prompts, shard), seed).prompts());
+            }
+            List<List<PromptRollout>> trees = all(pool, sample);
+            long t1 = System.nanoTime();
+            List<Callable<List<RewardScores>>> score = new ArrayList<>();
+            for (int s = 0; s < shards.size(); s++) {
+                int[] shard = shards.get(s);
+                RolloutBatch part = new RolloutBatch(trees.get(s));
+                score.add(() -> setup.rewards().score(PromptShards.select(prompts, shard), part, shard));
+            }
+            List<List<RewardScores>> groups = all(pool, score);
+            long t2 = System.nanoTime();
+            return ScoredRollouts.merge(prompts.size(), shards, trees, groups, (t1 - t0) / 1e6, (t2 - t1) / 1e6, Map.of());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static <T> List<T> all(ExecutorService pool, List<Callable<T>> tasks) {
+        List<Future<T>> futures = new ArrayList<>();
+        for (Callable<T> task : tasks) {
+            futures.add(pool.submit(task));
+        }
+        List<T> out = new ArrayList<>();
+        try {
+            for (Future<T> f : futures) {
+                out.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for rollout shards", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("a rollout shard failed: " + e.getCause(), e.getCause());
+        }
+        return out;
+    }
+
+    @Override
+    public String name() {
+        return "threads[" + threads + "]";
+    }
+}

@@ -1,0 +1,148 @@
+package io.github.dl4jgrpoma.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import io.github.dl4jgrpoma.data.Prompt;
+import io.github.dl4jgrpoma.reward.CompositeReward;
+import io.github.dl4jgrpoma.reward.RewardException;
+import io.github.dl4jgrpoma.reward.RewardFunction;
+import io.github.dl4jgrpoma.rollout.PromptRollout;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
+
+/** The rollout executors: sharding by prompt id, the thread pool against the in-process default. */
+class RolloutExecutorTest {
+
+    /** Parity of the answer plus a term of the prompt's index in the step, so wrong reward indices show. */
+    private static CompositeReward reward() {
+        return CompositeReward.of(Tiny.parityReward(), RewardFunction.of("index", ctx -> 0.1 * ctx.promptIndex()));
+    }
+
+    private static GrpoMaTrainer trainer(TransformerPolicy policy, RolloutExecutorFactory executor) {
+        return GrpoMaTrainer.builder().policy(policy).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits()).reward(reward())
+                .config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 2).build()).promptsPerStep(5).steps(3).seed(11)
+                        .build())
+                .rolloutExecutor(executor).build();
+    }
+
+    @Test
+    void shardsByIdAreBalancedCoverEveryPromptAndIgnoreInputOrder() {
+        List<Prompt> prompts = new ArrayList<>();
+        for (int d : new int[] {7, 3, 9, 1, 5, 3, 8}) {
+            prompts.add(Tiny.digitPrompt(d));
+        }
+        List<int[]> shards = PromptShards.byId(prompts, 3);
+        assertEquals(3, shards.size());
+        int[] all = shards.stream().flatMapToInt(Arrays::stream).sorted().toArray();
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6}, all);
+        for (int[] s : shards) {
+            assertTrue(s.length == 2 || s.length == 3, "shard sizes differ by at most one: " + s.length);
+        }
+        List<Prompt> shuffled = new ArrayList<>(prompts);
+        Collections.shuffle(shuffled, new java.util.Random(1));
+        List<List<String>> a = ids(prompts, shards);
+        List<List<String>> b = ids(shuffled, PromptShards.byId(shuffled, 3));
+        assertEquals(a, b, "which prompts share a shard depends on their ids only");
+        assertEquals(2, PromptShards.byId(prompts.subList(0, 2), 5).size(), "no empty shard");
+        assertThrows(IllegalArgumentException.class, () -> PromptShards.byId(prompts, 0));
+    }
+
+    private static List<List<String>> ids(List<Prompt> prompts, List<int[]> shards) {
+        List<List<String>> out = new ArrayList<>();
+        for (int[] s : shards) {
+            out.add(Arrays.stream(s).mapToObj(i -> prompts.get(i).id()).sorted().toList());
+        }
+        return out;
+    }
+
+    @Test
+    void threadPoolGivesTheSameRolloutsRewardsAndWeightsAsInProcess() {
+        TransformerPolicy p1 = Tiny.policy(10, 5);
+        TransformerPolicy p2 = Tiny.policy(10, 5);
+        GrpoMaTrainer inProcess = trainer(p1, RolloutExecutorFactory.inProcess());
+        GrpoMaTrainer pooled = trainer(p2, RolloutExecutorFactory.threadPool(2));
+        assertEquals("threads[2]", pooled.rolloutExecutor().name());
+        double logProbDiff = 0;
+        for (int s = 0; s < 3; s++) {
+            StepResult a = inProcess.step();
+            StepResult b = pooled.step();
+            for (int p = 0; p < a.prompts().size(); p++) {
+                PromptRollout x = a.rollouts().prompts().get(p);
+                PromptRollout y = b.rollouts().prompts().get(p);
+                assertEquals(x.prompt(), y.prompt());
+                for (int k = 0; k < x.thoughts().size(); k++) {
+                    assertArrayEquals(x.thoughts().get(k).tokens(), y.thoughts().get(k).tokens(), "step " + s + " prompt " + p);
+                    logProbDiff = Math.max(logProbDiff, maxAbsDiff(x.thoughts().get(k).logProbs(), y.thoughts().get(k).logProbs()));
+                    for (int m = 0; m < x.thoughts().get(k).answers().size(); m++) {
+                        assertArrayEquals(x.thoughts().get(k).answers().get(m).tokens(), y.thoughts().get(k).answers().get(m).tokens());
+                        logProbDiff = Math.max(logProbDiff, maxAbsDiff(x.thoughts().get(k).answers().get(m).logProbs(),
+                                y.thoughts().get(k).answers().get(m).logProbs()));
+                    }
+                }
+                assertArrayEquals(a.rewards().get(p).perReward("index")[0], b.rewards().get(p).perReward("index")[0], 0.0,
+                        "reward indices are the step's positions");
+                for (int k = 0; k < a.rewards().get(p).rows(); k++) {
+                    assertArrayEquals(a.rewards().get(p).totals()[k], b.rewards().get(p).totals()[k], 0.0);
+                }
+            }
+        }
+        double diff = maxAbsDiff(p1.parameters(), p2.parameters());
+        // Tokens and rewards are identical; the sampling log-probs differ by float rounding (batched products over
+        // fewer rows), and Adam's per-parameter normalisation lets such a difference in a near-zero gradient move
+        // a weight by a small fraction of the learning rate (1e-3 here): a bound, not bit-identity.
+        assertTrue(logProbDiff <= 1e-5, "sampling log-probs differ by " + logProbDiff);
+        assertTrue(diff <= WEIGHT_TOLERANCE, "weights differ by " + diff + " after 3 steps");
+    }
+
+    /** Max |w_a - w_b| allowed after 3 steps when shards sample with a different batch size (see above). */
+    static final double WEIGHT_TOLERANCE = 1e-4;
+
+    static double maxAbsDiff(double[] a, double[] b) {
+        assertEquals(a.length, b.length);
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d = Math.max(d, Math.abs(a[i] - b[i]));
+        }
+        return d;
+    }
+
+    static double maxAbsDiff(Map<String, INDArray> a, Map<String, INDArray> b) {
+        double d = 0;
+        for (String k : a.keySet()) {
+            d = Math.max(d, a.get(k).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+                    .sub(b.get(k).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)).amaxNumber().doubleValue());
+        }
+        return d;
+    }
+
+    @Test
+    void aFailingRewardOnAPoolThreadFollowsTheFailPolicy() {
+        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER)
+                .promptSource(Tiny.digits())
+                .reward(RewardFunction.of("boom", ctx -> {
+                    if (ctx.promptIndex() == 3) {
+                        throw new IllegalStateException("sandbox crashed");
+                    }
+                    return 1.0;
+                }))
+                .config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 2).build()).promptsPerStep(5).seed(11).build())
+                .rolloutExecutor(RolloutExecutorFactory.threadPool(2)).build();
+        RewardException e = assertThrows(RewardException.class, t::step);
+        assertEquals(3, e.promptIndex());
+        assertEquals("boom", e.rewardName());
+        assertEquals(0, t.completedSteps());
+        assertThrows(IllegalArgumentException.class, () -> RolloutExecutorFactory.threadPool(0));
+    }
+
+}

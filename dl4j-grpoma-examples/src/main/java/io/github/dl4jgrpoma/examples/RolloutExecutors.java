@@ -1,0 +1,127 @@
+package io.github.dl4jgrpoma.examples;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import io.github.dl4jgrpoma.spark.EmbeddedSpark;
+import io.github.dl4jgrpoma.spark.RolloutWorkerSpec;
+import io.github.dl4jgrpoma.spark.SparkRolloutExecutor;
+import io.github.dl4jgrpoma.train.RolloutExecutorFactory;
+
+/**
+ * Where the examples' rollouts and rewards run, from {@code --executor in-process|threads|spark}, {@code --master}
+ * (Spark master URL, default: spark-submit's {@code --master} when launched by it, else {@value #DEFAULT_MASTER}),
+ * {@code --spark MASTER} (short for both) and
+ * {@code --partitions N} (shards per step; default: 2 threads, or Spark's default parallelism, which is N for
+ * {@code local[N]}). The Spark context is started at the first {@link #factory} call and stopped by {@link #close}.
+ */
+public final class RolloutExecutors implements AutoCloseable {
+    /** Embedded Spark on two cores of this JVM. */
+    public static final String DEFAULT_MASTER = "local[2]";
+    private static final List<String> KINDS = List.of("in-process", "threads", "spark");
+
+    private final String kind;
+    private final String master;
+    private final int partitions;
+    private JavaSparkContext spark;
+
+    private RolloutExecutors(String kind, String master, int partitions) {
+        this.kind = kind;
+        this.master = master;
+        this.partitions = partitions;
+    }
+
+    /** Today's behaviour: everything in the trainer's thread. */
+    public static RolloutExecutors inProcess() {
+        return new RolloutExecutors("in-process", DEFAULT_MASTER, 0);
+    }
+
+    /** Spark on {@code master} with {@code partitions} shards per step (0: Spark's default parallelism). */
+    public static RolloutExecutors spark(String master, int partitions) {
+        return new RolloutExecutors("spark", master, partitions);
+    }
+
+    /** Adds the options. */
+    public static void addOptions(Options o) {
+        CliSupport.opt(o, "executor", "NAME", "where rollouts and rewards run: in-process, threads (local shards) or"
+                + " spark (the update stays here)", "in-process");
+        CliSupport.opt(o, "master", "URL", "Spark master with --executor spark: local[N] (embedded) or a cluster URL",
+                DEFAULT_MASTER);
+        CliSupport.opt(o, "spark", "URL", "short for --executor spark --master URL", "off");
+        CliSupport.opt(o, "partitions", "N", "prompt shards per step with threads or spark (threads: 2; spark: its"
+                + " default parallelism)", "auto");
+    }
+
+    /** Reads the options. */
+    public static RolloutExecutors parse(CommandLine cl) throws UsageException {
+        String kind = cl.getOptionValue("executor", cl.hasOption("spark") ? "spark" : "in-process");
+        if (!KINDS.contains(kind)) {
+            throw new UsageException("--executor " + kind + " is unknown; use one of " + KINDS);
+        }
+        if (cl.hasOption("spark") && !kind.equals("spark")) {
+            throw new UsageException("--spark " + cl.getOptionValue("spark") + " contradicts --executor " + kind
+                    + "; drop one of them");
+        }
+        if (cl.hasOption("spark") && cl.hasOption("master")) {
+            throw new UsageException("--spark and --master both give the master; use one of them");
+        }
+        // under spark-submit the master comes from its --master (the spark.master system property)
+        String master = cl.getOptionValue("spark", cl.getOptionValue("master", System.getProperty("spark.master", DEFAULT_MASTER)));
+        if (master.isBlank()) {
+            throw new UsageException("--master is blank; use local[2] or a cluster URL such as spark://host:7077");
+        }
+        if ((cl.hasOption("master")) && !kind.equals("spark")) {
+            throw new UsageException("--master needs --executor spark (got --executor " + kind + ")");
+        }
+        int partitions = CliSupport.intOpt(cl, "partitions", kind.equals("threads") ? 2 : 0, kind.equals("in-process") ? 0 : 1, 4096);
+        if (cl.hasOption("partitions") && kind.equals("in-process")) {
+            throw new UsageException("--partitions needs --executor threads or spark");
+        }
+        return new RolloutExecutors(kind, master, partitions);
+    }
+
+    /** The executor factory of a trainer whose workers (Spark only) rebuild policy and rewards from {@code spec}. */
+    public RolloutExecutorFactory factory(RolloutWorkerSpec spec) {
+        return switch (kind) {
+            case "threads" -> RolloutExecutorFactory.threadPool(partitions);
+            case "spark" -> {
+                if (spark == null) {
+                    spark = EmbeddedSpark.start(master, "dl4j-grpoma");
+                }
+                yield SparkRolloutExecutor.factory(spark, spec, partitions > 0 ? partitions : spark.defaultParallelism());
+            }
+            default -> RolloutExecutorFactory.inProcess();
+        };
+    }
+
+    /**
+     * Whether rewards are scored by the reward objects of this JVM's trainer (in-process, threads); Spark tasks
+     * build their own, so counters kept by the driver's reward objects stay at zero.
+     */
+    public boolean scoresWithTrainerRewards() {
+        return !kind.equals("spark");
+    }
+
+    /** For logs, e.g. {@code spark local[2] x 2 partitions}. */
+    public String describe() {
+        return switch (kind) {
+            case "threads" -> String.format(Locale.ROOT, "threads x %d shards", partitions);
+            case "spark" -> String.format(Locale.ROOT, "spark %s x %s partitions", master,
+                    partitions > 0 ? Integer.toString(partitions) : "default");
+            default -> "in-process";
+        };
+    }
+
+    /** Stops the Spark context if one was started. */
+    @Override
+    public void close() {
+        if (spark != null) {
+            spark.stop();
+            spark = null;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.github.dl4jgrpoma.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --executor} / {@code --spark} on the math and code commands: usage errors, and tiny runs on embedded Spark. */
+class RolloutExecutorsCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private void usageError(String fragment, String... args) {
+        assertEquals(2, run(args), err.toString(StandardCharsets.UTF_8));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, e.lines().count(), e);
+        assertTrue(e.contains(fragment), "'" + fragment + "' in " + e);
+        assertFalse(e.contains("\tat "), e);
+    }
+
+    @Test
+    void badExecutorOptionsExitTwoWithOneLine() {
+        usageError("--executor gpu is unknown", "math", "--executor", "gpu");
+        usageError("contradicts --executor threads", "code", "--spark", "local[2]", "--executor", "threads");
+        usageError("--master needs --executor spark", "math", "--master", "local[2]");
+        usageError("--partitions needs --executor threads or spark", "code", "--partitions", "2");
+        usageError("--partitions", "math", "--executor", "threads", "--partitions", "0");
+        usageError("--k times --m must be >= 2", "bench-spark", "--k", "1", "--m", "1");
+        assertEquals(0, run("bench-spark", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--bandwidth-mbs"), out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A tiny math run on embedded Spark records the Spark metrics (equality with in-process: the spark module's tests). */
+    @Test
+    void mathRunsOnEmbeddedSpark(@TempDir Path dir) throws IOException {
+        assertEquals(0, run("math", "--max-digits", "2", "--width", "16", "--layers", "1", "--heads", "2", "--sft-steps", "1",
+                "--sft-batch", "4", "--rl-steps", "1", "--prompts", "3", "--k", "2", "--m", "2", "--eval-problems", "1",
+                "--eval-samples", "0", "--eval-every", "0", "--spark", "local[2]", "--out", dir.toString()),
+                err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("rollouts spark local[2]"), out.toString(StandardCharsets.UTF_8));
+        Map<String, String> row = rows(dir.resolve("rl_metrics.csv")).get(0);
+        assertEquals(2.0, Double.parseDouble(row.get("spark/partitions")), 0);
+        assertTrue(Double.parseDouble(row.get("spark/job_ms")) > 0);
+    }
+
+    @Test
+    void codeRunsOnEmbeddedSpark(@TempDir Path dir) throws IOException {
+        assertEquals(0, run("code", "--width", "16", "--layers", "1", "--heads", "2", "--sft-steps", "1", "--sft-batch", "4",
+                "--rl-steps", "1", "--prompts", "2", "--k", "2", "--m", "2", "--eval-problems", "1", "--pass-k", "1",
+                "--executor", "spark", "--master", "local[2]", "--out", dir.toString()), err.toString(StandardCharsets.UTF_8));
+        Map<String, String> row = rows(dir.resolve("rl_metrics.csv")).get(0);
+        assertEquals(2.0, Double.parseDouble(row.get("spark/partitions")), 0);
+        assertTrue(Double.parseDouble(row.get("spark/weights_mb")) > 0);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("during RL:       not counted here (rewards ran in Spark tasks"),
+                out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static List<Map<String, String>> rows(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        String[] header = lines.get(0).split(",", -1);
+        return lines.subList(1, lines.size()).stream().map(l -> {
+            String[] v = l.split(",", -1);
+            Map<String, String> m = new LinkedHashMap<>();
+            for (int i = 0; i < header.length; i++) {
+                m.put(header[i], i < v.length ? v[i] : "");
+            }
+            return m;
+        }).toList();
+    }
+}
