@@ -98,11 +98,8 @@ public final class SparkBenchmarkCommand implements Command {
 
         MathSettings ms = MathSettings.defaults().with("promptsPerStep", prompts).with("thoughts", k).with("answers", m)
                 .with("seed", seed);
-        CodeSettings cd = CodeCommand.defaults();
-        CodeSettings cs = new CodeSettings(cd.task(), cd.width(), cd.layers(), cd.heads(), cd.sftSteps(), cd.sftBatch(),
-                cd.sftLr(), cd.mistakeRate(), cd.sftTraces(), cd.rlSteps(), k, m, prompts, cd.rlLr(), cd.temperature(),
-                cd.estimator(), cd.parseWeight(), cd.evalProblems(), cd.passK(), cd.rewardThreads(), cd.rewardTimeoutMs(),
-                seed, cd.outDir(), true);
+        CodeSettings cs = CodeSettings.defaults().with("thoughts", k).with("answers", m).with("promptsPerStep", prompts)
+                .with("seed", seed);
         List<Task> tasks = List.of(
                 new Task("math", MathWorkerSpec.of(ms), MathExperiment.rlConfig(ms),
                         new MathPromptSource(ms.task(), MathExperiment.tokenizer()), null),

@@ -1,5 +1,11 @@
 package io.github.dl4jgrpoma.examples.code;
 
+import io.github.dl4jgrpoma.listener.StepEvent;
+
+import io.github.dl4jgrpoma.examples.ResumedMetrics;
+
+import io.github.dl4jgrpoma.config.ConfigJson;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -40,9 +46,15 @@ import io.github.dl4jgrpoma.train.TrainingResult;
  * One code run: a fresh {@link TransformerPolicy}, SFT warm-up on traces with mistakes, held-out evaluation,
  * GRPO-MA with the sandboxed test reward (scored in parallel with a per-answer timeout; a failure or timeout
  * scores 0 and is counted), the same evaluation again; metrics, plots, samples, summary and the final
- * checkpoint go to {@link CodeSettings#outDir()}.
+ * checkpoints ({@code checkpoints/sft}, {@code checkpoints/rl}) go to the run folder, with its {@code config.json}.
+ * With {@code resume} each phase continues from its newest valid checkpoint, exactly as an uninterrupted run
+ * (every draw is seeded from the seed and the step; see {@code MathExperiment}).
  */
 public final class CodeExperiment {
+    /** SFT checkpoint interval in steps. */
+    static final int SFT_CHECKPOINT_EVERY = 100;
+    /** RL checkpoint interval in steps. */
+    static final int RL_CHECKPOINT_EVERY = 20;
     private CodeExperiment() {
     }
 
@@ -57,14 +69,19 @@ public final class CodeExperiment {
      * @param out      where the results are printed
      * @param progress where progress bars are drawn (null for none)
      */
-    public static CodeResult run(CodeSettings s, PrintStream out, PrintStream progress) throws IOException {
-        return run(s, RolloutExecutors.inProcess(), out, progress);
+    public static CodeResult run(CodeSettings s, Path dir, boolean resume, PrintStream out, PrintStream progress)
+            throws IOException {
+        return run(s, dir, resume, RolloutExecutors.inProcess(), out, progress);
     }
 
-    /** {@link #run(CodeSettings, PrintStream, PrintStream)} with the RL rollouts and rewards on {@code executors}. */
-    public static CodeResult run(CodeSettings s, RolloutExecutors executors, PrintStream out, PrintStream progress)
-            throws IOException {
-        Files.createDirectories(s.outDir());
+    /**
+     * {@link #run(CodeSettings, Path, boolean, PrintStream, PrintStream)} with the RL rollouts and rewards on
+     * {@code executors}.
+     */
+    public static CodeResult run(CodeSettings s, Path dir, boolean resume, RolloutExecutors executors, PrintStream out,
+                                 PrintStream progress) throws IOException {
+        Files.createDirectories(dir);
+        ConfigJson.write(dir.resolve("config.json"), s);
         Tokenizer tok = tokenizer();
         Sandbox sandbox = new Sandbox(SandboxLimits.defaults());
         TransformerPolicy policy = CodeWorkerSpec.policy(tok, s.width(), s.layers(), s.heads(), s.maxLength(), s.seed());
@@ -78,15 +95,24 @@ public final class CodeExperiment {
             examples.add(traces.sample(traceRng));
         }
         List<TrainingListener> sftListeners = new ArrayList<>(List.of(new NanGuardListener(),
-                new CsvMetricsListener(s.outDir().resolve("sft_metrics.csv"))));
+                new CsvMetricsListener(dir.resolve("sft_metrics.csv"))));
         if (progress != null) {
             sftListeners.add(ProgressBars.create(progress, List.of("sft/loss", "sft/token_acc")));
         }
-        print(s, out, "[SFT %s] SFT warm-up: %d steps x %d traces (%.0f%% with a mistake)%n", tag, s.sftSteps(),
+        print(out, "[SFT %s] SFT warm-up: %d steps x %d traces (%.0f%% with a mistake)%n", tag, s.sftSteps(),
                 s.sftBatch(), 100 * s.mistakeRate());
-        SftConfig sftConfig = SftConfig.of(s.sftSteps()).withBatchSize(s.sftBatch())
-                .withOptimizer(OptimizerConfig.defaults().withLearningRate(s.sftLr())).withSeed(s.seed());
-        TrainingResult sft = new SftTrainer(policy, tok, examples, sftConfig, sftListeners, null).fit();
+        SftConfig sftConfig = new SftConfig(s.sftSteps(), s.sftBatch(),
+                OptimizerConfig.defaults().withLearningRate(s.sftLr()), s.seed(), SFT_CHECKPOINT_EVERY, 2);
+        SftTrainer sftTrainer = new SftTrainer(policy, tok, examples, sftConfig, sftListeners,
+                dir.resolve("checkpoints").resolve("sft"));
+        double lastLoss = Double.NaN;
+        if (resume) {
+            long k = sftTrainer.restoreLatest().orElse(0);
+            List<StepEvent> kept = ResumedMetrics.truncateAndRead(dir.resolve("sft_metrics.csv"), k);
+            lastLoss = kept.isEmpty() ? Double.NaN : kept.get(kept.size() - 1).metrics().getOrDefault("sft/loss", Double.NaN);
+            print(out, "[SFT %s] resuming SFT after step %d%n", tag, k);
+        }
+        TrainingResult sft = sftTrainer.fit();
         double sftSeconds = sftTimer.seconds();
 
         List<CodeProblem> heldOut = s.task().heldOut(s.evalProblems(), s.seed() * 31 + 7);
@@ -95,8 +121,8 @@ public final class CodeExperiment {
                 CodeSettings.MAX_THOUGHT_TOKENS, CodeSettings.MAX_ANSWER_TOKENS, s.passK(), s.temperature());
         CodeEval heldBefore = evaluator.evaluate(heldOut, s.seed() + 1);
         CodeEval combosBefore = evaluator.evaluate(combos, s.seed() + 2);
-        print(s, out, "[SFT %s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %.3f, pass@%d %.3f%n", tag,
-                sftSeconds, sft.finalMetrics().getOrDefault("sft/loss", Double.NaN), heldBefore.greedyAccuracy(),
+        print(out, "[SFT %s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %.3f, pass@%d %.3f%n", tag,
+                sftSeconds, sft.finalMetrics().getOrDefault("sft/loss", lastLoss), heldBefore.greedyAccuracy(),
                 heldBefore.pass1(), s.passK(), heldBefore.passK());
 
         CodeRewards rewards = new CodeRewards(sandbox);
@@ -105,26 +131,32 @@ public final class CodeExperiment {
         RolloutConfig rollout = rl.rollout();
         MetricsHistory history = new MetricsHistory();
         List<TrainingListener> rlListeners = new ArrayList<>(List.of(new NanGuardListener(), history,
-                new CsvMetricsListener(s.outDir().resolve("rl_metrics.csv"))));
+                new CsvMetricsListener(dir.resolve("rl_metrics.csv"))));
         if (progress != null) {
             rlListeners.add(ProgressBars.create(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
-        print(s, out, "[%s %s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers, rewards on %d threads,"
+        print(out, "[%s %s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers, rewards on %d threads,"
                 + " rollouts %s%n", s.shape(), tag, s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers(),
                 s.rewardThreads(), executors.describe());
         RunTimer rlTimer = new RunTimer();
-        TrainingResult rlResult = GrpoMaTrainer.builder().policy(policy).tokenizer(tok)
+        GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tok)
                 .promptSource(new CodePromptSource(s.task(), tok)).reward(reward).config(rl).listeners(rlListeners)
                 .parallelRewards(s.rewardThreads(), Duration.ofMillis(s.rewardTimeoutMs()))
-                .checkpointDirectory(s.outDir().resolve("checkpoints")).runName("code-" + s.shape())
-                .rolloutExecutor(executors.factory(CodeWorkerSpec.of(s))).build().fit();
+                .checkpointDirectory(dir.resolve("checkpoints").resolve("rl")).runName("code-" + s.shape())
+                .rolloutExecutor(executors.factory(CodeWorkerSpec.of(s))).build();
+        if (resume) {
+            long k = trainer.restoreLatest().orElse(0);
+            history.preload(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), k));
+            print(out, "[%s %s] resuming RL after step %d%n", s.shape(), tag, k);
+        }
+        TrainingResult rlResult = trainer.fit();
         double rlSeconds = rlTimer.seconds();
 
         CodeEval heldAfter = evaluator.evaluate(heldOut, s.seed() + 1);
         CodeEval combosAfter = evaluator.evaluate(combos, s.seed() + 2);
         CodeResult result = new CodeResult(s, sftSeconds, rlSeconds, heldBefore, heldAfter, combosBefore, combosAfter,
                 executors.scoresWithTrainerRewards() ? rewards.failures() : Map.of(), history.rows(), rlResult.lastCheckpoint().map(Path::toString).orElse(""));
-        CodeOutputs.write(result, s.outDir(), CodeOutputs.samples(policy.decoder(), tok, new CodeRewards(sandbox), s.parseWeight(),
+        CodeOutputs.write(result, dir, CodeOutputs.samples(policy.decoder(), tok, new CodeRewards(sandbox), s.parseWeight(),
                 heldOut.subList(0, Math.min(4, heldOut.size())), rollout, s.seed() + 4));
         return result;
     }
@@ -141,12 +173,10 @@ public final class CodeExperiment {
                 .optimizer(OptimizerConfig.defaults().withLearningRate(s.rlLr())).promptsPerStep(s.promptsPerStep())
                 .steps(s.rlSteps()).seed(s.seed()).accuracyReward(CodeRewards.TESTS).successThreshold(1.0)
                 .rewardErrorPolicy(RewardErrorPolicy.substitute(0))
-                .checkpointEvery(Math.max(1, s.rlSteps())).keepCheckpoints(1).build();
+                .checkpointEvery(RL_CHECKPOINT_EVERY).keepCheckpoints(2).build();
     }
 
-    private static void print(CodeSettings s, PrintStream out, String format, Object... args) {
-        if (!s.quiet()) {
-            out.printf(Locale.ROOT, format, args);
-        }
+    private static void print(PrintStream out, String format, Object... args) {
+        out.printf(Locale.ROOT, format, args);
     }
 }

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,21 +34,48 @@ class CodeCommandTest {
         assertTrue(s.contains("held-out pass@1") && s.contains("held-out pass@2")
                 && s.contains("held-out a*n+b combinations pass@1"), s);
         assertTrue(s.contains("sandbox failures (runs) during RL:       parse "), s);
-        for (String f : new String[] {"summary.txt", "samples.txt", "reward.png", "grad_norm.png", "sft_metrics.csv",
+        for (String f : new String[] {"config.json", "summary.txt", "samples.txt", "reward.png", "grad_norm.png", "sft_metrics.csv",
             "rl_metrics.csv"}) {
             assertTrue(Files.size(dir.resolve(f)) > 0, f + " written");
         }
         assertEquals(3, Files.readAllLines(dir.resolve("rl_metrics.csv")).size(), "header + 2 RL steps");
         assertTrue(Files.readString(dir.resolve("samples.txt")).contains("thought 3:"), "K = 4 thoughts shown");
-        try (var ckpts = Files.list(dir.resolve("checkpoints"))) {
+        try (var ckpts = Files.list(dir.resolve("checkpoints").resolve("rl"))) {
             assertTrue(ckpts.anyMatch(p -> p.getFileName().toString().startsWith("step-")), "final checkpoint");
         }
     }
 
     @Test
+    void aResumedRunContinuesExactlyAndAFolderWithARunIsNotReusedSilently(@TempDir Path dir) throws Exception {
+        String[] tiny = {"--width", "16", "--layers", "1", "--heads", "2", "--sft-steps", "3", "--sft-batch", "4",
+            "--prompts", "2", "--eval-problems", "2", "--pass-k", "1"};
+        assertEquals(0, run(concat(new String[] {"code", "--rl-steps", "4", "--out", dir.resolve("whole").toString()}, tiny)));
+        assertEquals(0, run(concat(new String[] {"code", "--rl-steps", "2", "--out", dir.resolve("cut").toString()}, tiny)));
+        assertEquals(2, run(concat(new String[] {"code", "--rl-steps", "4", "--out", dir.resolve("cut").toString()}, tiny)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("already holds a run"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, run("code", "--rl-steps", "4", "--resume", "--out", dir.resolve("cut").toString()),
+                err.toString(StandardCharsets.UTF_8));         // the other settings come from the run's config.json
+        List<String> whole = Files.readAllLines(dir.resolve("whole").resolve("rl_metrics.csv"));
+        List<String> cut = Files.readAllLines(dir.resolve("cut").resolve("rl_metrics.csv"));
+        assertEquals(5, cut.size(), "header + 4 RL steps");
+        int loss = List.of(whole.get(0).split(",")).indexOf("loss");
+        int reward = List.of(whole.get(0).split(",")).indexOf("reward/mean");
+        for (int i = 1; i < 5; i++) {
+            assertEquals(whole.get(i).split(",")[loss], cut.get(i).split(",")[loss], "loss at step " + i);
+            assertEquals(whole.get(i).split(",")[reward], cut.get(i).split(",")[reward], "reward at step " + i);
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void badFlagsExitWithUsage() {
         assertEquals(2, run("code", "--estimator", "grpo", "--m", "4"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs --m 1"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--estimator grpo") && err.toString(StandardCharsets.UTF_8).contains("needs M = 1"), err.toString(StandardCharsets.UTF_8));
         assertEquals(2, run("code", "--k", "1", "--m", "1"));
         assertEquals(2, run("code", "--reward-timeout-ms", "0"));
         assertEquals(2, run("code", "--width", "30", "--heads", "4"));
