@@ -16,13 +16,18 @@ package io.github.dl4jgrpoma.algo;
  *       does not say.</li>
  *   <li>{@code answerNormalization = PROMPT}: answers normalised over all {@code K*M} answers of the
  *       prompt (GRPO-MA.md step 6); {@code THOUGHT} is the per-thought ablation.</li>
+ *   <li>{@code scaleRewards = GROUP}: divide by the std of the value's own group at both levels (GRPO);
+ *       {@code BATCH} divides by the std over the whole batch, {@code NONE} only centres (TRL's
+ *       {@code scale_rewards}; see {@link RewardScaling}).</li>
  * </ul>
  *
  * @param delta               constant added to the std in the denominator; finite and {@code >= 0}
  * @param stdConvention       population (n) or sample (n - 1) std; not null
  * @param answerNormalization group over which answer rewards are normalised; not null
+ * @param scaleRewards        what centred thought values and answer rewards are divided by; not null
  */
-public record AdvantageConfig(double delta, StdConvention stdConvention, AnswerNormalization answerNormalization) {
+public record AdvantageConfig(double delta, StdConvention stdConvention, AnswerNormalization answerNormalization,
+                              RewardScaling scaleRewards) {
 
     /** Default {@code delta}, 1e-4 (TRL's {@code epsilon} in the advantage denominator). */
     public static final double DEFAULT_DELTA = 1e-4;
@@ -41,12 +46,16 @@ public record AdvantageConfig(double delta, StdConvention stdConvention, AnswerN
             throw new IllegalArgumentException("AdvantageConfig.answerNormalization must not be null, got null; "
                     + "use AnswerNormalization.PROMPT (the default) or AnswerNormalization.THOUGHT");
         }
+        if (scaleRewards == null) {
+            throw new IllegalArgumentException("AdvantageConfig.scaleRewards must not be null, got null; use "
+                    + "RewardScaling.GROUP (the default), BATCH or NONE");
+        }
     }
 
-    /** delta 1e-4, SAMPLE std, PROMPT answer normalisation. */
+    /** delta 1e-4, SAMPLE std, PROMPT answer normalisation, GROUP reward scaling. */
     public static AdvantageConfig defaults() {
         return new AdvantageConfig(DEFAULT_DELTA, StdConvention.defaultConvention(),
-                AnswerNormalization.defaultNormalization());
+                AnswerNormalization.defaultNormalization(), RewardScaling.defaultScaling());
     }
 
     /** A builder starting from {@link #defaults()}. */
@@ -61,17 +70,22 @@ public record AdvantageConfig(double delta, StdConvention stdConvention, AnswerN
 
     /** A copy with another {@code delta}. */
     public AdvantageConfig withDelta(double newDelta) {
-        return new AdvantageConfig(newDelta, stdConvention, answerNormalization);
+        return new AdvantageConfig(newDelta, stdConvention, answerNormalization, scaleRewards);
     }
 
     /** A copy with another std convention. */
     public AdvantageConfig withStdConvention(StdConvention newConvention) {
-        return new AdvantageConfig(delta, newConvention, answerNormalization);
+        return new AdvantageConfig(delta, newConvention, answerNormalization, scaleRewards);
     }
 
     /** A copy with another answer normalisation. */
     public AdvantageConfig withAnswerNormalization(AnswerNormalization newNormalization) {
-        return new AdvantageConfig(delta, stdConvention, newNormalization);
+        return new AdvantageConfig(delta, stdConvention, newNormalization, scaleRewards);
+    }
+
+    /** A copy with another reward scaling. */
+    public AdvantageConfig withScaleRewards(RewardScaling newScaling) {
+        return new AdvantageConfig(delta, stdConvention, answerNormalization, newScaling);
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -79,8 +93,10 @@ public record AdvantageConfig(double delta, StdConvention stdConvention, AnswerN
         private double delta;
         private StdConvention stdConvention;
         private AnswerNormalization answerNormalization;
+        private RewardScaling scaleRewards;
 
         private Builder(AdvantageConfig start) {
+            this.scaleRewards = start.scaleRewards;
             this.delta = start.delta;
             this.stdConvention = start.stdConvention;
             this.answerNormalization = start.answerNormalization;
@@ -104,9 +120,15 @@ public record AdvantageConfig(double delta, StdConvention stdConvention, AnswerN
             return this;
         }
 
+        /** Sets {@link AdvantageConfig#scaleRewards()}. */
+        public Builder scaleRewards(RewardScaling value) {
+            this.scaleRewards = value;
+            return this;
+        }
+
         /** Builds and validates the config. */
         public AdvantageConfig build() {
-            return new AdvantageConfig(delta, stdConvention, answerNormalization);
+            return new AdvantageConfig(delta, stdConvention, answerNormalization, scaleRewards);
         }
     }
 }

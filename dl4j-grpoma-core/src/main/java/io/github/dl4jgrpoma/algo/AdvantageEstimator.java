@@ -49,8 +49,9 @@ public interface AdvantageEstimator {
     Advantages estimate(double[][] rewards, AdvantageConfig cfg, int promptIndex);
 
     /**
-     * Advantages of every prompt of a batch, each normalised on its own; prompts may differ in {@code K}
-     * and {@code M}.
+     * Advantages of every prompt of a batch; prompts may differ in {@code K} and {@code M}. This default
+     * normalises each prompt on its own; the built-in estimators override it to honour
+     * {@link AdvantageConfig#scaleRewards()} = {@link RewardScaling#BATCH} (one std over the whole batch).
      *
      * @param rewards {@code rewards[p][i][j]} = reward of answer {@code j} of thought {@code i} of prompt {@code p}
      * @return an unmodifiable list of one {@link Advantages} per prompt, in order; an empty batch gives an empty list

@@ -12,7 +12,8 @@ package io.github.dl4jgrpoma.algo;
  * </pre>
  *
  * <p>With {@code M = 1} this is exactly Dr. GRPO's advantage {@code R_i - mean R}. {@code delta} is not
- * used; the std convention only affects the reported std metrics. Dr. GRPO's other change (a constant
+ * used, nor is {@link AdvantageConfig#scaleRewards()} (this estimator is {@code grpo-ma} with
+ * {@link RewardScaling#NONE}); the std convention only affects the reported std metrics. Dr. GRPO's other change (a constant
  * loss normaliser instead of per-response length) belongs to the loss aggregation, not here. Groups whose
  * values are all equal (up to {@link GroupStats#RELATIVE_TOLERANCE} of their scale; thought values at the
  * rewards' scale) get exactly 0. Needs {@code K*M >= 2}.
@@ -23,7 +24,7 @@ public final class DrGrpoEstimator extends ValidatedEstimator {
 
     /** The estimator (stateless). */
     public DrGrpoEstimator() {
-        super(NAME);
+        super(NAME, false);
     }
 
     @Override

@@ -11,7 +11,8 @@ package io.github.dl4jgrpoma.algo;
  * <p>Requires {@code M = 1} (one answer per thought) and {@code K >= 2}; for several answers per thought
  * use {@code grpo-ma}. The answer normalisation option is ignored (with one answer per thought the
  * per-thought ablation would zero every advantage); the reported metrics count one answer group and
- * {@code thoughtValues = R_i}. Std convention and delta come from {@link AdvantageConfig}; an all-equal
+ * {@code thoughtValues = R_i}. Std convention, delta and reward scaling ({@link RewardScaling}: group, batch or
+ * none) come from {@link AdvantageConfig}; an all-equal
  * group (up to {@link GroupStats#RELATIVE_TOLERANCE} of the rewards' scale) gets exactly 0.
  */
 public final class GrpoEstimator extends ValidatedEstimator {
@@ -42,7 +43,7 @@ public final class GrpoEstimator extends ValidatedEstimator {
         for (int i = 0; i < k; i++) {
             r[i] = rewards[i][0];
         }
-        double[] a = GroupStats.normalize(r, cfg.stdConvention(), cfg.delta());
+        double[] a = cfg.scaleRewards().perGroup(r, cfg.stdConvention(), cfg.delta(), GroupStats.scale(r));
         double[][] answers = new double[k][1];
         for (int i = 0; i < k; i++) {
             answers[i][0] = a[i];

@@ -11,7 +11,9 @@ final class MultiAnswerAdvantages {
     /**
      * @param rewards     validated {@code K x M} rewards
      * @param cfg         options
-     * @param scaleByStd  true: {@code (x - mean) / (std + delta)}; false: {@code x - mean}
+     * @param scaleByStd  true: per group as {@link AdvantageConfig#scaleRewards()} says (GROUP divides by the group
+     *                    std, BATCH and NONE centre; BATCH divides later in {@link RewardScaling#finishBatch});
+     *                    false: {@code x - mean} whatever the option
      */
     static Advantages compute(double[][] rewards, AdvantageConfig cfg, boolean scaleByStd) {
         int k = rewards.length;
@@ -29,13 +31,13 @@ final class MultiAnswerAdvantages {
         }
         // thought values are means of rewards: their rounding is relative to the rewards' scale
         double rewardScale = GroupStats.scale(flat);
-        double[] thoughtAdv = group(values, conv, cfg.delta(), scaleByStd, rewardScale);
+        double[] thoughtAdv = group(values, cfg, scaleByStd, rewardScale);
         double[][] answerAdv = new double[k][];
         int zeroGroups = 0;
         int groups;
         if (cfg.answerNormalization() == AnswerNormalization.PROMPT) {
             groups = 1;
-            double[] a = group(flat, conv, cfg.delta(), scaleByStd, rewardScale);
+            double[] a = group(flat, cfg, scaleByStd, rewardScale);
             for (int i = 0; i < k; i++) {
                 answerAdv[i] = new double[m];
                 System.arraycopy(a, i * m, answerAdv[i], 0, m);
@@ -44,7 +46,7 @@ final class MultiAnswerAdvantages {
         } else {
             groups = k;
             for (int i = 0; i < k; i++) {
-                answerAdv[i] = group(rewards[i], conv, cfg.delta(), scaleByStd, GroupStats.scale(rewards[i]));
+                answerAdv[i] = group(rewards[i], cfg, scaleByStd, GroupStats.scale(rewards[i]));
                 if (GroupStats.allEqual(rewards[i])) {
                     zeroGroups++;
                 }
@@ -54,7 +56,8 @@ final class MultiAnswerAdvantages {
                 GroupStats.std(flat, conv, rewardScale), GroupStats.allEqual(values, rewardScale), zeroGroups, groups);
     }
 
-    private static double[] group(double[] x, StdConvention conv, double delta, boolean scaleByStd, double scale) {
-        return scaleByStd ? GroupStats.normalize(x, conv, delta, scale) : GroupStats.center(x, scale);
+    private static double[] group(double[] x, AdvantageConfig cfg, boolean scaleByStd, double scale) {
+        return scaleByStd ? cfg.scaleRewards().perGroup(x, cfg.stdConvention(), cfg.delta(), scale)
+                : GroupStats.center(x, scale);
     }
 }

@@ -24,7 +24,9 @@ import io.github.dl4jgrpoma.graph.SafeOps;
  * log-probs, only when {@code beta > 0}) and the loss mask {@code m = th + ans}:
  * <pre>
  *   logp[b,t]  = log_softmax(logits[b,t,:])[y[b,t]]           (stable, SafeOps.logSoftmax x one-hot)
- *   r[b,t]     = exp((logp - old) * m)                         (= 1 where m = 0)
+ *   r[b,t]     = exp(ratio((logp - old) * m))                  (= 1 where m = 0; ratio: the named
+ *                                                              ImportanceRatio, "token" = identity, GSPO's
+ *                                                              "sequence" = per-sequence mean of the log-ratios)
  *   s1 = r * (A m),   s2 = clip(r, 1 - epsLow, 1 + epsHigh) * (A m)
  *   surr       = min(s1, s2)                                   (SafeOps.min: a - relu(a - b))
  *   d          = (ref - logp) * m
@@ -53,7 +55,9 @@ import io.github.dl4jgrpoma.graph.SafeOps;
  * Stable-Baselines3's {@code approx_kl}; unbiased because {@code E_old[r] = 1}), mean ratio
  * {@code sum m r / N}, reference KL
  * {@code sum m kl / N} (configured estimator, beta &gt; 0 only) and entropy
- * {@code sum m H / N} with {@code H[b,t] = -sum_v p log p}.
+ * {@code sum m H / N} with {@code H[b,t] = -sum_v p log p}. Clip fractions and mean ratio use the configured ratio
+ * {@code r} (sequence ratios for GSPO); {@code approx_kl} always uses the per-token ratios. The unmasked per-token
+ * entropy {@code H[b,t]} is an output too ({@link LossGraph#tokenEntropy()}, used for entropy-guided token selection).
  *
  * <h2>Departures from the paper</h2>
  * The paper publishes neither code nor the exact thought/answer weighting: the default
@@ -82,6 +86,12 @@ public final class GrpoLoss {
         return attach(sd, logits, vocabSize, config, AggregationRegistry.defaults(), DEFAULT_PREFIX);
     }
 
+    /** Attaches with the default importance-ratio registry ({@link ImportanceRatioRegistry#defaults()}). */
+    public static LossGraph attach(SameDiff sd, SDVariable logits, int vocabSize, LossConfig config,
+                                   AggregationRegistry registry, String prefix) {
+        return attach(sd, logits, vocabSize, config, registry, ImportanceRatioRegistry.defaults(), prefix);
+    }
+
     /**
      * Attaches the loss, its per-token log-probs and metrics to {@code sd}.
      *
@@ -90,27 +100,43 @@ public final class GrpoLoss {
      * @param vocabSize  {@code V}, the size of the last logits dimension
      * @param config     loss settings
      * @param registry   where {@link LossConfig#aggregation()} is looked up
+     * @param ratios     where {@link LossConfig#importanceRatio()} is looked up
      * @param prefix     prefix of all names added (non-blank), to avoid clashes with the user's names
      * @return the names of the placeholders and outputs
-     * @throws IllegalArgumentException on a bad argument, an unknown aggregation, a non-floating logits type,
+     * @throws IllegalArgumentException on a bad argument, an unknown aggregation or importance ratio, a non-floating
+     *                                  logits type,
      *                                  a logits shape that is known and not {@code [*,*,vocabSize]}, or a name
      *                                  that already exists in the graph
      */
     public static LossGraph attach(SameDiff sd, SDVariable logits, int vocabSize, LossConfig config,
-                                   AggregationRegistry registry, String prefix) {
-        return attach(sd, logits, vocabSize, config, registry, prefix, false);
+                                   AggregationRegistry registry, ImportanceRatioRegistry ratios, String prefix) {
+        return attach(sd, logits, vocabSize, config, registry, ratios, prefix, false);
     }
 
     /**
-     * As {@link #attach(SameDiff, SDVariable, int, LossConfig, AggregationRegistry, String)}; with
-     * {@code packedRows} it also adds the placeholder {@code <prefix>sequence_weights} ({@link SequenceWeights},
+     * As {@link #attach(SameDiff, SDVariable, int, LossConfig, AggregationRegistry, String)} with the default
+     * importance-ratio registry, for packed rows when {@code packedRows} (see the full form).
+     */
+    public static LossGraph attach(SameDiff sd, SDVariable logits, int vocabSize, LossConfig config,
+                                   AggregationRegistry registry, String prefix, boolean packedRows) {
+        return attach(sd, logits, vocabSize, config, registry, ImportanceRatioRegistry.defaults(), prefix, packedRows);
+    }
+
+    /**
+     * As {@link #attach(SameDiff, SDVariable, int, LossConfig, AggregationRegistry, ImportanceRatioRegistry, String)};
+     * with {@code packedRows} it also adds the placeholder {@code <prefix>sequence_weights} ({@link SequenceWeights},
      * {@link LossGraph#sequenceWeights()}) that aggregations averaging per sequence read, so that a row may hold
      * several sequences (a thought and its M answers).
      */
     public static LossGraph attach(SameDiff sd, SDVariable logits, int vocabSize, LossConfig config,
-                                   AggregationRegistry registry, String prefix, boolean packedRows) {
+                                   AggregationRegistry registry, ImportanceRatioRegistry ratios, String prefix,
+                                   boolean packedRows) {
         validate(sd, logits, vocabSize, config, registry, prefix);
         LossAggregation aggregation = registry.get(config.aggregation());
+        if (ratios == null) {
+            throw new IllegalArgumentException("GrpoLoss.attach: ratios must not be null; pass ImportanceRatioRegistry.defaults()");
+        }
+        ImportanceRatio ratioStrategy = ratios.get(config.importanceRatio());
         Names n = new Names(prefix, config.usesReference(), packedRows);
         n.requireFree(sd);
         DataType dt = logits.dataType();
@@ -128,7 +154,9 @@ public final class GrpoLoss {
                 .rename(n.tokenLogp);                                                             // [B,T]
         SDVariable mask = th.add(ans).rename(prefix + "loss_mask");
         SDVariable maskedAdv = adv.mul(mask);
-        SDVariable ratio = sd.math.exp(tokenLogp.sub(old).mul(mask)).rename(prefix + "ratio");
+        SDVariable tokenLogRatio = tokenLogp.sub(old).mul(mask);
+        SDVariable ratio = sd.math.exp(ratioStrategy.logRatio(new RatioContext(sd, tokenLogRatio, th, ans, prefix)))
+                .rename(prefix + "ratio");
         SDVariable s1 = ratio.mul(maskedAdv);
         SDVariable s2 = sd.clipByValue(ratio, 1.0 - config.epsLow(), 1.0 + config.epsHigh()).mul(maskedAdv);
         SDVariable objective = SafeOps.min(sd, prefix + "surrogate", s1, s2);
@@ -144,18 +172,18 @@ public final class GrpoLoss {
         loss = loss.rename(n.loss);
         loss.markAsLoss();
 
-        addMetrics(sd, n, config, logProbs, tokenLogp, old, ratio, maskedAdv, mask, refKl);
-        LOG.debug("Attached GRPO loss '{}' ({}; beta={}, eps=[{}, {}], kl={}) to logits '{}'", n.loss,
-                config.aggregation(), config.beta(), config.epsLow(), config.epsHigh(), config.klEstimator(),
-                logits.name());
+        addMetrics(sd, n, config, logProbs, tokenLogRatio, ratio, maskedAdv, mask, refKl);
+        LOG.debug("Attached GRPO loss '{}' ({}, {} ratio; beta={}, eps=[{}, {}], kl={}) to logits '{}'", n.loss,
+                config.aggregation(), config.importanceRatio(), config.beta(), config.epsLow(), config.epsHigh(),
+                config.klEstimator(), logits.name());
         return new LossGraph(config, n.targets, n.thought, n.answer, n.advantages, n.old,
                 Optional.ofNullable(ref == null ? null : n.ref), n.loss, n.tokenLogp, n.clipLow, n.clipHigh,
-                n.approxKl, n.ratioMean, Optional.ofNullable(ref == null ? null : n.refKl), n.entropy,
+                n.approxKl, n.ratioMean, Optional.ofNullable(ref == null ? null : n.refKl), n.entropy, n.tokenEntropy,
                 Optional.ofNullable(packedRows ? n.sequenceWeights : null));
     }
 
     private static void addMetrics(SameDiff sd, Names n, LossConfig config, SDVariable logProbs,
-                                   SDVariable tokenLogp, SDVariable old, SDVariable ratio, SDVariable maskedAdv,
+                                   SDVariable logRatio, SDVariable ratio, SDVariable maskedAdv,
                                    SDVariable mask, SDVariable refKl) {
         DataType dt = mask.dataType();
         SDVariable tokens = SafeOps.max(sd, AggregationContext.uniqueName(sd, n.prefix + "metric_tokens"),
@@ -164,14 +192,13 @@ public final class GrpoLoss {
         meanOverLoss(low, mask, tokens).rename(n.clipLow);
         SDVariable high = ratio.gt(1.0 + config.epsHigh()).castTo(dt).mul(maskedAdv.gt(0.0).castTo(dt));
         meanOverLoss(high, mask, tokens).rename(n.clipHigh);
-        SDVariable logRatio = tokenLogp.sub(old).mul(mask);                                       // log r
         // k3 with d = log r: r - 1 - log r, an unbiased estimate of KL(old || current) under old samples
         meanOverLoss(KlEstimator.K3.build(sd, logRatio), mask, tokens).rename(n.approxKl);
         meanOverLoss(ratio, mask, tokens).rename(n.ratioMean);
         if (refKl != null) {
             meanOverLoss(refKl, mask, tokens).rename(n.refKl);
         }
-        SDVariable entropy = sd.math.exp(logProbs).mul(logProbs).sum(2).neg();                   // [B,T]
+        SDVariable entropy = sd.math.exp(logProbs).mul(logProbs).sum(2).neg().rename(n.tokenEntropy);  // [B,T]
         meanOverLoss(entropy, mask, tokens).rename(n.entropy);
     }
 
@@ -220,6 +247,7 @@ public final class GrpoLoss {
         final String refKl;
         final String entropy;
         final String sequenceWeights;
+        final String tokenEntropy;
         private final boolean withRef;
         private final boolean withWeights;
         private final String prefix;
@@ -243,11 +271,12 @@ public final class GrpoLoss {
             ratioMean = p + "ratio_mean";
             refKl = p + "ref_kl";
             entropy = p + "entropy";
+            tokenEntropy = p + "token_entropy";
         }
 
         void requireFree(SameDiff sd) {
             List<String> all = new ArrayList<>(List.of(targets, thought, answer, advantages, old, loss, tokenLogp,
-                    clipLow, clipHigh, approxKl, ratioMean, entropy, prefix + "log_softmax", prefix + "loss_mask",
+                    clipLow, clipHigh, approxKl, ratioMean, entropy, tokenEntropy, prefix + "log_softmax", prefix + "loss_mask",
                     prefix + "ratio", prefix + "surrogate", prefix + "objective"));
             if (withRef) {
                 all.add(ref);

@@ -20,8 +20,8 @@ package io.github.dl4jgrpoma.loss;
  *                           {@link KlEstimator#K2}; k1 is not offered (its gradient does not lower the KL).
  * @param aggregation        name of the {@link LossAggregation} in the {@link AggregationRegistry}; default
  *                           {@value #DEFAULT_AGGREGATION} (the paper's per-sequence means, GRPO-MA.md
- *                           step 8); {@code "token-mean"} (DAPO) and {@code "constant"} (Dr. GRPO) are the
- *                           other built-ins. Must be non-blank; whether it is registered is checked when
+ *                           step 8); {@code "token-mean"} (DAPO), {@code "constant"} (Dr. GRPO) and
+ *                           {@code "bnpo"} (normalised per local batch) are the other built-ins. Must be non-blank; whether it is registered is checked when
  *                           the loss is attached.
  * @param thoughtWeight      weight {@code w_th} of the thought-token terms (answer terms have weight 1).
  *                           Default {@value #DEFAULT_THOUGHT_WEIGHT}; the paper does not publish its
@@ -33,9 +33,25 @@ package io.github.dl4jgrpoma.loss;
  *                           {@code batch x max_completion_length}). A positive value is used as is; set it
  *                           to e.g. {@code rows x max response tokens} to keep {@code C} fixed across batches
  *                           of different sizes. Ignored by the other aggregations. Must be {@code >= 0}.
+ * @param importanceRatio    name of the {@link ImportanceRatio} in the {@link ImportanceRatioRegistry}: default
+ *                           {@value #DEFAULT_IMPORTANCE_RATIO} (one ratio per token, PPO / GRPO); {@code "sequence"}
+ *                           (GSPO: one length-normalised ratio per thought and per answer, clipped per sequence) and
+ *                           {@code "sequence-token"} (GSPO-token). Must be non-blank; checked against the registry when
+ *                           the loss is attached.
+ * @param maskTruncatedCompletions when true, the trainer removes truncated sequences from the loss (their mask
+ *                           entries become 0, so they leave the normalisers too): a thought that hit its cap loses its
+ *                           thought tokens, an answer that hit its cap its answer tokens (TRL's
+ *                           {@code mask_truncated_completions}; DAPO's overlong filtering). Default false.
+ * @param entropyTopFraction fraction {@code rho} of the loss tokens of a step that keep their loss: the trainer ranks
+ *                           the loss tokens by the policy's entropy before the update and masks all but the highest
+ *                           {@code ceil(rho N)} ("forking tokens", Wang et al., "Beyond the 80/20 Rule: High-Entropy
+ *                           Minority Tokens Drive Effective RL for LLM Reasoning", arXiv 2506.01939, 2025, which keeps
+ *                           rho = 0.2). Default {@value #DEFAULT_ENTROPY_TOP_FRACTION} = off (every token). Must lie in
+ *                           (0, 1].
  */
 public record LossConfig(double epsLow, double epsHigh, double beta, KlEstimator klEstimator, String aggregation,
-                         double thoughtWeight, double constantNormalizer) {
+                         double thoughtWeight, double constantNormalizer, String importanceRatio,
+                         boolean maskTruncatedCompletions, double entropyTopFraction) {
 
     /** Default of {@link #epsLow()}. */
     public static final double DEFAULT_EPS_LOW = 0.2;
@@ -49,6 +65,10 @@ public record LossConfig(double epsLow, double epsHigh, double beta, KlEstimator
     public static final double DEFAULT_THOUGHT_WEIGHT = 1.0;
     /** Default of {@link #constantNormalizer()}: 0 means rows x T of the batch. */
     public static final double DEFAULT_CONSTANT_NORMALIZER = 0.0;
+    /** Default of {@link #importanceRatio()}. */
+    public static final String DEFAULT_IMPORTANCE_RATIO = "token";
+    /** Default of {@link #entropyTopFraction()}: 1 keeps every token (selection off). */
+    public static final double DEFAULT_ENTROPY_TOP_FRACTION = 1.0;
 
     /** Validates every field; messages name the field, the value and the fix. */
     public LossConfig {
@@ -69,7 +89,7 @@ public record LossConfig(double epsLow, double epsHigh, double beta, KlEstimator
         }
         if (aggregation == null || aggregation.isBlank()) {
             throw new IllegalArgumentException("LossConfig.aggregation must be a non-blank name, got '" + aggregation
-                    + "'; use one of sequence-mean (default), token-mean, constant, or a name you registered");
+                    + "'; use one of sequence-mean (default), token-mean, constant, bnpo, or a name you registered");
         }
         if (!(thoughtWeight >= 0) || Double.isInfinite(thoughtWeight)) {
             throw new IllegalArgumentException("LossConfig.thoughtWeight must be finite and >= 0, got " + thoughtWeight
@@ -79,6 +99,14 @@ public record LossConfig(double epsLow, double epsHigh, double beta, KlEstimator
             throw new IllegalArgumentException("LossConfig.constantNormalizer must be finite and >= 0, got "
                     + constantNormalizer + "; use 0 (default: rows x T of the batch) or a positive constant such as"
                     + " rows x max response tokens");
+        }
+        if (importanceRatio == null || importanceRatio.isBlank()) {
+            throw new IllegalArgumentException("LossConfig.importanceRatio must be a non-blank name, got '" + importanceRatio
+                    + "'; use one of token (default), sequence (GSPO), sequence-token (GSPO-token), or a name you registered");
+        }
+        if (!(entropyTopFraction > 0 && entropyTopFraction <= 1)) {
+            throw new IllegalArgumentException("LossConfig.entropyTopFraction must lie in (0, 1], got " + entropyTopFraction
+                    + "; use 1 (default: every token) or e.g. 0.2 (train on the 20% highest-entropy tokens)");
         }
     }
 
@@ -95,7 +123,9 @@ public record LossConfig(double epsLow, double epsHigh, double beta, KlEstimator
     /** A builder starting from this config. */
     public Builder toBuilder() {
         return new Builder().epsLow(epsLow).epsHigh(epsHigh).beta(beta).klEstimator(klEstimator)
-                .aggregation(aggregation).thoughtWeight(thoughtWeight).constantNormalizer(constantNormalizer);
+                .aggregation(aggregation).thoughtWeight(thoughtWeight).constantNormalizer(constantNormalizer)
+                .importanceRatio(importanceRatio).maskTruncatedCompletions(maskTruncatedCompletions)
+                .entropyTopFraction(entropyTopFraction);
     }
 
     /** True when the graph needs reference log-probabilities ({@code beta > 0}). */
@@ -112,6 +142,9 @@ public record LossConfig(double epsLow, double epsHigh, double beta, KlEstimator
         private String aggregation = DEFAULT_AGGREGATION;
         private double thoughtWeight = DEFAULT_THOUGHT_WEIGHT;
         private double constantNormalizer = DEFAULT_CONSTANT_NORMALIZER;
+        private String importanceRatio = DEFAULT_IMPORTANCE_RATIO;
+        private boolean maskTruncatedCompletions;
+        private double entropyTopFraction = DEFAULT_ENTROPY_TOP_FRACTION;
 
         private Builder() {
         }
@@ -158,10 +191,28 @@ public record LossConfig(double epsLow, double epsHigh, double beta, KlEstimator
             return this;
         }
 
+        /** See {@link LossConfig#importanceRatio()}. */
+        public Builder importanceRatio(String value) {
+            this.importanceRatio = value;
+            return this;
+        }
+
+        /** See {@link LossConfig#maskTruncatedCompletions()}. */
+        public Builder maskTruncatedCompletions(boolean value) {
+            this.maskTruncatedCompletions = value;
+            return this;
+        }
+
+        /** See {@link LossConfig#entropyTopFraction()}. */
+        public Builder entropyTopFraction(double value) {
+            this.entropyTopFraction = value;
+            return this;
+        }
+
         /** Builds and validates. */
         public LossConfig build() {
             return new LossConfig(epsLow, epsHigh, beta, klEstimator, aggregation,
-                    thoughtWeight, constantNormalizer);
+                    thoughtWeight, constantNormalizer, importanceRatio, maskTruncatedCompletions, entropyTopFraction);
         }
     }
 }

@@ -34,6 +34,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *                       present only when {@code beta > 0}
  * @param entropy        metric: mean over loss tokens of the current policy's entropy
  *                       {@code -sum_v p_v log p_v}
+ * @param tokenEntropy   output: that entropy per position, {@code [B,T]}, unmasked (depends on the policy input only)
  * @param sequenceWeights placeholder: per-token {@link SequenceWeights}; present only for a loss attached for packed
  *                       rows ({@link GrpoLoss#attach(org.nd4j.autodiff.samediff.SameDiff,
  *                       org.nd4j.autodiff.samediff.SDVariable, int, LossConfig, AggregationRegistry, String, boolean)})
@@ -41,15 +42,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public record LossGraph(LossConfig config, String targets, String thoughtMask, String answerMask, String advantages,
                         String oldLogProbs, Optional<String> refLogProbs, String loss, String tokenLogProbs,
                         String clipFracLow, String clipFracHigh, String approxKl, String ratioMean,
-                        Optional<String> refKl, String entropy, Optional<String> sequenceWeights) {
+                        Optional<String> refKl, String entropy, String tokenEntropy, Optional<String> sequenceWeights) {
 
     /** Names of a loss without sequence weights (rows of one sequence each). */
     public LossGraph(LossConfig config, String targets, String thoughtMask, String answerMask, String advantages,
                      String oldLogProbs, Optional<String> refLogProbs, String loss, String tokenLogProbs,
                      String clipFracLow, String clipFracHigh, String approxKl, String ratioMean,
-                     Optional<String> refKl, String entropy) {
+                     Optional<String> refKl, String entropy, String tokenEntropy) {
         this(config, targets, thoughtMask, answerMask, advantages, oldLogProbs, refLogProbs, loss, tokenLogProbs,
-                clipFracLow, clipFracHigh, approxKl, ratioMean, refKl, entropy, Optional.empty());
+                clipFracLow, clipFracHigh, approxKl, ratioMean, refKl, entropy, tokenEntropy, Optional.empty());
     }
 
     /** Checks that no name is null and that reference names are present exactly when beta > 0. */
@@ -59,7 +60,7 @@ public record LossGraph(LossConfig config, String targets, String thoughtMask, S
         Objects.requireNonNull(refKl, "refKl");
         Objects.requireNonNull(sequenceWeights, "sequenceWeights");
         for (String s : new String[] {targets, thoughtMask, answerMask, advantages, oldLogProbs, loss, tokenLogProbs,
-                clipFracLow, clipFracHigh, approxKl, ratioMean, entropy}) {
+                clipFracLow, clipFracHigh, approxKl, ratioMean, entropy, tokenEntropy}) {
             Objects.requireNonNull(s, "LossGraph names must not be null");
         }
         if (refLogProbs.isPresent() != config.usesReference() || refKl.isPresent() != config.usesReference()) {

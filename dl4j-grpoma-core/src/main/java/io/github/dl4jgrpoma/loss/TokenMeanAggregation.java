@@ -22,7 +22,12 @@ public final class TokenMeanAggregation implements LossAggregation {
 
     @Override
     public SDVariable aggregate(AggregationContext c) {
+        return meanOverLossTokens(c).neg();
+    }
+
+    /** {@code sum (w_th th + ans) o / max(1, sum (th + ans))}, the objective's mean over the fed loss tokens. */
+    static SDVariable meanOverLossTokens(AggregationContext c) {
         SDVariable tokens = c.thoughtMask().add(c.answerMask()).sum();
-        return c.weightedTokenSum().div(c.atLeastOne(tokens)).neg();
+        return c.weightedTokenSum().div(c.atLeastOne(tokens));
     }
 }

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+
+import org.nd4j.autodiff.samediff.SameDiff;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,7 +24,9 @@ import io.github.dl4jgrpoma.policy.PolicyInput;
 import io.github.dl4jgrpoma.policy.PolicyModel;
 
 /**
- * The update of one GRPO-MA step on a packed batch: reference log-probs, then {@code innerEpochs} x (forward +
+ * The update of one GRPO-MA step on a packed batch: with {@code LossConfig.entropyTopFraction < 1} a forward pass
+ * for the token entropies and the selection of the highest-entropy tokens ({@link LossTokenSelection#topEntropy},
+ * once per step, before any update, so under the sampling policy), reference log-probs, then {@code innerEpochs} x (forward +
  * backward, Adam), each computed in chunks of whole prompts ({@link UpdateChunks}) so that the arrays of only
  * a few chunks are alive at once, and the chunks spread over {@code threads} Java threads (one ND4J session
  * each). The result equals the one-chunk update up to float rounding: the gradient is the weighted sum of the
@@ -67,13 +72,18 @@ final class ChunkedUpdate implements AutoCloseable {
      * @param firstEpochCheck sees the first epoch's metrics (combined over the chunks) before the weights change
      */
     Map<String, Double> run(PackedBatch packed, int innerEpochs, Consumer<Map<String, Double>> firstEpochCheck) {
-        int t = packed.input().length();
-        List<UpdateChunks.Chunk> chunks = UpdateChunks.plan(packed.rowPrompt(), rowSums(packed.thoughtMask()),
-                rowSums(packed.answerMask()), sequences(packed.thoughtMask(), packed), sequences(packed.answerMask(), packed),
-                lossConfig.aggregation(), lossConfig, Math.max(1, chunkTokens / t));
         ExecutorService executor = executedOnce ? pool : null;
+        Map<String, Double> selection = new LinkedHashMap<>();
+        if (lossConfig.entropyTopFraction() < 1) {
+            SameDiff sd = policy.sameDiff();
+            INDArray entropy = forward(packed, plan(packed), sd, (in, tgt) -> sd.output(in, loss.tokenEntropy())
+                    .get(loss.tokenEntropy()).dup(), executor);
+            packed = LossTokenSelection.topEntropy(packed, entropy, lossConfig.entropyTopFraction(), selection);
+        }
+        List<UpdateChunks.Chunk> chunks = plan(packed);
         long t0 = System.nanoTime();
-        INDArray ref = reference == null ? null : referenceLogProbs(packed, chunks, executor);
+        INDArray ref = reference == null ? null
+                : forward(packed, chunks, reference.sameDiff(), (in, tgt) -> reference.tokenLogProbs(in, tgt).dup(), executor);
         long t1 = System.nanoTime();
         List<Map<String, INDArray>> feeds = new ArrayList<>();
         double[] weights = new double[chunks.size()];
@@ -113,6 +123,7 @@ final class ChunkedUpdate implements AutoCloseable {
         }
         executedOnce = true;
         Map<String, Double> out = StepMetrics.mean(epochs);
+        out.putAll(selection);
         out.put("time/reference_ms", (t1 - t0) / 1e6);
         out.put("time/forward_backward_ms", fwdBwd / 1e6);
         out.put("time/optimizer_ms", optim / 1e6);
@@ -136,25 +147,38 @@ final class ChunkedUpdate implements AutoCloseable {
         return m;
     }
 
-    private INDArray referenceLogProbs(PackedBatch packed, List<UpdateChunks.Chunk> chunks, ExecutorService executor) {
+    private List<UpdateChunks.Chunk> plan(PackedBatch packed) {
+        return UpdateChunks.plan(packed.rowPrompt(), rowSums(packed.thoughtMask()), rowSums(packed.answerMask()),
+                sequences(packed.thoughtMask(), packed), sequences(packed.answerMask(), packed),
+                lossConfig.aggregation(), lossConfig, Math.max(1, chunkTokens / packed.input().length()));
+    }
+
+    /**
+     * A forward pass of {@code sd} over the chunks (on {@code executor}, or serially when null), rows concatenated:
+     * {@code [R,T]}.
+     *
+     * @param pass (policy feed of the chunk's rows, the rows' targets) to a detached {@code [rows,T]} array
+     */
+    private INDArray forward(PackedBatch packed, List<UpdateChunks.Chunk> chunks, SameDiff sd,
+                             BiFunction<Map<String, INDArray>, INDArray, INDArray> pass, ExecutorService executor) {
         List<Callable<INDArray>> tasks = new ArrayList<>();
         for (UpdateChunks.Chunk ch : chunks) {
             Map<String, INDArray> in = policy.feed(input(packed, ch));
             INDArray tgt = rows(packed.targets(), ch);
             tasks.add(() -> {
-                INDArray logp = reference.tokenLogProbs(in, tgt).dup();
+                INDArray out = pass.apply(in, tgt);
                 if (chunks.size() > 1) {
-                    SameDiffMemory.releaseThisThread(reference.sameDiff());
+                    SameDiffMemory.releaseThisThread(sd);
                     System.gc();
                 }
-                return logp;
+                return out;
             });
         }
         List<INDArray> parts;
         try {
-            parts = ChunkTasks.run(executor, tasks, "the reference forward");
+            parts = ChunkTasks.run(executor, tasks, "a forward pass");
         } finally {
-            SameDiffMemory.release(reference.sameDiff());
+            SameDiffMemory.release(sd);
         }
         return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
     }

@@ -5,7 +5,6 @@ import io.github.dl4jgrpoma.algo.AdvantageEstimator;
 import io.github.dl4jgrpoma.algo.Advantages;
 import io.github.dl4jgrpoma.algo.GroupStats;
 import io.github.dl4jgrpoma.reward.RewardScores;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,18 +17,24 @@ import java.util.List;
  */
 public record GroupAdvantages(List<Advantages> advantages, boolean[] keep, int dropped) {
 
-    /** Estimates every prompt's advantages from its total rewards and applies dynamic sampling. */
+    /**
+     * Estimates every prompt's advantages from its total rewards ({@link AdvantageEstimator#estimateAll}, so batch
+     * reward scaling sees every prompt of the step, dropped ones included) and applies dynamic sampling.
+     */
     public static GroupAdvantages estimate(List<RewardScores> scores, AdvantageEstimator estimator, AdvantageConfig config,
                                            DynamicSampling dynamicSampling) {
-        List<Advantages> advantages = new ArrayList<>(scores.size());
+        double[][][] totals = new double[scores.size()][][];
+        for (int p = 0; p < totals.length; p++) {
+            totals[p] = scores.get(p).totals();
+        }
+        List<Advantages> advantages = estimator.estimateAll(totals, config);
         boolean[] keep = new boolean[scores.size()];
         int dropped = 0;
         for (int p = 0; p < scores.size(); p++) {
-            advantages.add(estimator.estimate(scores.get(p).totals(), config, p));
             keep[p] = dynamicSampling == DynamicSampling.OFF || hasSpread(scores.get(p).totals());
             dropped += keep[p] ? 0 : 1;
         }
-        return new GroupAdvantages(List.copyOf(advantages), keep, dropped);
+        return new GroupAdvantages(advantages, keep, dropped);
     }
 
     /** True when every prompt was dropped. */

@@ -92,7 +92,10 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * {@code time/update_ms} (reward end to update end: advantages, packing, reference forward and all inner epochs),
  * and, with an update, its parts {@code time/pack_ms}, {@code time/reference_ms} (0 without a reference),
  * {@code time/forward_backward_ms}, {@code time/optimizer_ms} (summed over the inner epochs),
- * {@code update_tokens} (packed rows x T) and {@code update_chunks}.
+ * {@code update_tokens} (packed rows x T) and {@code update_chunks}; with
+ * {@link io.github.dl4jgrpoma.loss.LossConfig#maskTruncatedCompletions()} {@code masked_truncated/tokens|frac} (loss
+ * tokens of truncated sequences cleared), with {@link io.github.dl4jgrpoma.loss.LossConfig#entropyTopFraction()}
+ * {@code < 1} {@code entropy_select/tokens|frac|threshold} (low-entropy loss tokens cleared, lowest kept entropy).
  *
  * <h2>Checkpoints and resume</h2>
  * With a checkpoint directory, {@link #fit()} writes a checkpoint every {@code checkpointEvery} steps (default
@@ -363,11 +366,16 @@ public final class GrpoMaTrainer {
     private Map<String, Double> update(RolloutBatch batch, List<Advantages> advantages, boolean[] keep) {
         long t0 = System.nanoTime();
         PackedBatch packed = packer.pack(batch, advantages, keep, packing, rowPacking);
+        Map<String, Double> masked = new LinkedHashMap<>();
+        if (config.loss().maskTruncatedCompletions()) {
+            packed = LossTokenSelection.maskTruncated(packed, batch, packing, masked);
+        }
         long t1 = System.nanoTime();
         long step = completed + 1;
         Map<String, Double> out = chunked.run(packed, config.innerEpochs(), onPolicyChecked ? m -> { }
                 : m -> OnPolicyCheck.require(m.get("ratio/mean"), m.get("approx_kl"), step));
         onPolicyChecked = true;
+        out.putAll(masked);
         out.put("time/pack_ms", (t1 - t0) / 1e6);
         return out;
     }

@@ -127,7 +127,7 @@ public final class GrpoMaTrainerBuilder {
      * Packed tokens (rows x T) per chunk of the update (default {@value #DEFAULT_UPDATE_CHUNK_TOKENS}); a chunk
      * holds at least one whole prompt. Smaller chunks need less memory (the arrays of a forward + backward pass
      * grow with rows x T x width) and cost more per-op overhead; the result does not depend on it beyond float
-     * rounding. Not part of the checkpoint fingerprint. Our choice: 2048 keeps the d=128..256 models of
+     * rounding, except with the {@code "bnpo"} aggregation, whose local batch is one chunk. Not part of the checkpoint fingerprint. Our choice: 2048 keeps the d=128..256 models of
      * {@code bench-step} under 1.5 GB RSS.
      *
      * @throws IllegalArgumentException if {@code v < 1}

@@ -52,6 +52,13 @@ public enum RowPacking {
         if (packing != PackingMode.DECOUPLED) {
             return "packing is " + packing + " (tree rows hold decoupled GRPO-MA thoughts and answers)";
         }
+        if (!loss.importanceRatio().equals(io.github.dl4jgrpoma.loss.TokenRatio.NAME)) {
+            return "the importance ratio '" + loss.importanceRatio() + "' takes one ratio per row's thought and answer"
+                    + " (a tree row holds M answers)";
+        }
+        if (loss.maskTruncatedCompletions() || loss.entropyTopFraction() < 1) {
+            return "mask-truncated completions and entropy-guided token selection rebuild one-row-per-answer batches";
+        }
         String a = loss.aggregation();
         boolean layoutFree = a.equals(SequenceMeanAggregation.NAME) || a.equals(TokenMeanAggregation.NAME)
                 || a.equals(ConstantAggregation.NAME) && loss.constantNormalizer() > 0;

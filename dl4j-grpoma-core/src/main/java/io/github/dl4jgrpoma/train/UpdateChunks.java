@@ -3,6 +3,7 @@ package io.github.dl4jgrpoma.train;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.dl4jgrpoma.loss.BnpoAggregation;
 import io.github.dl4jgrpoma.loss.ConstantAggregation;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.loss.SequenceMeanAggregation;
@@ -16,6 +17,8 @@ import io.github.dl4jgrpoma.loss.TokenMeanAggregation;
  * the built-in aggregations with
  * <ul>
  *   <li>{@code token-mean}: {@code w_c = (loss tokens of c) / (loss tokens)};</li>
+ *   <li>{@code bnpo}: {@code w_c = 1 / (number of chunks)}: each chunk is one local batch normalised by its own
+ *       loss tokens (BNPO's definition, so here the loss does depend on the chunk size);</li>
  *   <li>{@code constant}: {@code w_c = 1} with a fixed normaliser, {@code rows_c / R} with the automatic
  *       {@code C = R x T};</li>
  *   <li>{@code sequence-mean}: {@code w_c = n_ans,c / N_ans}, which is exact only if it also equals
@@ -85,6 +88,7 @@ final class UpdateChunks {
             double w;
             switch (aggregation) {
                 case TokenMeanAggregation.NAME -> w = tok / tokens;
+                case BnpoAggregation.NAME -> w = 1.0 / ranges.size();
                 case ConstantAggregation.NAME -> w = loss.constantNormalizer() > 0 ? 1.0 : (double) (range[1] - range[0]) / r;
                 case SequenceMeanAggregation.NAME -> {
                     w = ansRows > 0 ? ans / ansRows : th / thRows;

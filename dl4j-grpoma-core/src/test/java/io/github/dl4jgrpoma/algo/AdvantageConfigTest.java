@@ -21,11 +21,11 @@ class AdvantageConfigTest {
     void buildersAndWithersChangeOneFieldOnly() {
         AdvantageConfig c = AdvantageConfig.builder().delta(0).stdConvention(StdConvention.POPULATION)
                 .answerNormalization(AnswerNormalization.THOUGHT).build();
-        assertEquals(new AdvantageConfig(0, StdConvention.POPULATION, AnswerNormalization.THOUGHT), c);
-        assertEquals(new AdvantageConfig(0.5, StdConvention.POPULATION, AnswerNormalization.THOUGHT), c.withDelta(0.5));
-        assertEquals(new AdvantageConfig(0, StdConvention.SAMPLE, AnswerNormalization.THOUGHT),
+        assertEquals(new AdvantageConfig(0, StdConvention.POPULATION, AnswerNormalization.THOUGHT, RewardScaling.GROUP), c);
+        assertEquals(new AdvantageConfig(0.5, StdConvention.POPULATION, AnswerNormalization.THOUGHT, RewardScaling.GROUP), c.withDelta(0.5));
+        assertEquals(new AdvantageConfig(0, StdConvention.SAMPLE, AnswerNormalization.THOUGHT, RewardScaling.GROUP),
                 c.withStdConvention(StdConvention.SAMPLE));
-        assertEquals(new AdvantageConfig(0, StdConvention.POPULATION, AnswerNormalization.PROMPT),
+        assertEquals(new AdvantageConfig(0, StdConvention.POPULATION, AnswerNormalization.PROMPT, RewardScaling.GROUP),
                 c.withAnswerNormalization(AnswerNormalization.PROMPT));
         assertEquals(c, c.toBuilder().build());
     }

@@ -27,7 +27,7 @@ class NearEqualRewardsTest {
             for (double delta : new double[] {0.0, AdvantageConfig.DEFAULT_DELTA}) {
                 for (AnswerNormalization n : AnswerNormalization.values()) {
                     for (StdConvention c : StdConvention.values()) {
-                        out.add(Arguments.of(e, new AdvantageConfig(delta, c, n)));
+                        out.add(Arguments.of(e, new AdvantageConfig(delta, c, n, RewardScaling.GROUP)));
                     }
                 }
             }

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.dl4jgrpoma.algo.AdvantageConfig;
 import io.github.dl4jgrpoma.algo.AnswerNormalization;
+import io.github.dl4jgrpoma.algo.RewardScaling;
 import io.github.dl4jgrpoma.algo.StdConvention;
 import io.github.dl4jgrpoma.loss.KlEstimator;
 import io.github.dl4jgrpoma.loss.LossConfig;
@@ -41,9 +42,10 @@ class ConfigJsonTest {
                         .prefixSharing(false).build())
                 .estimator("dr-grpo")
                 .advantage(AdvantageConfig.builder().delta(1e-3).stdConvention(StdConvention.POPULATION)
-                        .answerNormalization(AnswerNormalization.THOUGHT).build())
+                        .answerNormalization(AnswerNormalization.THOUGHT).scaleRewards(RewardScaling.BATCH).build())
                 .loss(LossConfig.builder().epsLow(0.1).epsHigh(0.28).beta(0.04).klEstimator(KlEstimator.K2)
-                        .aggregation("token-mean").thoughtWeight(0.5).constantNormalizer(64).build())
+                        .aggregation("token-mean").thoughtWeight(0.5).constantNormalizer(64).importanceRatio("sequence")
+                        .maskTruncatedCompletions(true).entropyTopFraction(0.2).build())
                 .optimizer(new OptimizerConfig(2e-3, 0.8, 0.99, 1e-7, 0.01, 0.5))
                 .promptsPerStep(5).innerEpochs(2).steps(17).dynamicSampling(DynamicSampling.DROP)
                 .packing(PackingMode.DECOUPLED).rewardErrorPolicy(RewardErrorPolicy.substitute(0.0)).seed(99)
@@ -162,7 +164,7 @@ class ConfigJsonTest {
             out.add(f.numberNode(old.doubleValue() / 2));
         } else if (old.isTextual()) {
             for (String s : List.of("OFF", "DROP", "AUTO", "COUPLED", "FAIL", "SUBSTITUTE", "K3", "K2", "SAMPLE", "ALL",
-                    "THOUGHT", "PROMPT", "POPULATION", "grpo-ma", "sequence-mean", "constant", "other")) {
+                    "THOUGHT", "PROMPT", "POPULATION", "GROUP", "NONE", "grpo-ma", "sequence-mean", "constant", "other")) {
                 if (!s.equals(old.textValue())) {
                     out.add(f.textNode(s));
                 }

@@ -21,9 +21,10 @@ class AggregationRegistryTest {
     }
 
     @Test
-    void defaultsHoldTheThreeModesInOrderAndEachCallIsANewInstance() {
+    void defaultsHoldTheFourModesInOrderAndEachCallIsANewInstance() {
         AggregationRegistry r = AggregationRegistry.defaults();
-        assertEquals(List.of("sequence-mean", "token-mean", "constant"), r.names());
+        assertEquals(List.of("sequence-mean", "token-mean", "constant", "bnpo"), r.names());
+        assertTrue(r.get("bnpo") instanceof BnpoAggregation);
         assertTrue(r.get("token-mean") instanceof TokenMeanAggregation);
         assertTrue(r.get("sequence-mean") instanceof SequenceMeanAggregation);
         assertTrue(r.get("constant") instanceof ConstantAggregation);
@@ -42,7 +43,7 @@ class AggregationRegistryTest {
         assertTrue(dup.getMessage().contains("'token-mean' is already registered"), dup.getMessage());
         assertThrows(IllegalArgumentException.class, () -> r.register(new Named(" ")));
         assertThrows(IllegalArgumentException.class, () -> r.register(null));
-        assertEquals(3, r.names().size());
+        assertEquals(4, r.names().size());
     }
 
     @Test
@@ -50,6 +51,6 @@ class AggregationRegistryTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AggregationRegistry.defaults().get("seq-mean"));
         assertTrue(e.getMessage().contains("'seq-mean'"), e.getMessage());
-        assertTrue(e.getMessage().contains("[sequence-mean, token-mean, constant]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[sequence-mean, token-mean, constant, bnpo]"), e.getMessage());
     }
 }

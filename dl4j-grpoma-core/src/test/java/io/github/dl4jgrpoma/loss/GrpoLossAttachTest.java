@@ -112,7 +112,7 @@ class GrpoLossAttachTest {
         assertMessage(() -> GrpoLoss.attach(sd, sd.var("flat", Nd4j.zeros(DataType.DOUBLE, 2, 3)), 3, cfg), "[B,T,3]");
         assertMessage(() -> GrpoLoss.attach(sd, sd.placeHolder("ids", DataType.INT32, -1, -1, 3), 3, cfg), "FLOAT or DOUBLE");
         assertMessage(() -> GrpoLoss.attach(sd, logits, 3, cfg.toBuilder().aggregation("dapo").build()),
-                "known: [sequence-mean, token-mean, constant]");
+                "known: [sequence-mean, token-mean, constant, bnpo]");
         assertMessage(() -> GrpoLoss.attach(sd, logits, 3, cfg, AggregationRegistry.defaults(), " "), "prefix");
         GrpoLoss.attach(sd, logits, 3, cfg);
         assertMessage(() -> GrpoLoss.attach(sd, logits, 3, cfg), "already has a variable named 'grpo_targets'");

@@ -27,10 +27,10 @@ import io.github.dl4jgrpoma.data.Prompt;
  * produce no rows.
  */
 class BatchPackerTest {
-    private static final Prompt PROMPT = Prompt.ofTokens(1, 7, 3);
+    static final Prompt PROMPT = Prompt.ofTokens(1, 7, 3);
 
     /** Thought 0 = [8, 4] (sampled EOT), thought 1 = [5, 6] truncated, forced 4 appended. */
-    private static PromptRollout tree(Prompt prompt) {
+    static PromptRollout tree(Prompt prompt) {
         ThoughtRollout t0 = new ThoughtRollout(new int[] {8, 4}, new double[] {-0.1, -0.2}, false, new int[] {8, 4},
                 List.of(new AnswerRollout(new int[] {9, 2}, new double[] {-0.3, -0.4}, false),
                         new AnswerRollout(new int[] {6}, new double[] {-0.5}, true)));
@@ -44,7 +44,7 @@ class BatchPackerTest {
         return new Advantages(thought, answers, new double[thought.length], 0, 0, false, 0, 1);
     }
 
-    private static final Advantages ADV = adv(new double[] {0.5, -0.5}, new double[][] {{1.5, -0.5}, {0.25, -1.25}});
+    static final Advantages ADV = adv(new double[] {0.5, -0.5}, new double[][] {{1.5, -0.5}, {0.25, -1.25}});
 
     @Test
     void decoupledPutsEveryValueOnThePositionBeforeItsToken() {

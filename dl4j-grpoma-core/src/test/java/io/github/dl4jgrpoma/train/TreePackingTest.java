@@ -225,6 +225,14 @@ class TreePackingTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RowPacking.TREE.resolve(transformer, PackingMode.DECOUPLED, 4, autoConstant));
         assertTrue(e.getMessage().contains("rowPacking = TREE") && e.getMessage().contains("normaliser"), e.getMessage());
+        // options whose per-row logic assumes one answer per row (GRPO family, issue 15) keep one row per answer
+        for (LossConfig rowWise : List.of(LossConfig.builder().importanceRatio("sequence").build(),
+                LossConfig.builder().maskTruncatedCompletions(true).build(),
+                LossConfig.builder().entropyTopFraction(0.2).build())) {
+            assertEquals(RowPacking.PER_ANSWER, RowPacking.AUTO.resolve(transformer, PackingMode.DECOUPLED, 4, rowWise));
+            assertThrows(IllegalArgumentException.class, () -> RowPacking.TREE.resolve(transformer, PackingMode.DECOUPLED, 4,
+                    rowWise));
+        }
 
         org.nd4j.autodiff.samediff.SameDiff sd = org.nd4j.autodiff.samediff.SameDiff.create();
         org.nd4j.autodiff.samediff.SDVariable tokens = sd.placeHolder("tokens", DataType.INT32, -1, 4);

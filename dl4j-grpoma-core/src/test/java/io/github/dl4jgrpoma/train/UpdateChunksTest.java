@@ -32,6 +32,21 @@ class UpdateChunksTest {
     }
 
     @Test
+    void bnpoWeighsEveryChunkEquallyWhereTokenMeanWeighsByTokens() {
+        // chunks of 2 rows: loss tokens 6, 4, 8 of 18
+        List<UpdateChunks.Chunk> b = UpdateChunks.plan(PROMPTS, THOUGHT, ANSWER, "bnpo", LossConfig.defaults(), 2);
+        List<UpdateChunks.Chunk> t = UpdateChunks.plan(PROMPTS, THOUGHT, ANSWER, "token-mean", LossConfig.defaults(), 2);
+        assertEquals(3, b.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1.0 / 3, b.get(i).lossWeight(), 1e-15);
+            assertEquals(t.get(i).tokenWeight(), b.get(i).tokenWeight(), 1e-15, "metrics stay token means");
+        }
+        assertEquals(6.0 / 18, t.get(0).lossWeight(), 1e-15);
+        assertEquals(4.0 / 18, t.get(1).lossWeight(), 1e-15);
+        assertEquals(1, UpdateChunks.plan(PROMPTS, THOUGHT, ANSWER, "bnpo", LossConfig.defaults(), 6).size());
+    }
+
+    @Test
     void oneChunkWhenTheSplitWouldNotBeExactOrIsNotNeeded() {
         // prompt 1 has no thought row: sequence-mean shares of thought and answer rows differ
         double[] thought = {3, 0, 0, 0, 4, 0};

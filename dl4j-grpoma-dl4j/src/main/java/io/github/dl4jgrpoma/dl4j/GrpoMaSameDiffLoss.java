@@ -74,12 +74,21 @@ public final class GrpoMaSameDiffLoss extends SameDiffLoss {
     /**
      * The loss of a {@link LossConfig}.
      *
-     * @throws IllegalArgumentException when {@code beta > 0}: this loss has no reference-model KL term
+     * @throws IllegalArgumentException when {@code beta > 0} (this loss has no reference-model KL term), or for the
+     *                                  options only {@code GrpoMaTrainer} implements: an importance ratio other than
+     *                                  {@code token}, {@code maskTruncatedCompletions}, {@code entropyTopFraction < 1}
      */
     public static GrpoMaSameDiffLoss of(LossConfig config) {
         if (config.usesReference()) {
             throw new IllegalArgumentException("LossConfig.beta = " + config.beta() + ": GrpoMaSameDiffLoss has no KL penalty"
                     + " to a reference model; use beta = 0 (the default) in a DL4J pipeline");
+        }
+        if (!config.importanceRatio().equals(LossConfig.DEFAULT_IMPORTANCE_RATIO) || config.maskTruncatedCompletions()
+                || config.entropyTopFraction() < 1) {
+            throw new IllegalArgumentException("LossConfig.importanceRatio = " + config.importanceRatio()
+                    + ", maskTruncatedCompletions = " + config.maskTruncatedCompletions() + ", entropyTopFraction = "
+                    + config.entropyTopFraction() + ": a DL4J pipeline supports only the token ratio, no truncation mask and"
+                    + " no entropy selection; use the defaults (token, false, 1.0) or GrpoMaTrainer");
         }
         return new GrpoMaSameDiffLoss(config.epsLow(), config.epsHigh());
     }

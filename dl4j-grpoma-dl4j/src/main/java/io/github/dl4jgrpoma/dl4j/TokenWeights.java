@@ -1,5 +1,6 @@
 package io.github.dl4jgrpoma.dl4j;
 
+import io.github.dl4jgrpoma.loss.BnpoAggregation;
 import io.github.dl4jgrpoma.loss.ConstantAggregation;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.loss.SequenceMeanAggregation;
@@ -51,14 +52,15 @@ final class TokenWeights {
                     }
                 }
             }
-            case TokenMeanAggregation.NAME, ConstantAggregation.NAME -> {
+            case TokenMeanAggregation.NAME, BnpoAggregation.NAME, ConstantAggregation.NAME -> {
                 double tokens = 0;
                 for (int r = 0; r < rows; r++) {
                     for (int i = 0; i < t; i++) {
                         tokens += thought[r][i] + answer[r][i];
                     }
                 }
-                double norm = config.aggregation().equals(TokenMeanAggregation.NAME) ? Math.max(1, tokens)
+                // bnpo: each DL4J minibatch is one local batch, normalised by its own tokens like token-mean
+                double norm = !config.aggregation().equals(ConstantAggregation.NAME) ? Math.max(1, tokens)
                         : config.constantNormalizer() > 0 ? config.constantNormalizer() : Math.max(1, (double) rows * t);
                 for (int r = 0; r < rows; r++) {
                     for (int i = 0; i < t; i++) {
@@ -68,7 +70,7 @@ final class TokenWeights {
             }
             default -> throw new IllegalArgumentException("LossConfig.aggregation = '" + config.aggregation()
                     + "' cannot be used in a DL4J pipeline; use one of " + SequenceMeanAggregation.NAME + ", "
-                    + TokenMeanAggregation.NAME + ", " + ConstantAggregation.NAME);
+                    + TokenMeanAggregation.NAME + ", " + BnpoAggregation.NAME + ", " + ConstantAggregation.NAME);
         }
         return w;
     }

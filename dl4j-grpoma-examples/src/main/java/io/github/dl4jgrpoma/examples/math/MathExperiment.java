@@ -1,5 +1,7 @@
 package io.github.dl4jgrpoma.examples.math;
 
+import io.github.dl4jgrpoma.algo.AdvantageConfig;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -86,8 +88,8 @@ public final class MathExperiment {
         RolloutConfig rollout = RolloutConfig.builder().thoughts(s.thoughts()).answersPerThought(s.answers())
                 .maxThoughtTokens(s.maxThoughtTokens()).maxAnswerTokens(s.maxAnswerTokens()).temperature(s.temperature())
                 .endOfThoughtToken(tok.endOfThought()).answerStopTokens(Set.of(tok.eos())).build();
-        return GrpoMaConfig.builder().rollout(rollout).estimator(s.estimator())
-                .loss(LossConfig.builder().beta(s.beta()).aggregation(s.aggregation()).thoughtWeight(s.thoughtWeight()).build())
+        return GrpoMaConfig.builder().rollout(rollout).estimator(s.estimator()).loss(s.lossConfig())
+                .advantage(AdvantageConfig.defaults().withScaleRewards(s.scaleRewards()))
                 .optimizer(OptimizerConfig.defaults().withLearningRate(s.rlLr())).promptsPerStep(s.promptsPerStep())
                 .innerEpochs(s.innerEpochs()).steps(s.rlSteps()).seed(s.seed()).accuracyReward(MathRewards.CORRECT)
                 .checkpointEvery(RL_CHECKPOINT_EVERY).keepCheckpoints(2).build();
@@ -166,7 +168,7 @@ public final class MathExperiment {
         String tag = s.shape() + " seed " + s.seed();
         IncrementalDecoder decoder = policy.decoder();
         List<MathProblem> heldOut = heldOut(s);
-        CompositeReward reward = MathRewards.create(s.formatWeight());
+        CompositeReward reward = MathRewards.create(s.formatWeight(), s.responseCap(), s.overlongCache());
         GrpoMaConfig rl = rlConfig(s);
         RolloutConfig rollout = rl.rollout();
         MetricsHistory history = new MetricsHistory();

@@ -1,5 +1,8 @@
 package io.github.dl4jgrpoma.examples.math;
 
+import io.github.dl4jgrpoma.algo.RewardScaling;
+import io.github.dl4jgrpoma.loss.ImportanceRatioRegistry;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.github.dl4jgrpoma.algo.AdvantageEstimators;
@@ -43,12 +46,24 @@ import io.github.dl4jgrpoma.loss.LossConfig;
  * @param thoughtStyle   scratchpad style
  * @param aggregation    loss aggregation name (registered in {@link AggregationRegistry#defaults()})
  * @param thoughtWeight  weight w_th of thought-token terms, [0, 100]
+ * @param epsLow         lower clip range of the ratio, (0, 1) (GSPO uses 3e-4)
+ * @param epsHigh        upper clip range of the ratio, (0, 10] (DAPO 0.28, GSPO 4e-4)
+ * @param importanceRatio importance ratio name: {@code token} (GRPO), {@code sequence} (GSPO),
+ *                       {@code sequence-token} (GSPO-token)
+ * @param scaleRewards   advantage scaling at both levels: group std, batch std or none
+ * @param maskTruncated  leave truncated thoughts / answers out of the loss (TRL's mask_truncated_completions)
+ * @param overlongCache  DAPO's soft overlong penalty buffer {@code L_cache} in tokens, 0 = off; {@code L_max} is
+ *                       the thought cap plus the answer cap
+ * @param entropyTopFraction fraction of the highest-entropy loss tokens that keep their loss, (0, 1] (1 = all;
+ *                       the 80/20 study uses 0.2)
  */
 public record MathSettings(MathTask task, int width, int layers, int heads, int sftSteps, int sftBatch, double sftLr,
                            double mistakeRate, int sftTraces, int rlSteps, int thoughts, int answers,
                            int promptsPerStep, double rlLr, double temperature, String estimator, int innerEpochs,
                            double beta, double formatWeight, int evalProblems, int evalSamples, int evalEvery,
-                           long seed, ThoughtStyle thoughtStyle, String aggregation, double thoughtWeight) {
+                           long seed, ThoughtStyle thoughtStyle, String aggregation, double thoughtWeight,
+                           double epsLow, double epsHigh, String importanceRatio, RewardScaling scaleRewards,
+                           boolean maskTruncated, int overlongCache, double entropyTopFraction) {
 
     /** Validates every field; messages name the field, the value and the fix. */
     public MathSettings {
@@ -85,13 +100,25 @@ public record MathSettings(MathTask task, int width, int layers, int heads, int 
         require(aggregation != null && AggregationRegistry.defaults().names().contains(aggregation), "aggregation",
                 aggregation, "use one of " + AggregationRegistry.defaults().names());
         require(thoughtWeight >= 0 && thoughtWeight <= 100, "thoughtWeight", thoughtWeight, "use 0..100");
+        require(epsLow > 0 && epsLow < 1, "epsLow", epsLow, "use a clip range in (0, 1), e.g. 0.2 (GRPO) or 3e-4 (GSPO)");
+        require(epsHigh > 0 && epsHigh <= 10, "epsHigh", epsHigh, "use a clip range in (0, 10], e.g. 0.2, 0.28 (DAPO) or 4e-4 (GSPO)");
+        require(importanceRatio != null && ImportanceRatioRegistry.defaults().contains(importanceRatio), "importanceRatio",
+                importanceRatio, "use one of " + ImportanceRatioRegistry.defaults().names());
+        require(scaleRewards != null, "scaleRewards", scaleRewards, "use group, batch or none");
+        int responseCap = responseCap(task);
+        require(overlongCache >= 0 && overlongCache <= responseCap, "overlongCache", overlongCache,
+                "use 0 (off) .. " + responseCap + " (the response length cap)");
+        require(entropyTopFraction > 0 && entropyTopFraction <= 1, "entropyTopFraction", entropyTopFraction,
+                "use a fraction in (0, 1], e.g. 0.2; 1 trains on every token");
     }
 
     /** The defaults of {@code bin/grpoma math} (the only place they are written down). */
     public static MathSettings defaults() {
         return new MathSettings(MathTask.defaults(), 64, 2, 4, 600, 32, 3e-3, 0.2, 20_000, 200, 4, 4, 16, 2e-4, 1.0,
                 "grpo-ma", 1, 0.0, 0.1, 200, 4, 25, 1, ThoughtStyle.FULL, LossConfig.DEFAULT_AGGREGATION,
-                LossConfig.DEFAULT_THOUGHT_WEIGHT);
+                LossConfig.DEFAULT_THOUGHT_WEIGHT, LossConfig.DEFAULT_EPS_LOW, LossConfig.DEFAULT_EPS_HIGH,
+                LossConfig.DEFAULT_IMPORTANCE_RATIO, RewardScaling.defaultScaling(), false, 0,
+                LossConfig.DEFAULT_ENTROPY_TOP_FRACTION);
     }
 
     /**
@@ -112,6 +139,16 @@ public record MathSettings(MathTask task, int width, int layers, int heads, int 
         return with("thoughts", k).with("answers", m).with("estimator", newEstimator).with("evalEvery", newEvalEvery);
     }
 
+    /** Thought cap plus answer cap in tokens: {@code L_max} of the overlong penalty. */
+    public int responseCap() {
+        return responseCap(task);
+    }
+
+    private static int responseCap(MathTask task) {
+        int digits = task.maxDigits() + 1;
+        return MathTask.maxThoughtChars(digits) + 1 + MathTask.maxAnswerChars(digits) + 1;
+    }
+
     /** Longest operand digits the model must handle: the training range plus one for the OOD slice. */
     public int maxDigitsSeen() {
         return task.maxDigits() + 1;
@@ -130,6 +167,13 @@ public record MathSettings(MathTask task, int width, int layers, int heads, int 
     /** Sequence length of the model: BOS + prompt + begin-thought + thought cap + forced end-of-thought + answer cap. */
     public int maxLength() {
         return 2 + MathTask.maxPromptChars(maxDigitsSeen()) + maxThoughtTokens() + 1 + maxAnswerTokens();
+    }
+
+    /** The loss options of the RL phase. */
+    public LossConfig lossConfig() {
+        return LossConfig.builder().beta(beta).aggregation(aggregation).thoughtWeight(thoughtWeight).epsLow(epsLow)
+                .epsHigh(epsHigh).importanceRatio(importanceRatio).maskTruncatedCompletions(maskTruncated)
+                .entropyTopFraction(entropyTopFraction).build();
     }
 
     /** The run name used in logs, for example {@code T4A4}. */

@@ -37,6 +37,6 @@ public record MathWorkerSpec(String settingsJson) implements RolloutWorkerSpec {
 
     @Override
     public CompositeReward reward() {
-        return MathRewards.create(settings().formatWeight());
+        return MathRewards.create(settings().formatWeight(), settings().responseCap(), settings().overlongCache());
     }
 }

@@ -19,6 +19,7 @@ import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.RunDirectory;
 import io.github.dl4jgrpoma.examples.UsageException;
+import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
 import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 
 /**
@@ -50,6 +51,9 @@ public final class StudyCommand implements Command {
         options.addOption(Option.builder().longOpt("seeds").hasArg().argName("N").desc("seeds 1..N (default 3)").build());
         options.addOption(Option.builder().longOpt("shapes").hasArg().argName("LIST")
                 .desc("shapes to run (default T16A1,T4A4,T4A1,T2A8,T4A2,T4A8); M = 1 runs plain GRPO").build());
+        options.addOption(Option.builder().longOpt("variants").hasArg().argName("LIST")
+                .desc("instead of shapes, compare GRPO-family variants on T4A4 (comma-separated, or 'all'): "
+                        + String.join(",", StudyVariant.all().stream().map(StudyVariant::name).toList())).build());
         options.addOption(Option.builder().longOpt("target").hasArg().argName("X")
                 .desc("target held-out accuracy for 'steps to target' (default: halfway from SFT to the best shape)").build());
         return options;
@@ -91,12 +95,38 @@ public final class StudyCommand implements Command {
             shapes.addAll(StudyShape.defaults());
         }
         int evalEvery = base.evalEvery() > 0 ? base.evalEvery() : Math.max(1, base.rlSteps() / 6);
+        List<String> names = new ArrayList<>();
         List<MathSettings> runs = new ArrayList<>();
-        for (StudyShape shape : shapes) {
+        if (cl.hasOption("variants")) {
+            if (cl.hasOption("shapes")) {
+                throw new UsageException("--variants and --shapes exclude each other: variants run on T4A4; fix: give one");
+            }
+            String list = CliSupport.value(cl, "variants", null);
+            List<StudyVariant> variants = new ArrayList<>();
             try {
-                runs.add(base.withShape(shape.thoughts(), shape.answers(), shape.estimator(), evalEvery));
+                for (String v : list.split(",")) {
+                    if (v.trim().equals("all")) {
+                        variants.addAll(StudyVariant.all());
+                    } else {
+                        variants.add(StudyVariant.parse(v));
+                    }
+                }
             } catch (IllegalArgumentException e) {
-                throw new UsageException("--shapes " + shape.name() + ": " + e.getMessage());
+                throw new UsageException("--variants: " + e.getMessage());
+            }
+            MathSettings t4a4 = base.withShape(4, 4, GrpoMaEstimator.NAME, evalEvery);
+            for (StudyVariant v : variants) {
+                names.add(v.name());
+                runs.add(v.apply(t4a4));
+            }
+        } else {
+            for (StudyShape shape : shapes) {
+                try {
+                    runs.add(base.withShape(shape.thoughts(), shape.answers(), shape.estimator(), evalEvery));
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--shapes " + shape.name() + ": " + e.getMessage());
+                }
+                names.add(shape.name());
             }
         }
         if (cl.hasOption("target")) {
@@ -104,7 +134,7 @@ public final class StudyCommand implements Command {
         }
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, List.of("config.json", "seed-*", "study.md",
                 "study_*.png"))) {
-            return study(cl, base, seeds, shapes, runs, dir, out, err);
+            return study(cl, base, seeds, names, runs, dir, out, err);
         }
     }
 
@@ -121,7 +151,7 @@ public final class StudyCommand implements Command {
         return "math";
     }
 
-    private int study(CommandLine cl, MathSettings base, int seeds, List<StudyShape> shapes, List<MathSettings> runs,
+    private int study(CommandLine cl, MathSettings base, int seeds, List<String> names, List<MathSettings> runs,
                       RunDirectory dir, PrintStream out, PrintStream err) throws Exception {
         Path root = dir.path();
         ConfigJson.write(root.resolve("config.json"), base);
@@ -133,14 +163,14 @@ public final class StudyCommand implements Command {
             WarmUp w = MathExperiment.warmUp(sftSettings, seedDir.resolve("sft"), dir.resume(), out, err);
             File sftModel = seedDir.resolve("sft-policy.sd").toFile();
             w.policy().save(sftModel);
-            for (int i = 0; i < shapes.size(); i++) {
-                StudyShape shape = shapes.get(i);
+            for (int i = 0; i < runs.size(); i++) {
+                String name = names.get(i);
                 MathSettings s = runs.get(i).with("seed", seed);
-                MathResult r = MathExperiment.reinforce(s, seedDir.resolve(shape.name()), dir.resume(),
+                MathResult r = MathExperiment.reinforce(s, seedDir.resolve(name), dir.resume(),
                         TransformerPolicy.load(sftModel), w, out, err);
-                report.add(shape.name(), r);
+                report.add(name, r);
                 out.printf(Locale.ROOT, "[study] seed %d %-6s held-out %.3f -> %.3f, pass@1 %.3f -> %.3f, RL %.0f s (%.0f min so far)%n",
-                        seed, shape.name(), r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy(),
+                        seed, name, r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy(),
                         r.heldOutBefore().sampledPass1(), r.heldOutAfter().sampledPass1(), r.rlSeconds(), total.seconds() / 60);
             }
         }

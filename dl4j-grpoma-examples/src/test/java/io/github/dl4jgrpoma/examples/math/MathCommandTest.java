@@ -129,6 +129,29 @@ class MathCommandTest {
         assertEquals(2, run("study", "--k", "4"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("use --shapes and --seeds"));
         assertEquals(2, run("study", "--shapes", "T4X4"));
+        assertEquals(2, run("study", "--variants", "gspo,ppo"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown variant 'ppo'"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run("study", "--variants", "gspo", "--shapes", "T4A4"));
+        assertEquals(2, run("math", "--scale-rewards", "std"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("use group (default), batch or none"));
+        assertEquals(2, run("math", "--importance-ratio", "seq"));
+        assertEquals(2, run("math", "--entropy-top", "0"));
+    }
+
+    @Test
+    void tinyVariantStudyRunsEveryGrpoFamilyVariant(@TempDir Path dir) throws Exception {
+        assertEquals(0, run(with(with(new String[] {"study"}, TINY), "--seeds", "1", "--variants", "all",
+                "--rl-steps", "1", "--out", dir.toString())), err.toString(StandardCharsets.UTF_8));
+        String md = Files.readString(dir.resolve("study.md"));
+        for (StudyVariant v : StudyVariant.all()) {
+            assertTrue(md.contains("| " + v.name() + " | grpo-ma | 16 | 1 |"), v.name() + ":\n" + md);
+        }
+        String gspo = Files.readString(dir.resolve("seed-1").resolve("gspo").resolve("config.json"));
+        assertTrue(gspo.contains("\"importanceRatio\" : \"sequence\"") && gspo.contains("\"epsLow\" : 3.0E-4"), gspo);
+        String overlong = Files.readString(dir.resolve("seed-1").resolve("overlong").resolve("rl_metrics.csv"));
+        assertTrue(overlong.contains("rewards/overlong/mean"), "the penalty is a reward with its own metric");
+        String entropy = Files.readString(dir.resolve("seed-1").resolve("entropy-20").resolve("rl_metrics.csv"));
+        assertTrue(entropy.contains("entropy_select/frac"), "the selection is counted");
     }
 
     @Test
