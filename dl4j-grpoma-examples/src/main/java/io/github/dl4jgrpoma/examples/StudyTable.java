@@ -102,7 +102,8 @@ public final class StudyTable {
         reward.writePng(dir.resolve("study_reward.png"));
     }
 
-    static double mean(double[] x) {
+    /** Mean of the finite values (NaN if none). */
+    public static double mean(double[] x) {
         double s = 0;
         int n = 0;
         for (double v : x) {
@@ -114,7 +115,8 @@ public final class StudyTable {
         return n == 0 ? Double.NaN : s / n;
     }
 
-    static double sd(double[] x) {
+    /** Sample standard deviation of the finite values (0 for fewer than two). */
+    public static double sd(double[] x) {
         double m = mean(x);
         double s = 0;
         int n = 0;
@@ -127,7 +129,8 @@ public final class StudyTable {
         return n < 2 ? 0 : Math.sqrt(s / (n - 1));
     }
 
-    private static double min(double[] x) {
+    /** Smallest value. */
+    public static double min(double[] x) {
         double m = Double.POSITIVE_INFINITY;
         for (double v : x) {
             m = Math.min(m, v);
@@ -135,7 +138,8 @@ public final class StudyTable {
         return m;
     }
 
-    private static double max(double[] x) {
+    /** Largest value. */
+    public static double max(double[] x) {
         double m = Double.NEGATIVE_INFINITY;
         for (double v : x) {
             m = Math.max(m, v);

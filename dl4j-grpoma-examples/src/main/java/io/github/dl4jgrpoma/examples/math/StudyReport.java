@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.github.dl4jgrpoma.examples.StudyTable;
 import io.github.dl4jgrpoma.examples.plot.LinePlot;
 import io.github.dl4jgrpoma.listener.StepEvent;
 
@@ -142,43 +143,18 @@ public final class StudyReport {
     }
 
     static double mean(double[] x) {
-        double s = 0;
-        int n = 0;
-        for (double v : x) {
-            if (Double.isFinite(v)) {
-                s += v;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : s / n;
+        return StudyTable.mean(x);
     }
 
     static double sd(double[] x) {
-        double m = mean(x);
-        double s = 0;
-        int n = 0;
-        for (double v : x) {
-            if (Double.isFinite(v)) {
-                s += (v - m) * (v - m);
-                n++;
-            }
-        }
-        return n < 2 ? 0 : Math.sqrt(s / (n - 1));
+        return StudyTable.sd(x);
     }
 
     private static double min(double[] x) {
-        double m = Double.POSITIVE_INFINITY;
-        for (double v : x) {
-            m = Math.min(m, v);
-        }
-        return m;
+        return StudyTable.min(x);
     }
 
     private static double max(double[] x) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double v : x) {
-            m = Math.max(m, v);
-        }
-        return m;
+        return StudyTable.max(x);
     }
 }
