@@ -1,10 +1,9 @@
 package io.github.dl4jgrpoma.examples.code;
 
+import io.github.dl4jgrpoma.examples.SettingsChecks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.github.dl4jgrpoma.algo.AdvantageEstimators;
 import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
-import io.github.dl4jgrpoma.algo.PackingMode;
 import io.github.dl4jgrpoma.config.ConfigJson;
 
 /**
@@ -40,31 +39,15 @@ public record CodeSettings(CodeTask task, int width, int layers, int heads, int 
                            double rlLr, double temperature, String estimator, double parseWeight, int evalProblems,
                            int passK, int rewardThreads, int rewardTimeoutMs, long seed) {
 
+    private static final SettingsChecks CHECKS = new SettingsChecks("CodeSettings");
+
     /** Validates every field; messages name the field, the value and the fix. */
     public CodeSettings {
         require(task != null, "task", task, "give the held-out share, e.g. {\"heldOutPercent\": 20}");
-        require(width >= 8 && width <= 1024, "width", width, "use 8..1024");
-        require(layers >= 1 && layers <= 48, "layers", layers, "use 1..48");
-        require(heads >= 1 && heads <= 64, "heads", heads, "use 1..64");
-        require(width % heads == 0, "width", width + " with heads = " + heads, "make width divisible by heads");
-        require(sftSteps >= 0 && sftSteps <= 1_000_000, "sftSteps", sftSteps, "use 0..1000000");
-        require(sftBatch >= 1 && sftBatch <= 4096, "sftBatch", sftBatch, "use 1..4096");
-        require(sftLr > 0 && sftLr <= 1, "sftLr", sftLr, "use a learning rate in (0, 1], e.g. 3e-3");
-        require(mistakeRate >= 0 && mistakeRate <= 1, "mistakeRate", mistakeRate, "use a fraction in [0, 1]");
+        CHECKS.model(width, layers, heads);
+        CHECKS.sft(sftSteps, sftBatch, sftLr, mistakeRate);
         require(sftTraces >= 1, "sftTraces", sftTraces, "use at least 1 trace");
-        require(rlSteps >= 0 && rlSteps <= 1_000_000, "rlSteps", rlSteps, "use 0..1000000");
-        require(thoughts >= 1 && thoughts <= 64, "thoughts", thoughts, "use 1..64 thoughts per prompt");
-        require(answers >= 1 && answers <= 64, "answers", answers, "use 1..64 answers per thought");
-        require(thoughts * answers >= 2, "thoughts x answers", thoughts + "x" + answers,
-                "a group needs two answers to compare: raise K or M");
-        require(estimator != null && AdvantageEstimators.defaults().contains(estimator), "estimator", estimator,
-                "use one of " + AdvantageEstimators.defaults().names());
-        require(!(AdvantageEstimators.defaults().get(estimator).packing() == PackingMode.COUPLED && answers != 1),
-                "estimator", estimator + " with answers = " + answers, "it packs one advantage per whole response (plain"
-                        + " GRPO) and needs M = 1; use " + GrpoMaEstimator.NAME + " for M > 1");
-        require(promptsPerStep >= 1 && promptsPerStep <= 4096, "promptsPerStep", promptsPerStep, "use 1..4096");
-        require(rlLr > 0 && rlLr <= 1, "rlLr", rlLr, "use a learning rate in (0, 1], e.g. 3e-4");
-        require(temperature >= 1e-3 && temperature <= 100, "temperature", temperature, "use 0.001..100");
+        CHECKS.rl(rlSteps, thoughts, answers, estimator, promptsPerStep, rlLr, temperature);
         require(parseWeight >= 0 && parseWeight <= 10, "parseWeight", parseWeight, "use 0..10");
         require(evalProblems >= 1 && evalProblems <= 100_000, "evalProblems", evalProblems, "use 1..100000");
         require(passK >= 1 && passK <= 1000, "passK", passK, "use 1..1000 samples per problem");
@@ -93,9 +76,7 @@ public record CodeSettings(CodeTask task, int width, int layers, int heads, int 
     }
 
     private static void require(boolean ok, String field, Object value, String fix) {
-        if (!ok) {
-            throw new IllegalArgumentException("CodeSettings." + field + " = " + value + " is invalid: " + fix);
-        }
+        CHECKS.require(ok, field, value, fix);
     }
 
     /** Longest thought: {@code slope 5 add 9}. */
