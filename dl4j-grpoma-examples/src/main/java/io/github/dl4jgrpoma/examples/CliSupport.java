@@ -62,6 +62,9 @@ public final class CliSupport {
      * @throws UsageException naming the option, the value and the fix
      */
     public static Path outputDirectory(String name, String value) throws UsageException {
+        if (value == null || value.isBlank()) {
+            throw new UsageException("--" + name + " is empty; fix: give a folder, e.g. --" + name + " runs/my-run");
+        }
         Path dir = resolve(name, value);
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UsageException("--" + name + " " + value + " is an existing file, not a folder; fix: give a folder"

@@ -51,6 +51,10 @@ public final class Main {
                     err.println("bin/grpoma " + c.name() + ": " + e.getMessage() + " (bin/grpoma " + c.name()
                             + " --help lists the options)");
                     return 2;
+                } catch (io.github.dl4jgrpoma.checkpoint.CheckpointException e) {
+                    // a corrupt checkpoint or one written with other settings: the message names it and the fix
+                    err.println("bin/grpoma " + c.name() + ": " + e.getMessage());
+                    return 2;
                 } catch (Exception e) {
                     err.println("bin/grpoma " + c.name() + " failed: " + e);
                     e.printStackTrace(err);

@@ -101,6 +101,10 @@ public final class RunDirectory implements AutoCloseable {
         RunDirectory rd = new RunDirectory(dir, resume, ch, lock);
         try {
             List<Path> existing = rd.matching(outputs);
+            if (existing.isEmpty() && resume) {
+                throw new UsageException("--out " + value + " holds no run to resume; fix: drop --resume to start one, or"
+                        + " give the folder of the run to continue");
+            }
             if (!existing.isEmpty() && !resume && !overwrite) {
                 throw new UsageException("--out " + value + " already holds a run (" + names(existing) + "); fix: add"
                         + " --resume to continue it, --overwrite to start over, or choose another --out");

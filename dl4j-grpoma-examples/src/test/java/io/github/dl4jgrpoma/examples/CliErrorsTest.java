@@ -71,6 +71,7 @@ class CliErrorsTest {
         usageError(new String[] {"custom", "--steps", "-1"}, "--steps -1", "GrpoMaConfig.steps");
         usageError(new String[] {"math", "--config", dir.resolve("missing.json").toString()}, "cannot be read");
         usageError(new String[] {"math", "--resume", "--overwrite"}, "exclude each other");
+        usageError(new String[] {"math", "--out", ""}, "--out is empty");
     }
 
     @Test

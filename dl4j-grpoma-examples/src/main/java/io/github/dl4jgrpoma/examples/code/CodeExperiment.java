@@ -81,7 +81,9 @@ public final class CodeExperiment {
     public static CodeResult run(CodeSettings s, Path dir, boolean resume, RolloutExecutors executors, PrintStream out,
                                  PrintStream progress) throws IOException {
         Files.createDirectories(dir);
-        ConfigJson.write(dir.resolve("config.json"), s);
+        if (!resume) {
+            ConfigJson.write(dir.resolve("config.json"), s);      // a resume rewrites it once its checkpoints accept it
+        }
         Tokenizer tok = tokenizer();
         Sandbox sandbox = new Sandbox(SandboxLimits.defaults());
         TransformerPolicy policy = CodeWorkerSpec.policy(tok, s.width(), s.layers(), s.heads(), s.maxLength(), s.seed());
@@ -146,6 +148,7 @@ public final class CodeExperiment {
                 .rolloutExecutor(executors.factory(CodeWorkerSpec.of(s))).build();
         if (resume) {
             long k = trainer.restoreLatest().orElse(0);
+            ConfigJson.write(dir.resolve("config.json"), s);      // both phases accepted the settings
             history.preload(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), k));
             print(out, "[%s %s] resuming RL after step %d%n", s.shape(), tag, k);
         }

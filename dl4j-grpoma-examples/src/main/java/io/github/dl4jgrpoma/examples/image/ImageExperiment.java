@@ -77,7 +77,9 @@ public final class ImageExperiment {
     public static ImageWarmUp warmUp(ImageSettings s, Path dir, boolean resume, MnistImages train, MnistImages test,
                                      PrintStream out, PrintStream progress) throws IOException {
         Files.createDirectories(dir);
-        ConfigJson.write(dir.resolve("config.json"), s);
+        if (!resume) {
+            ConfigJson.write(dir.resolve("config.json"), s);      // a resume rewrites it once its checkpoints accept it
+        }
         ImageTask task = s.imageTask();
         Tokenizer tok = tokenizer(task);
         TransformerPolicy policy = VisionLanguagePolicies.create(TransformerConfig.builder().vocabSize(tok.vocabSize())
@@ -127,7 +129,9 @@ public final class ImageExperiment {
     public static ImageResult reinforce(ImageSettings s, Path dir, boolean resume, ImageWarmUp warm, MnistImages train,
                                         MnistImages test, PrintStream out, PrintStream progress) throws IOException {
         Files.createDirectories(dir);
-        ConfigJson.write(dir.resolve("config.json"), s);
+        if (!resume) {
+            ConfigJson.write(dir.resolve("config.json"), s);      // a resume rewrites it once its checkpoints accept it
+        }
         ImageTask task = s.imageTask();
         Tokenizer tok = tokenizer(task);
         TransformerPolicy policy = warm.policy();
@@ -158,6 +162,7 @@ public final class ImageExperiment {
         long done = 0;
         if (resume) {
             done = trainer.restoreLatest().orElse(0);
+            ConfigJson.write(dir.resolve("config.json"), s);      // both phases accepted the settings
             history.preload(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), done));
             out.printf(Locale.ROOT, "[%s] resuming RL after step %d%n", tag, done);
         }

@@ -108,7 +108,9 @@ public final class MathExperiment {
     public static WarmUp warmUp(MathSettings s, Path dir, boolean resume, PrintStream out, PrintStream progress)
             throws IOException {
         Files.createDirectories(dir);
-        ConfigJson.write(dir.resolve("config.json"), s);
+        if (!resume) {
+            ConfigJson.write(dir.resolve("config.json"), s);      // a resume rewrites it once its checkpoints accept it
+        }
         Tokenizer tok = tokenizer();
         TransformerPolicy policy = newPolicy(s);
         String tag = "SFT seed " + s.seed();
@@ -163,7 +165,9 @@ public final class MathExperiment {
     public static MathResult reinforce(MathSettings s, Path dir, boolean resume, TransformerPolicy policy, WarmUp before,
                                        RolloutExecutors executors, PrintStream out, PrintStream progress) throws IOException {
         Files.createDirectories(dir);
-        ConfigJson.write(dir.resolve("config.json"), s);
+        if (!resume) {
+            ConfigJson.write(dir.resolve("config.json"), s);      // a resume rewrites it once its checkpoints accept it
+        }
         Tokenizer tok = tokenizer();
         String tag = s.shape() + " seed " + s.seed();
         IncrementalDecoder decoder = policy.decoder();
@@ -188,6 +192,7 @@ public final class MathExperiment {
                 .rolloutExecutor(executors.factory(MathWorkerSpec.of(s))).build();
         if (resume) {
             long k = trainer.restoreLatest().orElse(0);
+            ConfigJson.write(dir.resolve("config.json"), s);      // both phases accepted the settings
             history.preload(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), k));
             periodic.resumeAt(k);
             out.printf(Locale.ROOT, "[%s] resuming RL after step %d%n", tag, k);

@@ -53,6 +53,16 @@ class CodeCommandTest {
         assertEquals(0, run(concat(new String[] {"code", "--rl-steps", "2", "--out", dir.resolve("cut").toString()}, tiny)));
         assertEquals(2, run(concat(new String[] {"code", "--rl-steps", "4", "--out", dir.resolve("cut").toString()}, tiny)));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("already holds a run"), err.toString(StandardCharsets.UTF_8));
+        String savedConfig = Files.readString(dir.resolve("cut").resolve("config.json"));
+        err.reset();
+        assertEquals(2, run("code", "--rl-steps", "4", "--lr", "1e-3", "--resume", "--out", dir.resolve("cut").toString()));
+        String refused = err.toString(StandardCharsets.UTF_8);
+        assertTrue(refused.contains("another config") || refused.contains("differ"), refused);
+        assertTrue(!refused.contains("\tat "), "one line, no stack trace: " + refused);
+        assertEquals(savedConfig, Files.readString(dir.resolve("cut").resolve("config.json")), "a refused resume keeps config.json");
+        err.reset();
+        assertEquals(2, run("code", "--resume", "--out", dir.resolve("empty").toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("holds no run to resume"), err.toString(StandardCharsets.UTF_8));
         assertEquals(0, run("code", "--rl-steps", "4", "--resume", "--out", dir.resolve("cut").toString()),
                 err.toString(StandardCharsets.UTF_8));         // the other settings come from the run's config.json
         List<String> whole = Files.readAllLines(dir.resolve("whole").resolve("rl_metrics.csv"));

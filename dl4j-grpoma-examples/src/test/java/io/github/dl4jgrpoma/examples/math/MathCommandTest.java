@@ -91,8 +91,8 @@ class MathCommandTest {
         assertEquals(1, e.lines().count(), e);
         assertEquals(4, rows(rl).size(), "untouched");
         err.reset();
-        try (RunDirectory held = RunDirectory.open(CliSupport.parse(lockOptions(), new String[] {"--out", b.toString(),
-            "--resume"}), "unused", List.of())) {
+        try (RunDirectory held = RunDirectory.open(CliSupport.parse(lockOptions(), new String[] {"--out", b.toString()}),
+                "unused", List.of())) {
             assertEquals(2, run("math", "--resume", "--out", b.toString()));
             String locked = err.toString(StandardCharsets.UTF_8);
             assertTrue(locked.contains("is in use by another run") && locked.contains("process "), locked);
