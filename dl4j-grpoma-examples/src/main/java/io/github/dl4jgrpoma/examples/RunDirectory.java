@@ -74,6 +74,10 @@ public final class RunDirectory implements AutoCloseable {
         if (resume && overwrite) {
             throw new UsageException("--resume and --overwrite exclude each other; fix: give one of them");
         }
+        if (resume && value != null && !value.isBlank() && !Files.isDirectory(Path.of(value).toAbsolutePath())) {
+            throw new UsageException("--out " + value + " holds no run to resume (no such folder); fix: drop --resume to"
+                    + " start one, or give the folder of the run to continue");
+        }
         Path dir = CliSupport.outputDirectory("out", value);
         FileChannel ch = null;
         FileLock lock;

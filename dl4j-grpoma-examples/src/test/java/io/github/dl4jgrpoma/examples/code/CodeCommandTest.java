@@ -63,6 +63,9 @@ class CodeCommandTest {
         err.reset();
         assertEquals(2, run("code", "--resume", "--out", dir.resolve("empty").toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("holds no run to resume"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(!Files.exists(dir.resolve("empty")), "a mistyped --out with --resume creates no folder");
+        Files.createDirectories(dir.resolve("empty2"));
+        assertEquals(2, run("code", "--resume", "--out", dir.resolve("empty2").toString()));
         assertEquals(0, run("code", "--rl-steps", "4", "--resume", "--out", dir.resolve("cut").toString()),
                 err.toString(StandardCharsets.UTF_8));         // the other settings come from the run's config.json
         List<String> whole = Files.readAllLines(dir.resolve("whole").resolve("rl_metrics.csv"));
