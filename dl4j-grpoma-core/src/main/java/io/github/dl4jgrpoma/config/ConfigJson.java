@@ -54,6 +54,7 @@ public final class ConfigJson {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)          // {"width": 64.5} is an error, not 64
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 

@@ -85,6 +85,8 @@ class ConfigJsonTest {
         assertTrue(nested.contains("RolloutConfig.topP = 2.0") && nested.contains("(0, 1]"), nested);
         String badEnum = error("{\"dynamicSampling\": \"SOMETIMES\"}");
         assertTrue(badEnum.contains("'SOMETIMES'") && badEnum.contains("[OFF, DROP]"), badEnum);
+        String fraction = error("{\"promptsPerStep\": 16.5}");
+        assertTrue(fraction.contains("'promptsPerStep'") && fraction.contains("integer"), "not truncated to 16: " + fraction);
         String syntax = error("{\"seed\": 1,,}");
         assertTrue(syntax.contains("not valid JSON") && syntax.contains("line 1"), syntax);
     }
