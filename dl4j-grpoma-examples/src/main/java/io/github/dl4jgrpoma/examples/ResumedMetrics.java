@@ -78,4 +78,18 @@ public final class ResumedMetrics {
         }
         return out;
     }
+
+    /**
+     * Restores the newest valid SFT checkpoint of {@code trainer} and cuts {@code metricsCsv} back to it (the steps
+     * after it are redone).
+     *
+     * @throws io.github.dl4jgrpoma.checkpoint.CheckpointException if the checkpoints are corrupt or were written
+     *                                                             with other settings
+     */
+    public static ResumedSft resumeSft(io.github.dl4jgrpoma.train.SftTrainer trainer, Path metricsCsv) throws IOException {
+        long k = trainer.restoreLatest().orElse(0);
+        List<StepEvent> kept = truncateAndRead(metricsCsv, k);
+        return new ResumedSft(k, kept.isEmpty() ? Double.NaN
+                : kept.get(kept.size() - 1).metrics().getOrDefault("sft/loss", Double.NaN));
+    }
 }

@@ -1,8 +1,8 @@
 package io.github.dl4jgrpoma.examples.code;
 
-import io.github.dl4jgrpoma.listener.StepEvent;
 
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
+import io.github.dl4jgrpoma.examples.ResumedSft;
 
 import io.github.dl4jgrpoma.config.ConfigJson;
 
@@ -109,9 +109,9 @@ public final class CodeExperiment {
                 dir.resolve("checkpoints").resolve("sft"));
         double lastLoss = Double.NaN;
         if (resume) {
-            long k = sftTrainer.restoreLatest().orElse(0);
-            List<StepEvent> kept = ResumedMetrics.truncateAndRead(dir.resolve("sft_metrics.csv"), k);
-            lastLoss = kept.isEmpty() ? Double.NaN : kept.get(kept.size() - 1).metrics().getOrDefault("sft/loss", Double.NaN);
+            ResumedSft r = ResumedMetrics.resumeSft(sftTrainer, dir.resolve("sft_metrics.csv"));
+            long k = r.step();
+            lastLoss = r.lastLoss();
             print(out, "[SFT %s] resuming SFT after step %d%n", tag, k);
         }
         TrainingResult sft = sftTrainer.fit();

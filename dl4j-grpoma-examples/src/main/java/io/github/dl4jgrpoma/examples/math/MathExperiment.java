@@ -17,11 +17,11 @@ import io.github.dl4jgrpoma.examples.RolloutExecutors;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
 import io.github.dl4jgrpoma.examples.ProgressBars;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
+import io.github.dl4jgrpoma.examples.ResumedSft;
 import io.github.dl4jgrpoma.examples.RunTimer;
 import io.github.dl4jgrpoma.examples.SampleRollouts;
 import io.github.dl4jgrpoma.listener.CsvMetricsListener;
 import io.github.dl4jgrpoma.listener.NanGuardListener;
-import io.github.dl4jgrpoma.listener.StepEvent;
 import io.github.dl4jgrpoma.listener.TrainingListener;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
@@ -134,9 +134,9 @@ public final class MathExperiment {
                 dir.resolve("checkpoints").resolve("sft"));
         double lastLoss = Double.NaN;
         if (resume) {
-            long k = sftTrainer.restoreLatest().orElse(0);
-            List<StepEvent> kept = ResumedMetrics.truncateAndRead(dir.resolve("sft_metrics.csv"), k);
-            lastLoss = kept.isEmpty() ? Double.NaN : kept.get(kept.size() - 1).metrics().getOrDefault("sft/loss", Double.NaN);
+            ResumedSft r = ResumedMetrics.resumeSft(sftTrainer, dir.resolve("sft_metrics.csv"));
+            long k = r.step();
+            lastLoss = r.lastLoss();
             out.printf(Locale.ROOT, "[%s] resuming SFT after step %d%n", tag, k);
         }
         TrainingResult sft = sftTrainer.fit();
