@@ -68,7 +68,7 @@ class CodeStudyTest {
         ByteArrayOutputStream help = new ByteArrayOutputStream();
         assertEquals(0, Main.run(new String[] {"study", "--task=code", "--help"}, new PrintStream(help, true, StandardCharsets.UTF_8), e));
         String h = help.toString(StandardCharsets.UTF_8);
-        assertTrue(h.contains("study --task code") && h.contains("(default " + CodeStudy.STUDY_RL_STEPS + ")")
+        assertTrue(h.contains("study --task code") && h.contains("SFT warm-up steps (default " + CodeStudy.STUDY_SFT_STEPS + ")")
                 && h.contains("--shapes"), h);
     }
 }
