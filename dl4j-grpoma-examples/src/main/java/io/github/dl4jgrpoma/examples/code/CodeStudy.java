@@ -20,9 +20,9 @@ import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.RolloutExecutors;
 import io.github.dl4jgrpoma.examples.RunDirectory;
 import io.github.dl4jgrpoma.examples.RunTimer;
+import io.github.dl4jgrpoma.examples.StudyArgs;
 import io.github.dl4jgrpoma.examples.StudyRun;
 import io.github.dl4jgrpoma.examples.StudyTable;
-import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.examples.math.StudyShape;
 
 /**
@@ -70,12 +70,7 @@ public final class CodeStudy {
 
     /** Runs the study; {@code args} are the study command's arguments (with {@code --task code}). */
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        for (String a : args) {
-            if (a.startsWith("--") && NOT_ACCEPTED.contains(a.substring(2).split("=")[0])) {
-                throw new UsageException(a + " is not a study option: the study sets K, M, the estimator and the seeds"
-                        + " itself; fix: use --shapes and --seeds");
-            }
-        }
+        StudyArgs.rejectFixed(args, NOT_ACCEPTED, "K, M, the estimator and the seeds", "--shapes and --seeds");
         Options options = options();
         CommandLine cl = CliSupport.parse(options, args);
         if (cl.hasOption("help")) {
@@ -85,16 +80,7 @@ public final class CodeStudy {
         }
         CodeSettings base = CodeCommand.FLAGS.parseRun(cl, defaults(), DEFAULT_OUT);
         int seeds = CliSupport.intOpt(cl, "seeds", 3, 1, 100);
-        List<StudyShape> shapes = new ArrayList<>();
-        for (String s : CliSupport.value(cl, "shapes", "T16A1,T4A4,T4A1").split(",")) {
-            try {
-                StudyShape shape = StudyShape.parse(s);
-                withShape(base, shape);
-                shapes.add(shape);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--shapes: " + e.getMessage());
-            }
-        }
+        List<StudyShape> shapes = StudyArgs.shapes(cl, "T16A1,T4A4,T4A1", shape -> withShape(base, shape));
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, List.of("config.json", "seed-*", "study.md",
                 "study_reward.png"))) {
             ConfigJson.write(dir.path().resolve("config.json"), base);

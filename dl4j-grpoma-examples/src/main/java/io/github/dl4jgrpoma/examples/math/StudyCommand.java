@@ -18,6 +18,7 @@ import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.RunDirectory;
+import io.github.dl4jgrpoma.examples.StudyArgs;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
 import io.github.dl4jgrpoma.transformer.TransformerPolicy;
@@ -71,12 +72,7 @@ public final class StudyCommand implements Command {
         if (!task.equals("math")) {
             throw new UsageException("--task " + task + " has no study; fix: use --task math (default), image or code");
         }
-        for (String a : args) {
-            if (a.startsWith("--") && NOT_ACCEPTED.contains(a.substring(2).split("=")[0])) {
-                throw new UsageException(a + " is not a study option: the study sets K, M, the estimator and the seeds"
-                        + " itself; fix: use --shapes and --seeds");
-            }
-        }
+        StudyArgs.rejectFixed(args, NOT_ACCEPTED, "K, M, the estimator and the seeds", "--shapes and --seeds");
         Options options = options();
         CommandLine cl = CliSupport.parse(options, args);
         if (cl.hasOption("help")) {
