@@ -372,12 +372,21 @@ public final class GrpoMaTrainer {
         }
         long t1 = System.nanoTime();
         long step = completed + 1;
-        Map<String, Double> out = chunked.run(packed, config.innerEpochs(), onPolicyChecked ? m -> { }
+        Map<String, Double> out = chunked.run(packed, config.innerEpochs(), recomputeOldLogProbs(), onPolicyChecked ? m -> { }
                 : m -> OnPolicyCheck.require(m.get("ratio/mean"), m.get("approx_kl"), step));
         onPolicyChecked = true;
         out.putAll(masked);
         out.put("time/pack_ms", (t1 - t0) / 1e6);
         return out;
+    }
+
+    /** {@link OldLogProbs} resolved against the executor. */
+    private boolean recomputeOldLogProbs() {
+        return switch (config.oldLogProbs()) {
+            case RECOMPUTE -> true;
+            case ROLLOUT -> false;
+            case AUTO -> !executor.reproducesEngineLogProbs();
+        };
     }
 
     private void requireFits(int promptLength, String what) {
