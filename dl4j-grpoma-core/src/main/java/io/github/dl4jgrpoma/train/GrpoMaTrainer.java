@@ -324,7 +324,7 @@ public final class GrpoMaTrainer {
     /** Restores a given checkpoint after verifying it again (fingerprint, phase and SHA-256 sums). */
     public void restore(Checkpoint checkpoint) {
         Checkpoint c = store != null ? store.verify(checkpoint) : checkpoint;
-        Properties state = TrainingCheckpoints.restore(c, fingerprint, config, GrpoMaConfig.NOT_FINGERPRINTED, PHASE, policy, updater.optimizer());
+        Properties state = TrainingCheckpoints.restore(c, fingerprint, config, GrpoMaConfig.builder().build(), GrpoMaConfig.NOT_FINGERPRINTED, PHASE, policy, updater.optimizer());
         if (reference != null) {
             TrainingCheckpoints.restoreWeights(c, TrainingCheckpoints.REFERENCE, reference.parameters(policy.trainableVariables()));
         }
