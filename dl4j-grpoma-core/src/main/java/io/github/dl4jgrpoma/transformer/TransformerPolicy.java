@@ -63,8 +63,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * sequence is {@code N} prefix embeddings followed by the {@code T} token embeddings: {@code h^0 = concat(prefix,
  * onehot(x) · wte) + wpe} with {@value #WPE} {@code [N+T, D]}, the causal mask over {@code N+T} positions, and the
  * final hidden states of the tokens only ({@code slice} of positions {@code N..N+T-1}) go to the head, so the
- * logits stay {@code [B,T,V]}. The prefix output is named {@value #PREFIX_EMBEDDINGS}; the prefix's placeholders are
- * the policy's conditioning inputs and its variables are trainable (after the transformer's).
+ * logits stay {@code [B,T,V]}. The prefix output is named {@value #PREFIX_EMBEDDINGS}; it is computed once per distinct
+ * conditioning row and expanded to the rows by a one-hot matmul ({@value #PREFIX_ROWS}, {@code PrefixSharing}). The
+ * prefix's placeholders are the policy's conditioning inputs and its variables are trainable (after the transformer's).
  */
 public final class TransformerPolicy implements PolicyModel {
     public static final String TOKENS = "tokens";
@@ -78,6 +79,11 @@ public final class TransformerPolicy implements PolicyModel {
     public static final String CONFIG = "transformer_config";
     /** Name of the prefix embeddings {@code [B,N,D]} of a model built with an {@link EmbeddingPrefix}. */
     public static final String PREFIX_EMBEDDINGS = "prefix_embeddings";
+    /**
+     * Placeholder {@code [R,P]} of a model with an {@link EmbeddingPrefix}: one-hot map from the input's rows to its
+     * distinct conditioning rows, whose prefix is computed once ({@link #feed} fills it; see {@code PrefixSharing}).
+     */
+    public static final String PREFIX_ROWS = "prefix_rows";
     /** Placeholder of position ids {@code [B,L]} (INT) of a text model ({@link #supportsPackedRows()}). */
     public static final String POSITIONS = "positions";
     /** Placeholder of the 0/1 attention mask {@code [B,L,L]} of a text model ({@link #supportsPackedRows()}). */
@@ -104,6 +110,7 @@ public final class TransformerPolicy implements PolicyModel {
         if (prefixLength > 0) {
             cond.addAll(variableNamesOfType(sd, VariableType.PLACEHOLDER));
             cond.remove(TOKENS);
+            cond.remove(PREFIX_ROWS);
         }
         this.conditioning = Set.copyOf(cond);
     }
@@ -153,7 +160,7 @@ public final class TransformerPolicy implements PolicyModel {
                     prefixVars.add(name);
                 }
             }
-            x = sd.concat(1, p, x);
+            x = sd.concat(1, PrefixSharing.expand(sd, p, n, d, dt), x);      // [P,N,D] -> [B,N,D]
         }
         SDVariable mask;
         if (packedRows) {
@@ -281,8 +288,10 @@ public final class TransformerPolicy implements PolicyModel {
     }
 
     /**
-     * How many rows {@link #prefixEmbeddings} has computed since the model was built or loaded (the image
-     * encoder's work in rollouts, for tests and benchmarks). Full forward passes are not counted.
+     * How many prefix rows (images, for a vision encoder) the model has been asked to compute since it was built or
+     * loaded, for tests and benchmarks: the rows of every {@link #prefixEmbeddings} call (rollouts) plus the distinct
+     * conditioning rows of every {@link #feed} (forward passes, the update and the reference model, which encode each
+     * distinct image of a batch once). A feed that a trainer runs several times (inner epochs) counts once.
      */
     public long prefixRowsComputed() {
         return prefixRows.get();
@@ -384,7 +393,9 @@ public final class TransformerPolicy implements PolicyModel {
 
     /**
      * The placeholders for an input: tokens and conditioning ({@link PolicyModel#feed}), and for a text model the
-     * input's position ids and attention mask, or {@code 0..L-1} and the causal mask when it has none.
+     * input's position ids and attention mask, or {@code 0..L-1} and the causal mask when it has none; for a model with
+     * a prefix, the distinct conditioning rows and the one-hot row map {@value #PREFIX_ROWS} (each distinct image is
+     * encoded once per pass).
      *
      * @throws IllegalArgumentException as {@link PolicyModel#feed}, or if a position id is outside
      *                                  {@code [0, maxLength)}
@@ -394,6 +405,10 @@ public final class TransformerPolicy implements PolicyModel {
         Map<String, INDArray> feed = new java.util.HashMap<>(PolicyModel.super.feed(input));
         if (supportsPackedRows()) {
             feed.putAll(PackedRowInputs.feed(input, config.maxLength(), config.dataType()));
+        }
+        if (prefixLength > 0 && sd.hasVariable(PREFIX_ROWS)) {      // files saved before sharing encode every row
+            feed.putAll(PrefixSharing.feed(input.conditioning(), config.dataType()));
+            prefixRows.addAndGet(feed.get(PREFIX_ROWS).size(1));
         }
         return feed;
     }
