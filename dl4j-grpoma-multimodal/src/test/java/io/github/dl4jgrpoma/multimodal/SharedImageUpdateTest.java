@@ -44,7 +44,7 @@ class SharedImageUpdateTest {
     private static final int T = 8;
 
     private static TransformerPolicy policy(DataType dt) {
-        return VisionLanguagePolicies.create(TransformerConfig.builder().vocabSize(TOK.vocabSize()).width(16).layers(1)
+        return VisionLanguagePolicies.create(TransformerConfig.builder().vocabSize(TOK.vocabSize()).width(16).layers(2)
                 .heads(2).maxLength(T).dataType(dt).seed(5).initStd(0.3).build(), new CnnEncoder(SHAPE, 3, 4), 6);
     }
 

@@ -24,14 +24,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Finite-difference check (double) of the whole vision-language graph: patch encoder, projector, the one-hot
- * expansion of the distinct images to the rows (two rows share an image), concat with the token embeddings, the
- * transformer over N+T positions, the slice back to the tokens, head and a cross-entropy.
+ * expansion of the distinct images' keys and values to the rows (two rows share an image), the
+ * two-layer transformer over N+T positions (the image positions once per distinct image, the tokens attending to
+ * their row's image keys and values), head and a cross-entropy.
  */
 class VisionPrefixGradientTest {
 
     @Test
     void everyParameterOfTheVisionLanguageTransformerMatchesFiniteDifferences() {
-        TransformerConfig c = TransformerConfig.builder().vocabSize(7).width(8).layers(1).heads(2).maxLength(4)
+        TransformerConfig c = TransformerConfig.builder().vocabSize(7).width(8).layers(2).heads(2).maxLength(4)
                 .dataType(DataType.DOUBLE).seed(3).initStd(0.5).build();
         PatchEncoder enc = new PatchEncoder(new ImageShape(1, 4, 4), 2, 6);            // 4 image tokens
         TransformerPolicy p = TransformerPolicy.create(c, new VisionPrefix(enc, 9));
