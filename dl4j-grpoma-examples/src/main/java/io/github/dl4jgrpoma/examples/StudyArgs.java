@@ -35,7 +35,7 @@ public final class StudyArgs {
      * The shapes of {@code --shapes} (comma-separated, e.g. {@code T16A1,T4A4}), or of {@code defaults} without it.
      *
      * @param check validates a shape against the run settings (throws IllegalArgumentException)
-     * @throws UsageException naming {@code --shapes} and the reason, for a malformed or invalid shape
+     * @throws UsageException naming {@code --shapes} and the reason, for a malformed, invalid or repeated shape
      */
     public static List<StudyShape> shapes(CommandLine cl, String defaults, Consumer<StudyShape> check) throws UsageException {
         List<StudyShape> shapes = new ArrayList<>();
@@ -43,6 +43,10 @@ public final class StudyArgs {
             try {
                 StudyShape shape = StudyShape.parse(s);
                 check.accept(shape);
+                if (shapes.contains(shape)) {
+                    throw new UsageException("--shapes lists " + s.trim() + " twice (its runs would share one folder and count"
+                            + " as extra seeds); fix: list each shape once");
+                }
                 shapes.add(shape);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--shapes: " + e.getMessage());

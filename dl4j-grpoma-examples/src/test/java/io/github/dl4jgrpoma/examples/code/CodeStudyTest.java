@@ -65,6 +65,9 @@ class CodeStudyTest {
         err.reset();
         assertEquals(2, Main.run(new String[] {"study", "--task", "code", "--shapes", "T4X4"}, o, e));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--shapes"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, Main.run(new String[] {"study", "--task", "code", "--shapes", "T4A4,T4A4"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--shapes lists T4A4 twice"), err.toString(StandardCharsets.UTF_8));
         ByteArrayOutputStream help = new ByteArrayOutputStream();
         assertEquals(0, Main.run(new String[] {"study", "--task=code", "--help"}, new PrintStream(help, true, StandardCharsets.UTF_8), e));
         String h = help.toString(StandardCharsets.UTF_8);

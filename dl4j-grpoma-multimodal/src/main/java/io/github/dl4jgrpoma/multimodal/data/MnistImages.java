@@ -17,7 +17,8 @@ import java.util.HexFormat;
  */
 public final class MnistImages {
     /** The command that installs the MNIST files; named in every data error. */
-    public static final String INSTALL_COMMAND = "bash scripts/fetch-mnist.sh";
+    public static final String INSTALL_COMMAND = "bash scripts/fetch-mnist.sh (in the dl4j-grpoma repository; it installs into"
+            + " $GRPOMA_DATA/mnist, default ~/.grpoma/data/mnist: for a folder .../X/mnist set GRPOMA_DATA=.../X)";
     /** Environment variable that overrides the data root {@code ~/.grpoma/data}. */
     public static final String DATA_ENV = "GRPOMA_DATA";
 

@@ -51,6 +51,7 @@ class MnistImagesTest {
                 "expected " + MnistSplit.TEST.imagesSha256() + "; install it with: bash scripts/fetch-mnist.sh"), e.getMessage());
         e = assertThrows(DataFileException.class, () -> MnistImages.load(dir, MnistSplit.TRAIN));
         assertEquals("data file " + dir.resolve("train-images-idx3-ubyte")
-                + " is missing; install it with: bash scripts/fetch-mnist.sh", e.getMessage());
+                + " is missing; install it with: " + MnistImages.INSTALL_COMMAND, e.getMessage());
+        assertTrue(e.getMessage().contains("GRPOMA_DATA"), "says how to install into another folder: " + e.getMessage());
     }
 }
