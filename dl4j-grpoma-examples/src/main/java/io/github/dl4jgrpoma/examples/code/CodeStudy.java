@@ -68,6 +68,9 @@ public final class CodeStudy {
         return o;
     }
 
+    /** The study-level flags {@code --resume} restores ({@link StudyArgs#PLAN}). */
+    static final List<String> PLAN_KEYS = List.of("seeds", "shapes");
+
     /** Runs the study; {@code args} are the study command's arguments (with {@code --task code}). */
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         StudyArgs.rejectFixed(args, NOT_ACCEPTED, "K, M, the estimator and the seeds", "--shapes and --seeds");
@@ -78,11 +81,15 @@ public final class CodeStudy {
                     + " table and reward plot (long)", options);
             return 0;
         }
+        cl = StudyArgs.resumePlan(cl, args, options, PLAN_KEYS, DEFAULT_OUT);
         CodeSettings base = CodeCommand.FLAGS.parseRun(cl, defaults(), DEFAULT_OUT);
         int seeds = CliSupport.intOpt(cl, "seeds", 3, 1, 100);
         List<StudyShape> shapes = StudyArgs.shapes(cl, "T16A1,T4A4,T4A1", shape -> withShape(base, shape));
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, List.of("config.json", "seed-*", "study.md",
-                "study_reward.png"))) {
+                "study_reward.png", StudyArgs.PLAN))) {
+            if (!dir.resume()) {
+                StudyArgs.savePlan(dir.path(), cl, PLAN_KEYS);
+            }
             ConfigJson.write(dir.path().resolve("config.json"), base);
             RunTimer total = new RunTimer();
             study(base, seeds, shapes, dir.path(), dir.resume(), total, out, err);

@@ -51,6 +51,9 @@ public final class ImageStudy {
         return o;
     }
 
+    /** The study-level flags {@code --resume} restores ({@link StudyArgs#PLAN}). */
+    static final List<String> PLAN_KEYS = List.of("seeds", "shapes", "image-tasks");
+
     /** Runs the study; {@code args} are the study command's arguments (with {@code --task image}). */
     public static int run(String[] studyArgs, PrintStream out, PrintStream err) throws Exception {
         List<String> rest = new ArrayList<>();
@@ -71,6 +74,7 @@ public final class ImageStudy {
                     + " markdown table per task and reward plot (long)", options);
             return 0;
         }
+        cl = StudyArgs.resumePlan(cl, args, options, PLAN_KEYS, DEFAULT_OUT);
         ImageSettings base = ImageCommand.settings(cl, DEFAULT_OUT);
         int seeds = CliSupport.intOpt(cl, "seeds", 3, 1, 100);
         List<StudyShape> shapes = StudyArgs.shapes(cl, "T16A1,T4A4,T4A1",
@@ -83,7 +87,11 @@ public final class ImageStudy {
                 throw new UsageException("--image-tasks: " + e.getMessage());
             }
         }
-        try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, List.of("config.json", "digit-sum", "locate"))) {
+        try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, List.of("config.json", "digit-sum", "locate",
+                StudyArgs.PLAN))) {
+            if (!dir.resume()) {
+                StudyArgs.savePlan(dir.path(), cl, PLAN_KEYS);
+            }
             MnistImages[] data = ImageCommand.data(cl);
             ConfigJson.write(dir.path().resolve("config.json"), base);
             RunTimer total = new RunTimer();

@@ -30,6 +30,9 @@ import io.github.dl4jgrpoma.transformer.TransformerPolicy;
  */
 public final class StudyCommand implements Command {
 
+    /** The study-level flags {@code --resume} restores ({@link StudyArgs#PLAN}). */
+    static final List<String> PLAN_KEYS = List.of("seeds", "shapes", "variants");
+
     @Override
     public String name() {
         return "study";
@@ -79,6 +82,7 @@ public final class StudyCommand implements Command {
             CliSupport.printUsage(out, name(), summary(), options);
             return 0;
         }
+        cl = StudyArgs.resumePlan(cl, args, options, PLAN_KEYS, DEFAULT_OUT);
         MathSettings base = MathCommand.settings(cl, MathSettings.defaults(), DEFAULT_OUT);
         int seeds = CliSupport.intOpt(cl, "seeds", 3, 1, 100);
         List<StudyShape> shapes = new ArrayList<>();
@@ -132,7 +136,10 @@ public final class StudyCommand implements Command {
             CliSupport.doubleOpt(cl, "target", 0.5, 0, 1);
         }
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, List.of("config.json", "seed-*", "study.md",
-                "study_*.png"))) {
+                "study_*.png", StudyArgs.PLAN))) {
+            if (!dir.resume()) {
+                StudyArgs.savePlan(dir.path(), cl, PLAN_KEYS);
+            }
             return study(cl, base, seeds, names, runs, dir, out, err);
         }
     }
