@@ -1,15 +1,14 @@
 package io.github.dl4jgrpoma.examples.lstm;
 
 import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
-import io.github.dl4jgrpoma.data.SftExample;
 import io.github.dl4jgrpoma.dl4j.GrpoMaCheckpoints;
 import io.github.dl4jgrpoma.dl4j.RecurrentNetworkDecoder;
-import io.github.dl4jgrpoma.dl4j.SftDataSets;
+import io.github.dl4jgrpoma.dl4j.OffHeapGcListener;
 import io.github.dl4jgrpoma.examples.math.EvalResult;
 import io.github.dl4jgrpoma.examples.math.MathEvaluator;
 import io.github.dl4jgrpoma.examples.math.MathPromptSource;
-import io.github.dl4jgrpoma.examples.math.MathTraces;
-import io.github.dl4jgrpoma.examples.math.ThoughtStyle;
+import io.github.dl4jgrpoma.config.ConfigJson;
+import io.github.dl4jgrpoma.examples.RunTimer;
 import io.github.dl4jgrpoma.examples.plot.LinePlot;
 import io.github.dl4jgrpoma.listener.CsvMetricsListener;
 import io.github.dl4jgrpoma.listener.ListenerResponse;
@@ -22,15 +21,12 @@ import io.github.dl4jgrpoma.examples.math.MathTask;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -48,18 +44,32 @@ public final class LstmExperiment {
                          EvalResult oodAfter, List<StepEvent> steps, double sftSeconds, double rlSeconds) {
     }
 
-    /** Runs SFT, evaluation, GRPO-MA and evaluation; writes the outputs to {@code s.outDir()}. */
-    public static Result run(LstmSettings s, PrintStream out) throws IOException {
-        Files.createDirectories(s.outDir());
+    /**
+     * Runs SFT, evaluation, GRPO-MA and evaluation; writes {@code config.json} and the outputs to {@code dir}.
+     *
+     * @param dir the run folder (created if missing; the command locks it, see {@code RunDirectory})
+     */
+    public static Result run(LstmSettings s, Path dir, PrintStream out) throws IOException {
+        Files.createDirectories(dir);
+        ConfigJson.write(dir.resolve("config.json"), s);
         Nd4j.getRandom().setSeed(s.seed());
         CharTokenizer tok = new CharTokenizer(MathTask.ALPHABET);
-        long t0 = System.nanoTime();
-        MultiLayerNetwork net = LstmPipeline.warmUp(s, tok, traces(s, tok));
-        double sftSeconds = (System.nanoTime() - t0) / 1e9;
+        String tag = "seed " + s.seed();
+        out.printf(Locale.ROOT, "[SFT %s] SFT warm-up: %d steps x %d traces (%.0f%% with a mistake), ops %s, %d-%d digits%n",
+                tag, s.sftSteps(), s.sftBatch(), 100 * s.mistakeRate(), s.task().operationList(), s.task().minDigits(),
+                s.task().maxDigits());
+        RunTimer sftTimer = new RunTimer();
+        SftTraceBatches batches = new SftTraceBatches(s, tok);
+        SftListenerBridge sftBridge = new SftListenerBridge(batches, s.sftBatch(), s.sftSteps(), List.of(
+                new NanGuardListener(), new LogLineListener(100), new CsvMetricsListener(dir.resolve("sft_metrics.csv"))));
+        MultiLayerNetwork net = LstmPipeline.warmUp(s, tok, new ExistingDataSetIterator(batches), new OffHeapGcListener(1),
+                sftBridge);
+        double sftSeconds = sftTimer.seconds();
         EvalResult heldBefore = evaluate(s, net, tok, false);
         EvalResult oodBefore = evaluate(s, net, tok, true);
-        out.printf(Locale.ROOT, "after SFT (%d steps, %.0f s): held-out greedy accuracy %.3f, pass@1 %.3f%n", s.sftSteps(),
-                sftSeconds, heldBefore.greedyAccuracy(), heldBefore.sampledPass1());
+        out.printf(Locale.ROOT, "[SFT %s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %.3f | OOD greedy %.3f%n",
+                tag, sftSeconds, sftBridge.lastLoss(), heldBefore.greedyAccuracy(), heldBefore.sampledPass1(),
+                oodBefore.greedyAccuracy());
 
         List<StepEvent> steps = new ArrayList<>();
         TrainingListener history = new TrainingListener() {
@@ -70,42 +80,19 @@ public final class LstmExperiment {
             }
         };
         List<TrainingListener> listeners = List.of(new NanGuardListener(), history, new LogLineListener(25),
-                new CsvMetricsListener(s.outDir().resolve("rl_metrics.csv")));
-        long t1 = System.nanoTime();
+                new CsvMetricsListener(dir.resolve("rl_metrics.csv")));
+        out.printf(Locale.ROOT, "[%s %s] GRPO-MA through net.fit(GrpoMaDataSetIterator): %d steps x %d prompts x %d thoughts"
+                + " x %d answers%n", s.shape(), tag, s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers());
+        RunTimer rlTimer = new RunTimer();
         LstmPipeline.reinforce(net, s, tok, new MathPromptSource(s.task(), tok), listeners);
-        double rlSeconds = (System.nanoTime() - t1) / 1e9;
+        double rlSeconds = rlTimer.seconds();
         EvalResult heldAfter = evaluate(s, net, tok, false);
         EvalResult oodAfter = evaluate(s, net, tok, true);
-        Files.createDirectories(s.outDir().resolve("checkpoints"));
-        GrpoMaCheckpoints.save(net, s.outDir().resolve("checkpoints").resolve("final.zip").toFile());
+        Files.createDirectories(dir.resolve("checkpoints"));
+        GrpoMaCheckpoints.save(net, dir.resolve("checkpoints").resolve("final.zip").toFile());
         Result r = new Result(s, heldBefore, heldAfter, oodBefore, oodAfter, List.copyOf(steps), sftSeconds, rlSeconds);
-        write(r);
+        write(r, dir);
         return r;
-    }
-
-    /** {@code sftSteps} minibatches of {@code sftBatch} traces, generated lazily from the seed (same on every reset). */
-    static ExistingDataSetIterator traces(LstmSettings s, CharTokenizer tok) {
-        MathTraces traces = new MathTraces(s.task(), tok, s.mistakeRate(), ThoughtStyle.FULL);
-        Iterable<DataSet> batches = () -> new Iterator<>() {
-            private final SplittableRandom rng = new SplittableRandom(s.seed() * 31 + 3);
-            private int done;
-
-            @Override
-            public boolean hasNext() {
-                return done < s.sftSteps();
-            }
-
-            @Override
-            public DataSet next() {
-                List<SftExample> batch = new ArrayList<>(s.sftBatch());
-                for (int i = 0; i < s.sftBatch(); i++) {
-                    batch.add(traces.sample(rng));
-                }
-                done++;
-                return SftDataSets.toDataSet(batch, tok.vocabSize(), s.maxLength(), DataType.FLOAT);
-            }
-        };
-        return new ExistingDataSetIterator(batches);
     }
 
     private static EvalResult evaluate(LstmSettings s, MultiLayerNetwork net, CharTokenizer tok, boolean ood) {
@@ -115,31 +102,32 @@ public final class LstmExperiment {
                 : evaluator.evaluate(s.task().heldOut(s.evalProblems(), s.seed() * 31 + 7), s.seed() + 1);
     }
 
-    private static void write(Result r) throws IOException {
+    private static void write(Result r, Path dir) throws IOException {
         System.setProperty("java.awt.headless", "true");
         double[] x = r.steps().stream().mapToDouble(StepEvent::step).toArray();
         double[] reward = r.steps().stream().mapToDouble(e -> e.metric("reward/mean").orElse(Double.NaN)).toArray();
         double[] acc = r.steps().stream().mapToDouble(e -> e.metric("accuracy").orElse(Double.NaN)).toArray();
         new LinePlot("GRPO-MA on a DL4J LSTM (" + r.settings().shape() + ")", "RL step", "value")
                 .add("reward/mean", x, reward).add("accuracy (sampled answers)", x, acc)
-                .writePng(r.settings().outDir().resolve("reward.png"));
+                .writePng(dir.resolve("reward.png"));
         new LinePlot("Held-out greedy accuracy", "RL step", "accuracy")
                 .add("before RL / after RL", new double[] {0, x.length == 0 ? 0 : x[x.length - 1]},
                         new double[] {r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy()})
-                .writePng(r.settings().outDir().resolve("accuracy.png"));
+                .writePng(dir.resolve("accuracy.png"));
         StringBuilder samples = new StringBuilder("greedy held-out examples after SFT:\n");
         r.heldOutBefore().examples().forEach(e -> samples.append("  ").append(e).append('\n'));
         samples.append("greedy held-out examples after RL:\n");
         r.heldOutAfter().examples().forEach(e -> samples.append("  ").append(e).append('\n'));
-        AtomicFiles.writeString(r.settings().outDir().resolve("samples.txt"), samples.toString());
-        AtomicFiles.writeString(r.settings().outDir().resolve("summary.txt"), summary(r));
+        AtomicFiles.writeString(dir.resolve("samples.txt"), samples.toString());
+        AtomicFiles.writeString(dir.resolve("summary.txt"), summary(r));
     }
 
     /** The summary printed at the end and written to {@code summary.txt}. */
     public static String summary(Result r) {
         LstmSettings s = r.settings();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "GRPO-MA on a DL4J LSTM MultiLayerNetwork, math task, %s, seed %d%n", s.shape(), s.seed()));
+        sb.append(String.format(Locale.ROOT, "GRPO-MA on a DL4J LSTM MultiLayerNetwork, math task (ops %s, %d-%d digits), %s, seed %d%n",
+                s.task().operationList(), s.task().minDigits(), s.task().maxDigits(), s.shape(), s.seed()));
         sb.append(String.format(Locale.ROOT, "model: LSTM %d units, max length %d; SFT: %d x %d traces in %.0f s; RL: %d steps in %.0f s%n",
                 s.hidden(), s.maxLength(), s.sftSteps(), s.sftBatch(), r.sftSeconds(), r.steps().size(), r.rlSeconds()));
         sb.append(String.format(Locale.ROOT, "%-34s %10s %10s%n", "", "after SFT", "after RL"));

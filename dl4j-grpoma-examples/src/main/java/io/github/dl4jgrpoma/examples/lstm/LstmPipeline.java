@@ -4,11 +4,13 @@ import io.github.dl4jgrpoma.data.PromptSource;
 import io.github.dl4jgrpoma.dl4j.GrpoMaDataSetIterator;
 import io.github.dl4jgrpoma.dl4j.GrpoMaListenerBridge;
 import io.github.dl4jgrpoma.dl4j.GrpoMaNetworks;
+import io.github.dl4jgrpoma.dl4j.OffHeapGcListener;
 import io.github.dl4jgrpoma.examples.math.MathRewards;
 import io.github.dl4jgrpoma.listener.TrainingListener;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.policy.Tokenizer;
 import java.util.List;
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.LSTM;
@@ -30,18 +32,24 @@ public final class LstmPipeline {
     private LstmPipeline() {
     }
 
-    /** Builds the LSTM and fits it on the SFT traces (plain DL4J: MCXENT + SOFTMAX). */
-    public static MultiLayerNetwork warmUp(LstmSettings s, Tokenizer tok, DataSetIterator sftTraces) {
+    /**
+     * Builds the LSTM and fits it on the SFT traces (plain DL4J: MCXENT + SOFTMAX), with {@code sftListeners} (DL4J's)
+     * attached; per-layer gradient clipping keeps the early updates of the LSTM stable at the SFT learning rate.
+     */
+    public static MultiLayerNetwork warmUp(LstmSettings s, Tokenizer tok, DataSetIterator sftTraces,
+                                           org.deeplearning4j.optimize.api.TrainingListener... sftListeners) {
         // README-BEGIN warmUp
         int v = tok.vocabSize();
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(s.seed())
-                .updater(new Adam(s.sftLr())).trainingWorkspaceMode(WorkspaceMode.NONE)
+                .updater(new Adam(s.sftLr())).gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                .gradientNormalizationThreshold(s.gradientClip()).trainingWorkspaceMode(WorkspaceMode.NONE)
                 .inferenceWorkspaceMode(WorkspaceMode.NONE).list()
                 .layer(new LSTM.Builder().nIn(v).nOut(s.hidden()).activation(Activation.TANH).build())
                 .layer(new RnnOutputLayer.Builder(LossFunction.MCXENT).nIn(s.hidden()).nOut(v)
                         .activation(Activation.SOFTMAX).build())
                 .build());
         net.init();
+        net.setListeners(sftListeners);                         // e.g. new OffHeapGcListener(1)
         net.fit(sftTraces);                                     // supervised next-character training
         // README-END warmUp
         return net;
@@ -56,7 +64,7 @@ public final class LstmPipeline {
         GrpoMaDataSetIterator rollouts = new GrpoMaDataSetIterator(net, tok, prompts,
                 MathRewards.create(s.formatWeight()), s.grpoMaConfig(), s.maxLength(), s.rlSteps());
         GrpoMaListenerBridge bridge = new GrpoMaListenerBridge(rollouts, "lstm", s.rlSteps(), listeners);
-        net.setListeners(new ScoreIterationListener(50), bridge);
+        net.setListeners(new ScoreIterationListener(50), new OffHeapGcListener(1), bridge);
         net.fit(rollouts, 1);                                  // each batch: K x M rollouts of the live network
         bridge.end();
         // README-END reinforce
