@@ -7,7 +7,6 @@ import io.github.dl4jgrpoma.examples.ConfigOptions.Flag;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.RunDirectory;
 import io.github.dl4jgrpoma.examples.RunTimer;
-import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.examples.math.MathCommand;
 import java.io.PrintStream;
 import java.util.List;
@@ -21,7 +20,7 @@ import org.apache.commons.cli.Options;
  * {@code bin/grpoma lstm}: GRPO-MA inside an ordinary DL4J pipeline. An LSTM {@code MultiLayerNetwork} learns the
  * {@code math} task: SFT with plain {@code net.fit} on traces, then GRPO-MA with {@code net.fit} on a
  * {@code GrpoMaDataSetIterator}; held-out accuracy before and after RL. Run folder as {@code math}: config.json,
- * {@code --config}, {@code --overwrite}, a lock; {@code --resume} is refused (not implemented for this command).
+ * {@code --config}, exact {@code --resume} from the newest checkpoint of the phase, {@code --overwrite}, a lock.
  */
 public final class LstmCommand implements Command {
     /** Every flag of {@code bin/grpoma lstm}, each setting one field of {@link LstmSettings}. */
@@ -60,7 +59,7 @@ public final class LstmCommand implements Command {
 
     static Options options() {
         Options o = new Options();
-        RunDirectory.addOptions(o, DEFAULT_OUT, "config.json, metrics CSVs, PNG plots, samples, summary, final checkpoint");
+        RunDirectory.addOptions(o, DEFAULT_OUT, "config.json, metrics CSVs, PNG plots, samples, summary, checkpoints");
         FLAGS.addTo(o, LstmSettings.defaults(), Set.of());
         return o;
     }
@@ -73,14 +72,10 @@ public final class LstmCommand implements Command {
             CliSupport.printUsage(out, name(), summary(), options);
             return 0;
         }
-        if (cl.hasOption("resume")) {
-            throw new UsageException("--resume is not implemented for lstm (it keeps only the final checkpoint); fix: rerun"
-                    + " with --overwrite, or with another --out");
-        }
         LstmSettings s = FLAGS.parseRun(cl, LstmSettings.defaults(), DEFAULT_OUT);
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS)) {
             RunTimer timer = new RunTimer();
-            LstmExperiment.Result r = LstmExperiment.run(s, dir.path(), out);
+            LstmExperiment.Result r = LstmExperiment.run(s, dir.path(), dir.resume(), out);
             out.println();
             out.print(LstmExperiment.summary(r));
             out.printf(Locale.ROOT, "total time %.0f s, peak RSS %s; outputs in %s%n(config.json, summary.txt, samples.txt,"

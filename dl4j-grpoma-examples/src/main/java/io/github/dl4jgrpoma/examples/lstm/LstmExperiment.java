@@ -7,7 +7,11 @@ import io.github.dl4jgrpoma.dl4j.OffHeapGcListener;
 import io.github.dl4jgrpoma.examples.math.EvalResult;
 import io.github.dl4jgrpoma.examples.math.MathEvaluator;
 import io.github.dl4jgrpoma.examples.math.MathPromptSource;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.dl4jgrpoma.checkpoint.CheckpointException;
 import io.github.dl4jgrpoma.config.ConfigJson;
+import io.github.dl4jgrpoma.examples.ResumedMetrics;
+import io.github.dl4jgrpoma.examples.math.Operation;
 import io.github.dl4jgrpoma.examples.RunTimer;
 import io.github.dl4jgrpoma.examples.plot.LinePlot;
 import io.github.dl4jgrpoma.listener.CsvMetricsListener;
@@ -25,6 +29,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,11 +38,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code bin/grpoma lstm}: the math task with an ordinary DL4J LSTM {@code MultiLayerNetwork}. SFT with plain
  * {@code net.fit} on traces, held-out evaluation, GRPO-MA through {@code net.fit(GrpoMaDataSetIterator)}, evaluation
  * again (the code between is {@link LstmPipeline}). Outputs as {@code math}: {@code rl_metrics.csv},
- * {@code reward.png}, {@code accuracy.png}, {@code samples.txt}, {@code summary.txt}, {@code checkpoints/final.zip}.
+ * {@code reward.png}, {@code accuracy.png}, {@code samples.txt}, {@code summary.txt}, {@code sft_metrics.csv},
+ * {@code config.json}, {@code checkpoints/sft}, {@code checkpoints/rl} and {@code checkpoints/final.zip}.
  */
 public final class LstmExperiment {
     private LstmExperiment() {
     }
+
+    /** Settings a resumed run may change. */
+    static final List<String> RESUMABLE = List.of("rlSteps", "evalProblems", "evalSamples");
 
     /** What a run measured. */
     public record Result(LstmSettings settings, EvalResult heldOutBefore, EvalResult heldOutAfter, EvalResult oodBefore,
@@ -45,33 +54,67 @@ public final class LstmExperiment {
     }
 
     /**
-     * Runs SFT, evaluation, GRPO-MA and evaluation; writes {@code config.json} and the outputs to {@code dir}.
+     * Runs SFT, evaluation, GRPO-MA and evaluation; writes {@code config.json}, checkpoints and the outputs to
+     * {@code dir}. With {@code resume} each phase continues from its newest checkpoint ({@link LstmCheckpoints}) exactly
+     * as an uninterrupted run: SFT batch {@code i} and RL step {@code j} are functions of the seed and the index, and
+     * the checkpoints hold the Adam state; the evaluation after SFT is recomputed from the last SFT checkpoint.
      *
      * @param dir the run folder (created if missing; the command locks it, see {@code RunDirectory})
+     * @throws CheckpointException when resuming with settings other than the run's (beyond {@code rlSteps},
+     *                             {@code evalProblems}, {@code evalSamples}) or from an unreadable checkpoint
      */
-    public static Result run(LstmSettings s, Path dir, PrintStream out) throws IOException {
+    public static Result run(LstmSettings s, Path dir, boolean resume, PrintStream out) throws IOException {
         Files.createDirectories(dir);
+        Path sftDir = dir.resolve("checkpoints").resolve("sft");
+        Path rlDir = dir.resolve("checkpoints").resolve("rl");
+        Optional<LstmCheckpoints.Saved> sftSaved = resume ? LstmCheckpoints.newest(sftDir) : Optional.empty();
+        Optional<LstmCheckpoints.Saved> rlSaved = resume ? LstmCheckpoints.newest(rlDir) : Optional.empty();
+        if (resume) {
+            checkResumable(s, dir, rlSaved.map(LstmCheckpoints.Saved::step).orElse(0L));
+        }
         ConfigJson.write(dir.resolve("config.json"), s);
         Nd4j.getRandom().setSeed(s.seed());
         CharTokenizer tok = new CharTokenizer(MathTask.ALPHABET);
         String tag = "seed " + s.seed();
         out.printf(Locale.ROOT, "[SFT %s] SFT warm-up: %d steps x %d traces (%.0f%% with a mistake), ops %s, %d-%d digits%n",
-                tag, s.sftSteps(), s.sftBatch(), 100 * s.mistakeRate(), s.task().operationList(), s.task().minDigits(),
-                s.task().maxDigits());
+                tag, s.sftSteps(), s.sftBatch(), 100 * s.mistakeRate(), ops(s), s.task().minDigits(), s.task().maxDigits());
         RunTimer sftTimer = new RunTimer();
-        SftTraceBatches batches = new SftTraceBatches(s, tok);
-        SftListenerBridge sftBridge = new SftListenerBridge(batches, s.sftBatch(), s.sftSteps(), List.of(
-                new NanGuardListener(), new LogLineListener(100), new CsvMetricsListener(dir.resolve("sft_metrics.csv"))));
-        MultiLayerNetwork net = LstmPipeline.warmUp(s, tok, new ExistingDataSetIterator(batches), new OffHeapGcListener(1),
-                sftBridge);
+        long sftDone = sftSaved.map(LstmCheckpoints.Saved::step).orElse(0L);
+        MultiLayerNetwork net;
+        double sftLoss;
+        if (rlSaved.isPresent() || (s.sftSteps() > 0 && sftDone >= s.sftSteps())) {
+            net = sftFinal(s, tok, sftDir);
+            List<StepEvent> kept = ResumedMetrics.truncateAndRead(dir.resolve("sft_metrics.csv"), s.sftSteps());
+            sftLoss = kept.isEmpty() ? Double.NaN : kept.get(kept.size() - 1).metric("sft/loss").orElse(Double.NaN);
+            out.printf(Locale.ROOT, "[SFT %s] SFT finished before; restored its last checkpoint%n", tag);
+        } else {
+            net = sftDone == 0 ? LstmPipeline.network(s, tok) : LstmCheckpoints.load(sftSaved.get(), sftDone);
+            if (resume) {
+                ResumedMetrics.truncateAfter(dir.resolve("sft_metrics.csv"), sftDone, 1);
+                out.printf(Locale.ROOT, "[SFT %s] resuming SFT after step %d%n", tag, sftDone);
+            }
+            SftTraceBatches batches = new SftTraceBatches(s, tok);
+            SftListenerBridge sftBridge = new SftListenerBridge(batches, s.sftBatch(), sftDone, s.sftSteps(), List.of(
+                    new NanGuardListener(), new LogLineListener(100), new CsvMetricsListener(dir.resolve("sft_metrics.csv"))));
+            LstmPipeline.warmUp(net, new ExistingDataSetIterator(batches.from(sftDone)), new OffHeapGcListener(1), sftBridge,
+                    LstmCheckpoints.saver(sftDir, sftDone, s.sftSteps(), LstmCheckpoints.SFT_EVERY));
+            sftLoss = sftBridge.lastLoss();
+        }
         double sftSeconds = sftTimer.seconds();
         EvalResult heldBefore = evaluate(s, net, tok, false);
         EvalResult oodBefore = evaluate(s, net, tok, true);
         out.printf(Locale.ROOT, "[SFT %s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %.3f | OOD greedy %.3f%n",
-                tag, sftSeconds, sftBridge.lastLoss(), heldBefore.greedyAccuracy(), heldBefore.sampledPass1(),
-                oodBefore.greedyAccuracy());
+                tag, sftSeconds, sftLoss, heldBefore.greedyAccuracy(), heldBefore.sampledPass1(), oodBefore.greedyAccuracy());
 
         List<StepEvent> steps = new ArrayList<>();
+        int rlDone = rlSaved.map(c -> (int) c.step()).orElse(0);
+        if (rlSaved.isPresent()) {
+            net = LstmCheckpoints.load(rlSaved.get(), s.sftSteps() + rlDone);
+            out.printf(Locale.ROOT, "[%s %s] resuming RL after step %d%n", s.shape(), tag, rlDone);
+        }
+        if (resume) {
+            steps.addAll(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), rlDone));
+        }
         TrainingListener history = new TrainingListener() {
             @Override
             public ListenerResponse onStep(StepEvent event) {
@@ -84,7 +127,10 @@ public final class LstmExperiment {
         out.printf(Locale.ROOT, "[%s %s] GRPO-MA through net.fit(GrpoMaDataSetIterator): %d steps x %d prompts x %d thoughts"
                 + " x %d answers%n", s.shape(), tag, s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers());
         RunTimer rlTimer = new RunTimer();
-        LstmPipeline.reinforce(net, s, tok, new MathPromptSource(s.task(), tok), listeners);
+        if (rlDone < s.rlSteps()) {
+            LstmPipeline.reinforce(net, s, tok, new MathPromptSource(s.task(), tok), listeners, rlDone,
+                    LstmCheckpoints.saver(rlDir, rlDone, s.rlSteps(), LstmCheckpoints.RL_EVERY));
+        }
         double rlSeconds = rlTimer.seconds();
         EvalResult heldAfter = evaluate(s, net, tok, false);
         EvalResult oodAfter = evaluate(s, net, tok, true);
@@ -93,6 +139,43 @@ public final class LstmExperiment {
         Result r = new Result(s, heldBefore, heldAfter, oodBefore, oodAfter, List.copyOf(steps), sftSeconds, rlSeconds);
         write(r, dir);
         return r;
+    }
+
+    /** The network at the end of SFT: its last checkpoint, or the initial network when there is no SFT. */
+    private static MultiLayerNetwork sftFinal(LstmSettings s, CharTokenizer tok, Path sftDir) throws IOException {
+        if (s.sftSteps() == 0) {
+            return LstmPipeline.network(s, tok);
+        }
+        LstmCheckpoints.Saved last = LstmCheckpoints.newest(sftDir).filter(c -> c.step() == s.sftSteps()).orElseThrow(
+                () -> new CheckpointException("the run has RL checkpoints but no SFT checkpoint of step " + s.sftSteps()
+                        + " in " + sftDir + "; fix: start over with --overwrite"));
+        return LstmCheckpoints.load(last, s.sftSteps());
+    }
+
+    /** A resume must keep every setting that shaped the weights so far; more or fewer RL steps are fine. */
+    private static void checkResumable(LstmSettings s, Path dir, long rlDone) throws IOException {
+        Path saved = dir.resolve("config.json");
+        if (Files.isRegularFile(saved)) {
+            ObjectNode before = ConfigJson.tree(ConfigJson.read(saved, LstmSettings.class, s));
+            ObjectNode now = ConfigJson.tree(s);
+            for (String free : RESUMABLE) {
+                before.remove(free);
+                now.remove(free);
+            }
+            List<String> changed = ConfigJson.differences(before, now);
+            if (!changed.isEmpty()) {
+                throw new CheckpointException("--resume: the run in " + dir + " was made with other " + changed + "; fix: drop"
+                        + " those flags to continue it, or start over with --overwrite");
+            }
+        }
+        if (rlDone > s.rlSteps()) {
+            throw new CheckpointException("--resume: the run has done " + rlDone + " RL steps, more than rlSteps = "
+                    + s.rlSteps() + "; fix: give --rl-steps " + rlDone + " or more");
+        }
+    }
+
+    private static String ops(LstmSettings s) {
+        return String.join(",", s.task().operationList().stream().map(Operation::cliName).toList());
     }
 
     private static EvalResult evaluate(LstmSettings s, MultiLayerNetwork net, CharTokenizer tok, boolean ood) {
@@ -127,7 +210,7 @@ public final class LstmExperiment {
         LstmSettings s = r.settings();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "GRPO-MA on a DL4J LSTM MultiLayerNetwork, math task (ops %s, %d-%d digits), %s, seed %d%n",
-                s.task().operationList(), s.task().minDigits(), s.task().maxDigits(), s.shape(), s.seed()));
+                ops(s), s.task().minDigits(), s.task().maxDigits(), s.shape(), s.seed()));
         sb.append(String.format(Locale.ROOT, "model: LSTM %d units, max length %d; SFT: %d x %d traces in %.0f s; RL: %d steps in %.0f s%n",
                 s.hidden(), s.maxLength(), s.sftSteps(), s.sftBatch(), r.sftSeconds(), r.steps().size(), r.rlSeconds()));
         sb.append(String.format(Locale.ROOT, "%-34s %10s %10s%n", "", "after SFT", "after RL"));

@@ -23,8 +23,10 @@ final class SftListenerBridge extends BaseTrainingListener {
     private long step;
     private double lastLoss = Double.NaN;
 
-    SftListenerBridge(SftTraceBatches batches, int rows, long totalSteps, List<? extends TrainingListener> listeners) {
+    /** @param done SFT steps done before (a resumed run's); the next update is step {@code done + 1} */
+    SftListenerBridge(SftTraceBatches batches, int rows, long done, long totalSteps, List<? extends TrainingListener> listeners) {
         this.batches = batches;
+        this.step = done;
         this.rows = rows;
         this.totalSteps = totalSteps;
         this.listeners = Listeners.of(listeners);

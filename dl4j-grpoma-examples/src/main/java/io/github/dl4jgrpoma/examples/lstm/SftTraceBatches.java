@@ -53,10 +53,10 @@ final class SftTraceBatches implements Iterable<DataSet> {
         return lastTokens;
     }
 
-    @Override
-    public Iterator<DataSet> iterator() {
-        return new Iterator<>() {
-            private long next;
+    /** Batches {@code first .. sftSteps - 1}, in order (a resumed run starts at its step). */
+    Iterable<DataSet> from(long first) {
+        return () -> new Iterator<>() {
+            private long next = first;
 
             @Override
             public boolean hasNext() {
@@ -71,5 +71,10 @@ final class SftTraceBatches implements Iterable<DataSet> {
                 return batch(next++);
             }
         };
+    }
+
+    @Override
+    public Iterator<DataSet> iterator() {
+        return from(0).iterator();
     }
 }
