@@ -24,24 +24,13 @@ import org.apache.commons.cli.Options;
  */
 public final class LstmCommand implements Command {
     /** Every flag of {@code bin/grpoma lstm}, each setting one field of {@link LstmSettings}. */
-    static final ConfigOptions<LstmSettings> FLAGS = new ConfigOptions<>(LstmSettings.class, Stream.of(List.of(
-            Flag.of("seed", "seed", "N", "seed of everything (init, data, sampling)")), MathCommand.TASK_FLAGS, List.of(
+    static final ConfigOptions<LstmSettings> FLAGS = new ConfigOptions<>(LstmSettings.class, Stream.concat(
+            MathCommand.flags(List.of("seed", "ops", "min-digits", "max-digits", "sft-steps", "sft-batch", "sft-lr",
+                    "mistake-rate", "rl-steps", "k", "prompts", "lr", "temperature", "format-weight", "eval-problems",
+                    "eval-samples")).stream(), Stream.of(
             Flag.of("hidden", "hidden", "N", "LSTM units"),
-            Flag.of("sft-steps", "sftSteps", "N", "SFT minibatches (plain net.fit)"),
-            Flag.of("sft-batch", "sftBatch", "N", "traces per SFT minibatch"),
-            Flag.of("sft-lr", "sftLr", "X", "SFT learning rate (Adam)"),
             Flag.of("gradient-clip", "gradientClip", "X", "per-layer L2 gradient clipping (SFT and RL)"),
-            Flag.of("mistake-rate", "mistakeRate", "X", "fraction of SFT traces with one wrong column"),
-            Flag.of("rl-steps", "rlSteps", "N", "GRPO-MA steps"),
-            Flag.of("k", "thoughts", "N", "thoughts per prompt (K)"),
-            Flag.of("m", "answers", "N", "answers per thought (M)"),
-            Flag.of("prompts", "promptsPerStep", "N", "prompts per RL step"),
-            Flag.of("lr", "rlLr", "X", "RL learning rate (Adam)"),
-            Flag.of("temperature", "temperature", "X", "sampling temperature"),
-            Flag.of("format-weight", "formatWeight", "X", "weight of the format reward (answer parses as a number)"),
-            Flag.of("eval-problems", "evalProblems", "N", "held-out and OOD problems evaluated"),
-            Flag.of("eval-samples", "evalSamples", "N", "samples per problem for pass@1 (0: greedy only)")))
-            .flatMap(List::stream).toList());
+            Flag.of("m", "answers", "N", "answers per thought (M)"))).toList());
     /** What an lstm run writes into its folder (their presence means the folder holds a run). */
     static final List<String> OUTPUTS = List.of("config.json", "checkpoints", "summary.txt", "samples.txt", "reward.png",
             "accuracy.png", "sft_metrics.csv", "rl_metrics.csv");

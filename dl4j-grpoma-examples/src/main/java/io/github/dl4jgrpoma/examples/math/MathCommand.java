@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -26,18 +25,13 @@ import io.github.dl4jgrpoma.examples.UsageException;
  */
 public final class MathCommand implements Command {
     /** Every flag of {@code bin/grpoma math}, each setting one field of {@link MathSettings}. */
-    /**
-     * The flags of the task ({@link MathTask} in the field {@code task}), shared by every command on the math task
-     * ({@code math}, {@code study}, {@code lstm}).
-     */
-    public static final List<Flag> TASK_FLAGS = List.of(
+    static final ConfigOptions<MathSettings> FLAGS = new ConfigOptions<>(MathSettings.class, List.of(
+            Flag.of("seed", "seed", "N", "seed of everything (model init, data, sampling)"),
             new Flag("ops", "task.operations", "LIST", "operations: comma-separated add,sub,mul", true),
-            Flag.of("min-digits", "task.minDigits", "N", "fewest operand digits in training"),
-            Flag.of("max-digits", "task.maxDigits", "N", "most operand digits in training (OOD slice: one more)"));
-    static final ConfigOptions<MathSettings> FLAGS = new ConfigOptions<>(MathSettings.class, Stream.of(List.of(
-            Flag.of("seed", "seed", "N", "seed of everything (model init, data, sampling)")), TASK_FLAGS, List.of(
             Flag.of("thought-style", "thoughtStyle", "STYLE",
                     "scratchpad: full (with carries) or no-carry (the answer applies them)"),
+            Flag.of("min-digits", "task.minDigits", "N", "fewest operand digits in training"),
+            Flag.of("max-digits", "task.maxDigits", "N", "most operand digits in training (OOD slice: one more)"),
             Flag.of("width", "width", "N", "transformer width"),
             Flag.of("layers", "layers", "N", "transformer layers"),
             Flag.of("heads", "heads", "N", "attention heads"),
@@ -71,8 +65,18 @@ public final class MathCommand implements Command {
             Flag.of("format-weight", "formatWeight", "X", "weight of the format reward (answer parses as a number)"),
             Flag.of("eval-problems", "evalProblems", "N", "held-out and OOD problems evaluated"),
             Flag.of("eval-samples", "evalSamples", "N", "samples per problem for pass@1 (0: greedy only)"),
-            Flag.of("eval-every", "evalEvery", "N", "held-out greedy evaluation every N RL steps (0: only before and after)")))
-            .flatMap(List::stream).toList());
+            Flag.of("eval-every", "evalEvery", "N", "held-out greedy evaluation every N RL steps (0: only before and after)")));
+    /**
+     * The math flags of the given names, for commands whose settings have the same fields at the same paths
+     * ({@code lstm}: task, SFT, RL and evaluation flags), so they are defined once.
+     *
+     * @throws IllegalArgumentException naming a name that is not a math flag
+     */
+    public static List<Flag> flags(List<String> names) {
+        return names.stream().map(n -> FLAGS.flags().stream().filter(f -> f.name().equals(n)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("'" + n + "' is not a flag of bin/grpoma math"))).toList();
+    }
+
     /** What a math run writes into its folder (their presence means the folder holds a run). */
     static final List<String> OUTPUTS = List.of("config.json", "checkpoints", "summary.txt", "samples.txt", "reward.png",
             "accuracy.png", "grad_norm.png", "sft_metrics.csv", "rl_metrics.csv", "eval_curve.csv");
