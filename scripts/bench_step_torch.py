@@ -11,11 +11,15 @@ every matrix N(0, 0.02^2), biases 0, gains 1) and the same step as GrpoMaTrainer
              multinomial sampling with the sampled token's log-prob recorded. Fixed lengths: the head biases of
              end-of-thought and EOS are -20, so every thought and answer runs to its cap (as in the Java bench).
   reward     decode each answer to text and score it (a toy reward with spread), GRPO-MA advantages.
-  pack       one row per answer: prompt + thought + end-of-thought + answer, inputs / targets / thought mask
-             (row of answer 0 only) / answer mask / advantages / old log-probs, [K*M*P, T].
+  pack       --row-packing per-answer: one row per answer: prompt + thought + end-of-thought + answer, inputs /
+             targets / thought mask (row of answer 0 only) / answer mask / advantages / old log-probs, [K*M*P, T].
+             --row-packing tree (what the Java trainer's AUTO picks for M > 1): one row per thought, the trunk
+             (prompt + thought) once and each answer as a branch opened by the end-of-thought token, with position
+             ids and a tree attention mask (a branch sees the trunk and itself, not its siblings), [K*P, L]; the
+             same layout as io.github.dl4jgrpoma.train.TreeRows, so each thought token is forwarded once.
   reference  forward of a frozen copy of the initial weights (no grad), log-probs of the targets.
   fwd+bwd    clipped surrogate (eps 0.2) minus beta * k3 KL to the reference, sequence-mean aggregation
-             (mean over rows of the per-row means of thought and answer tokens), metrics (clip fractions,
+             (mean over thoughts of their token means plus mean over answers of theirs), metrics (clip fractions,
              approx KL, entropy), backward.
   optimizer  global-norm clipping to 1, Adam (lr 1e-3, betas 0.9 / 0.999, eps 1e-8).
 
@@ -72,14 +76,16 @@ class Policy(torch.nn.Module):
         m = F.gelu(torch.addmm(b.b1, F.layer_norm(x, (self.d,), b.ln2_g, b.ln2_b), b.w1), approximate="tanh")
         return torch.addmm(b.b2, m, b.w2)
 
-    def forward(self, tokens):
-        """Logits [B,T,V] of a full causal pass over tokens [B,T]."""
+    def forward(self, tokens, positions=None, mask=None):
+        """Logits [B,T,V] of a pass over tokens [B,T]: causal, or with position ids [T] and an additive mask [T,T]."""
         bsz, t = tokens.shape
-        x = (self.wte[tokens] + self.wpe[:t]).reshape(bsz * t, self.d)
+        pos = self.wpe[:t] if positions is None else self.wpe[positions]
+        att_mask = self.causal[:t, :t] if mask is None else mask
+        x = (self.wte[tokens] + pos).reshape(bsz * t, self.d)
         for b in self.blocks:
             qkv = torch.addmm(b.bqkv, F.layer_norm(x, (self.d,), b.ln1_g, b.ln1_b), b.wqkv)
             q, k, v = qkv.reshape(bsz, t, 3, self.h, self.dh).permute(2, 0, 3, 1, 4)
-            s = q @ k.transpose(-1, -2) / math.sqrt(self.dh) + self.causal[:t, :t]
+            s = q @ k.transpose(-1, -2) / math.sqrt(self.dh) + att_mask
             y = (torch.softmax(s, -1) @ v).permute(0, 2, 1, 3).reshape(bsz * t, self.d)
             x = x + torch.addmm(b.bo, y, b.wo)
             x = x + self.mlp(b, x)
@@ -197,6 +203,44 @@ def pack(prompts, th_tok, th_lp, an_tok, an_lp, adv_th, adv_ans, k, m, t):
     return tokens, targets, th_mask, an_mask, adv, old
 
 
+def pack_tree(prompts, th_tok, th_lp, an_tok, an_lp, adv_th, adv_ans, k, m):
+    """One row per thought (fixed lengths, so every row has the same layout): trunk = prompt + thought (positions
+    0..P+n-1, the last one predicting the end-of-thought), then per answer the branch [end-of-thought, answer[:-1]]
+    at positions P+n.. predicting the answer. Returns the arrays, the position ids [L] and the additive mask [L,L]."""
+    np_, plen = prompts.shape
+    rows = np_ * k
+    n, a = th_tok.shape[1], an_tok.shape[1]
+    trunk = plen + n
+    length = trunk + m * a
+    tokens = torch.full((rows, length), PAD, dtype=torch.long)
+    targets = torch.full((rows, length), PAD, dtype=torch.long)
+    th_mask, an_mask, adv, old = (torch.zeros(rows, length) for _ in range(4))
+    tokens[:, :plen] = prompts.repeat_interleave(k, 0)
+    tokens[:, plen:trunk] = th_tok
+    targets[:, :trunk - 1] = tokens[:, 1:trunk]
+    targets[:, trunk - 1] = END_OF_THOUGHT
+    th_mask[:, plen - 1:trunk - 1] = 1
+    adv[:, plen - 1:trunk - 1] = torch.tensor(adv_th).unsqueeze(1)
+    old[:, plen - 1:trunk - 1] = th_lp
+    ans = an_tok.reshape(rows, m, a)
+    ans_adv = torch.tensor(adv_ans).reshape(rows, m)
+    ans_lp = an_lp.reshape(rows, m, a)
+    positions = torch.cat([torch.arange(trunk)] + [torch.arange(trunk, trunk + a)] * m)
+    mask = torch.full((length, length), -1e9)
+    mask[:trunk, :trunk] = torch.full((trunk, trunk), -1e9).triu(1)
+    for j in range(m):
+        b0 = trunk + j * a
+        tokens[:, b0] = END_OF_THOUGHT
+        tokens[:, b0 + 1:b0 + a] = ans[:, j, :a - 1]
+        targets[:, b0:b0 + a] = ans[:, j]
+        an_mask[:, b0:b0 + a] = 1
+        adv[:, b0:b0 + a] = ans_adv[:, j:j + 1]
+        old[:, b0:b0 + a] = ans_lp[:, j]
+        mask[b0:b0 + a, :trunk] = 0
+        mask[b0:b0 + a, b0:b0 + a] = torch.full((a, a), -1e9).triu(1)
+    return tokens, targets, th_mask, an_mask, adv, old, positions, mask
+
+
 def token_logp(logits, targets):
     return torch.log_softmax(logits, -1).gather(2, targets.unsqueeze(2)).squeeze(2)
 
@@ -213,6 +257,7 @@ def loss_fn(logits, targets, th_mask, an_mask, adv, old, ref, beta, eps=0.2):
     o = surr - beta * kl
 
     def mean_of_row_means(msk):
+        # fixed lengths: a tree row's M answers have equal token counts, so its row mean is the mean of their means
         cnt = msk.sum(1)
         return ((o * msk).sum(1) / cnt.clamp(min=1)).sum() / (cnt > 0).sum().clamp(min=1)
     loss = -(mean_of_row_means(th_mask) + mean_of_row_means(an_mask))
@@ -256,6 +301,7 @@ class Bench:
         body = torch.randint(NUM_SPECIAL, a.vocab, (a.prompts, a.prompt_length), generator=self.gen)
         body[:, 0], body[:, -1] = BOS, BEGIN_THOUGHT
         self.prompts = body
+        self.metrics = {}
 
     def step(self):
         a, k, m = self.a, self.a.k, self.a.m
@@ -272,24 +318,64 @@ class Bench:
             adv_th += at
             adv_ans += aa
         t2 = time.perf_counter()
-        tokens, targets, th_mask, an_mask, adv, old = pack(self.prompts, th_tok, th_lp, an_tok, an_lp, adv_th,
-                                                           adv_ans, k, m, self.t)
+        if a.row_packing == "tree":
+            tokens, targets, th_mask, an_mask, adv, old, positions, mask = pack_tree(
+                self.prompts, th_tok, th_lp, an_tok, an_lp, adv_th, adv_ans, k, m)
+        else:
+            tokens, targets, th_mask, an_mask, adv, old = pack(self.prompts, th_tok, th_lp, an_tok, an_lp, adv_th,
+                                                               adv_ans, k, m, self.t)
+            positions, mask = None, None
         t3 = time.perf_counter()
         with torch.no_grad():
-            ref = token_logp(self.reference(tokens), targets)
+            ref = token_logp(self.reference(tokens, positions, mask), targets)
         t4 = time.perf_counter()
         self.opt.zero_grad(set_to_none=True)
-        loss, metrics = loss_fn(self.policy(tokens), targets, th_mask, an_mask, adv, old, ref, a.beta)
+        loss, metrics = loss_fn(self.policy(tokens, positions, mask), targets, th_mask, an_mask, adv, old, ref, a.beta)
         loss.backward()
         t5 = time.perf_counter()
         torch.nn.utils.clip_grad_norm_(self.policy.parameters(), 1.0)
         self.opt.step()
         t6 = time.perf_counter()
-        float(loss), {n: float(v) for n, v in metrics.items()}
+        self.loss, self.metrics = float(loss), {n: float(v) for n, v in metrics.items()}
         return {"rollout": t1 - t0, "reward": t2 - t1, "pack": t3 - t2, "reference": t4 - t3,
                 "forward_backward": t5 - t4, "optimizer": t6 - t5, "step": time.perf_counter() - t0, "cpu": time.process_time() - cpu0,
                 "sampled": th_tok.numel() + an_tok.numel(), "update_tokens": tokens.numel(),
                 "rss_peak_kb": peak_rss_kb()}
+
+
+def check_packing():
+    """Tree rows against one row per answer on a small model in double precision: the loss, the gradients and the
+    metrics must agree (they are the same sums in another layout). Returns the largest difference."""
+    torch.set_default_dtype(torch.float64)
+    a = argparse.Namespace(width=32, layers=2, heads=4, vocab=64, prompts=3, prompt_length=5, thought=6, answer=4,
+                           k=2, m=3, seed=1, beta=0.04)
+    bench = Bench(a)
+    th_tok, th_lp, an_tok, an_lp = rollout(bench.policy, bench.prompts, a.k, a.m, a.thought, a.answer, bench.gen)
+    g = torch.Generator().manual_seed(3)
+    adv_th = torch.randn(a.prompts * a.k, generator=g).tolist()
+    adv_ans = torch.randn(a.prompts * a.k * a.m, generator=g).tolist()
+    with torch.no_grad():                      # move off the sampling weights: ratio != 1, reference KL != 0
+        for p in bench.policy.parameters():
+            p.add_(0.01 * torch.randn(p.shape, generator=g))
+
+    def run(tree):
+        if tree:
+            t, tg, thm, anm, adv, old, pos, mask = pack_tree(bench.prompts, th_tok, th_lp, an_tok, an_lp, adv_th,
+                                                             adv_ans, a.k, a.m)
+        else:
+            t, tg, thm, anm, adv, old = pack(bench.prompts, th_tok, th_lp, an_tok, an_lp, adv_th, adv_ans, a.k, a.m,
+                                             bench.t)
+            pos, mask = None, None
+        with torch.no_grad():
+            ref = token_logp(bench.reference(t, pos, mask), tg)
+        bench.policy.zero_grad()
+        loss, metrics = loss_fn(bench.policy(t, pos, mask), tg, thm, anm, adv, old, ref, a.beta)
+        loss.backward()
+        return [loss.detach()] + [p.grad.clone() for p in bench.policy.parameters()] + list(metrics.values())
+    per_answer, tree = run(False), run(True)
+    worst = max(float((x - y).abs().max()) for x, y in zip(per_answer, tree))
+    print(f"tree rows vs one row per answer (double): max |difference| of loss, gradients and metrics = {worst:.3g}")
+    return worst
 
 
 def main():
@@ -299,7 +385,12 @@ def main():
                           ("threads", os.cpu_count() or 1), ("steps", 0), ("warmup", 2)]:
         ap.add_argument("--" + name, type=int, default=default)
     ap.add_argument("--beta", type=float, default=0.04)
+    ap.add_argument("--row-packing", choices=["per-answer", "tree"], default="per-answer")
+    ap.add_argument("--check-packing", action="store_true",
+                    help="check that tree rows give the loss and gradients of one row per answer, then exit")
     a = ap.parse_args()
+    if a.check_packing:
+        sys.exit(0 if check_packing() <= 1e-10 else 1)
     torch.set_num_threads(a.threads)
     bench = Bench(a)
     if a.steps > 0:

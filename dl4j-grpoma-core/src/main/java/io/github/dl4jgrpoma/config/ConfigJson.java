@@ -199,9 +199,38 @@ public final class ConfigJson {
      * shape).
      */
     public static String fingerprint(Object config, Set<String> excluded, String extra) {
+        return sha256(canonical(config, excluded) + "|" + extra);
+    }
+
+    /**
+     * The fingerprint of a JSON tree as {@link #fingerprint(Object, Set, String)} computes it for the config the tree
+     * was written from (the {@code excluded} fields already removed from the tree), e.g. of a checkpoint's saved
+     * config.
+     */
+    public static String fingerprint(JsonNode tree, String extra) {
+        try {
+            return sha256(MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(sorted(tree))
+                    + "|" + extra);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write canonical JSON", e);
+        }
+    }
+
+    /**
+     * The node at a dotted path as {@link #differences} names it ({@code "loss.beta"}), or null when absent.
+     */
+    public static JsonNode at(JsonNode tree, String dottedPath) {
+        JsonNode n = tree;
+        for (String part : dottedPath.split("\\.")) {
+            n = n == null ? null : n.get(part);
+        }
+        return n;
+    }
+
+    private static String sha256(String text) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] bytes = (canonical(config, excluded) + "|" + extra).getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(md.digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);

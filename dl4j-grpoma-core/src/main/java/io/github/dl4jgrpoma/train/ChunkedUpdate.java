@@ -26,7 +26,8 @@ import io.github.dl4jgrpoma.policy.PolicyModel;
 /**
  * The update of one GRPO-MA step on a packed batch: with {@code LossConfig.entropyTopFraction < 1} a forward pass
  * for the token entropies and the selection of the highest-entropy tokens ({@link LossTokenSelection#topEntropy},
- * once per step, before any update, so under the sampling policy), reference log-probs, then {@code innerEpochs} x (forward +
+ * once per step, before any update, so under the sampling policy), with {@link OldLogProbs#RECOMPUTE} the old log-probs
+ * from a forward pass of the policy, reference log-probs, then {@code innerEpochs} x (forward +
  * backward, Adam), each computed in chunks of whole prompts ({@link UpdateChunks}) so that the arrays of only
  * a few chunks are alive at once, and the chunks spread over {@code threads} Java threads (one ND4J session
  * each). The result equals the one-chunk update up to float rounding: the gradient is the weighted sum of the
@@ -69,9 +70,15 @@ final class ChunkedUpdate implements AutoCloseable {
     /**
      * Metrics of the update (means over inner epochs) and its timings ({@code time/*_ms}).
      *
-     * @param firstEpochCheck sees the first epoch's metrics (combined over the chunks) before the weights change
+     * @param recomputeOld    replace the rollout's old log-probs by the policy's own before the first epoch
+     *                        ({@link OldLogProbs#RECOMPUTE})
+     * @param firstEpochCheck sees {@code ratio/mean} and {@code approx_kl} of the rollout's log-probs against the
+     *                        policy's forward pass before the weights change: the first epoch's loss metrics (combined
+     *                        over the chunks), or with {@code recomputeOld} the same statistics of the recomputed
+     *                        log-probs against the rollout's
      */
-    Map<String, Double> run(PackedBatch packed, int innerEpochs, Consumer<Map<String, Double>> firstEpochCheck) {
+    Map<String, Double> run(PackedBatch packed, int innerEpochs, boolean recomputeOld,
+                            Consumer<Map<String, Double>> firstEpochCheck) {
         ExecutorService executor = executedOnce ? pool : null;
         Map<String, Double> selection = new LinkedHashMap<>();
         if (lossConfig.entropyTopFraction() < 1) {
@@ -81,6 +88,20 @@ final class ChunkedUpdate implements AutoCloseable {
             packed = LossTokenSelection.topEntropy(packed, entropy, lossConfig.entropyTopFraction(), selection);
         }
         List<UpdateChunks.Chunk> chunks = plan(packed);
+        Map<String, Double> drift = new LinkedHashMap<>();
+        if (recomputeOld) {
+            long r0 = System.nanoTime();
+            SameDiff sd = policy.sameDiff();
+            INDArray fresh = forward(packed, chunks, sd, (in, tgt) -> {
+                Map<String, INDArray> feed = new LinkedHashMap<>(in);
+                feed.put(loss.targets(), tgt);
+                return sd.output(feed, loss.tokenLogProbs()).get(loss.tokenLogProbs()).dup();
+            }, executor);
+            packed = RolloutDrift.withOldLogProbs(packed, fresh, drift);
+            drift.put("time/old_logprobs_ms", (System.nanoTime() - r0) / 1e6);
+            firstEpochCheck.accept(drift);
+        }
+        boolean checkInLoss = !recomputeOld;
         long t0 = System.nanoTime();
         INDArray ref = reference == null ? null
                 : forward(packed, chunks, reference.sameDiff(), (in, tgt) -> reference.tokenLogProbs(in, tgt).dup(), executor);
@@ -111,7 +132,7 @@ final class ChunkedUpdate implements AutoCloseable {
             boolean first = e == 0;
             GraphUpdater.ChunkedResult r = updater.update(feeds, weights, new ArrayList<>(names.values()), executor,
                     outs -> {
-                        if (first) {
+                        if (first && checkInLoss) {
                             firstEpochCheck.accept(combine(names, chunks, outs));
                         }
                     });
@@ -124,6 +145,11 @@ final class ChunkedUpdate implements AutoCloseable {
         executedOnce = true;
         Map<String, Double> out = StepMetrics.mean(epochs);
         out.putAll(selection);
+        drift.forEach((k, v) -> {
+            if (!k.equals("ratio/mean") && !k.equals("approx_kl")) {
+                out.put(k, v);
+            }
+        });
         out.put("time/reference_ms", (t1 - t0) / 1e6);
         out.put("time/forward_backward_ms", fwdBwd / 1e6);
         out.put("time/optimizer_ms", optim / 1e6);

@@ -40,12 +40,14 @@ import io.github.dl4jgrpoma.rollout.RolloutConfig;
  *                          {@code >= successThreshold} (default 1.0), finite
  * @param accuracyReward    whose score {@code accuracy} compares: {@code ""} (default) the weighted total, or
  *                          the name of one reward of the composite (e.g. {@code "correct"}), never null
+ * @param oldLogProbs       where the PPO ratio's old log-probs come from (default {@link OldLogProbs#AUTO}: recomputed
+ *                          by the trainer when the rollout runs in shards, so sharding never changes the weights)
  */
 public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageConfig advantage, LossConfig loss,
                            OptimizerConfig optimizer, int promptsPerStep, int innerEpochs, long steps,
                            DynamicSampling dynamicSampling, PackingMode packing, RewardErrorPolicy rewardErrorPolicy,
                            long seed, int checkpointEvery, int keepCheckpoints, double successThreshold,
-                           String accuracyReward) {
+                           String accuracyReward, OldLogProbs oldLogProbs) {
     /** Default of {@link #estimator()}. */
     public static final String DEFAULT_ESTIMATOR = "grpo-ma";
     /** Default of {@link #promptsPerStep()}. */
@@ -89,6 +91,7 @@ public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageCon
                 "use a finite score, e.g. 1.0 for 0/1 correctness rewards");
         require(accuracyReward != null, "accuracyReward", accuracyReward,
                 "use \"\" for the weighted total or the name of one reward");
+        require(oldLogProbs != null, "oldLogProbs", oldLogProbs, "use AUTO (default), ROLLOUT or RECOMPUTE");
     }
 
     /** A builder holding the defaults. */
@@ -101,7 +104,7 @@ public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageCon
         return new Builder().rollout(rollout).estimator(estimator).advantage(advantage).loss(loss).optimizer(optimizer)
                 .promptsPerStep(promptsPerStep).innerEpochs(innerEpochs).steps(steps).dynamicSampling(dynamicSampling)
                 .packing(packing).rewardErrorPolicy(rewardErrorPolicy).seed(seed).checkpointEvery(checkpointEvery)
-                .keepCheckpoints(keepCheckpoints).successThreshold(successThreshold).accuracyReward(accuracyReward);
+                .keepCheckpoints(keepCheckpoints).successThreshold(successThreshold).accuracyReward(accuracyReward).oldLogProbs(oldLogProbs);
     }
 
     /**
@@ -153,6 +156,7 @@ public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageCon
         private int keepCheckpoints = DEFAULT_KEEP_CHECKPOINTS;
         private double successThreshold = 1.0;
         private String accuracyReward = "";
+        private OldLogProbs oldLogProbs = OldLogProbs.AUTO;
 
         private Builder() {
         }
@@ -253,6 +257,12 @@ public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageCon
             return this;
         }
 
+        /** See {@link GrpoMaConfig#oldLogProbs()}. */
+        public Builder oldLogProbs(OldLogProbs v) {
+            oldLogProbs = v;
+            return this;
+        }
+
         /** Validates, including that the estimator is one of the built-ins ({@link AdvantageEstimators#defaults()}). */
         public GrpoMaConfig build() {
             return build(AdvantageEstimators.defaults());
@@ -262,7 +272,7 @@ public record GrpoMaConfig(RolloutConfig rollout, String estimator, AdvantageCon
         public GrpoMaConfig build(AdvantageEstimators registry) {
             GrpoMaConfig c = new GrpoMaConfig(rollout, estimator, advantage, loss, optimizer, promptsPerStep, innerEpochs,
                     steps, dynamicSampling, packing, rewardErrorPolicy, seed, checkpointEvery, keepCheckpoints,
-                    successThreshold, accuracyReward);
+                    successThreshold, accuracyReward, oldLogProbs);
             c.requireEstimatorIn(registry);
             return c;
         }

@@ -324,7 +324,7 @@ public final class GrpoMaTrainer {
     /** Restores a given checkpoint after verifying it again (fingerprint, phase and SHA-256 sums). */
     public void restore(Checkpoint checkpoint) {
         Checkpoint c = store != null ? store.verify(checkpoint) : checkpoint;
-        Properties state = TrainingCheckpoints.restore(c, fingerprint, config, GrpoMaConfig.NOT_FINGERPRINTED, PHASE, policy, updater.optimizer());
+        Properties state = TrainingCheckpoints.restore(c, fingerprint, config, GrpoMaConfig.builder().build(), GrpoMaConfig.NOT_FINGERPRINTED, PHASE, policy, updater.optimizer());
         if (reference != null) {
             TrainingCheckpoints.restoreWeights(c, TrainingCheckpoints.REFERENCE, reference.parameters(policy.trainableVariables()));
         }
@@ -372,12 +372,21 @@ public final class GrpoMaTrainer {
         }
         long t1 = System.nanoTime();
         long step = completed + 1;
-        Map<String, Double> out = chunked.run(packed, config.innerEpochs(), onPolicyChecked ? m -> { }
+        Map<String, Double> out = chunked.run(packed, config.innerEpochs(), recomputeOldLogProbs(), onPolicyChecked ? m -> { }
                 : m -> OnPolicyCheck.require(m.get("ratio/mean"), m.get("approx_kl"), step));
         onPolicyChecked = true;
         out.putAll(masked);
         out.put("time/pack_ms", (t1 - t0) / 1e6);
         return out;
+    }
+
+    /** {@link OldLogProbs} resolved against the executor. */
+    private boolean recomputeOldLogProbs() {
+        return switch (config.oldLogProbs()) {
+            case RECOMPUTE -> true;
+            case ROLLOUT -> false;
+            case AUTO -> !executor.reproducesEngineLogProbs();
+        };
     }
 
     private void requireFits(int promptLength, String what) {

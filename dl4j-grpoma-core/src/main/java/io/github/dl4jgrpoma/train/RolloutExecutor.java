@@ -27,6 +27,19 @@ public interface RolloutExecutor {
      */
     ScoredRollouts run(List<Prompt> prompts, long seed);
 
+    /**
+     * Whether the sampling log-probs this executor returns are bit-identical to one
+     * {@link io.github.dl4jgrpoma.rollout.RolloutEngine} call over all the step's prompts. Executors that decode in
+     * shards return false: smaller batches round differently (the tokens, drawn from the same seeds, are the same
+     * unless a draw falls within rounding of a boundary). Under {@link OldLogProbs#AUTO} the trainer then recomputes
+     * the old log-probs itself, so the weights do not depend on the sharding.
+     *
+     * @return true by default
+     */
+    default boolean reproducesEngineLogProbs() {
+        return true;
+    }
+
     /** A short name for logs and benchmarks, e.g. {@code in-process}, {@code threads[2]}, {@code spark[local[2]]}. */
     String name();
 }

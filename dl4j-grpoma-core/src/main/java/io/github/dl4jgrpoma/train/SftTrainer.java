@@ -180,7 +180,7 @@ public final class SftTrainer {
             return OptionalLong.empty();
         }
         Checkpoint c = latest.get();
-        Properties state = TrainingCheckpoints.restore(c, fingerprint, config, SftConfig.NOT_FINGERPRINTED, PHASE, policy, updater.optimizer());
+        Properties state = TrainingCheckpoints.restore(c, fingerprint, config, SftConfig.of(config.steps()), SftConfig.NOT_FINGERPRINTED, PHASE, policy, updater.optimizer());
         completed = Long.parseLong(TrainingCheckpoints.require(state, "step", c));
         LOG.info("restored SFT checkpoint {} (step {})", c.directory(), completed);
         return OptionalLong.of(completed);

@@ -95,6 +95,12 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
         return out;
     }
 
+    /** False with more than one thread: shards decode fewer rows than one engine call and round differently. */
+    @Override
+    public boolean reproducesEngineLogProbs() {
+        return threads == 1;
+    }
+
     @Override
     public String name() {
         return "threads[" + threads + "]";

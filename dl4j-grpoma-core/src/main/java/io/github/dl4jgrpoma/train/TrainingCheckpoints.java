@@ -48,6 +48,7 @@ import io.github.dl4jgrpoma.policy.PolicyModel;
  * the completed step count is the RNG state.
  */
 final class TrainingCheckpoints {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainingCheckpoints.class);
     static final String MODEL = "model.sd";
     static final String OPTIMIZER = "optimizer.bin";
     static final String STATE = "state.properties";
@@ -190,9 +191,9 @@ final class TrainingCheckpoints {
      *
      * @return the state properties (step and trainer extras)
      */
-    static Properties restore(Checkpoint c, String fingerprint, Object config, java.util.Set<String> excluded,
-                              String phase, PolicyModel policy, AdamOptimizer optimizer) {
-        requireSameConfig(c, fingerprint, config, excluded);
+    static Properties restore(Checkpoint c, String fingerprint, Object config, Object defaults,
+                              java.util.Set<String> excluded, String phase, PolicyModel policy, AdamOptimizer optimizer) {
+        requireSameConfig(c, fingerprint, config, defaults, excluded, policy);
         Properties state = readState(c);
         String saved = require(state, "phase", c);
         if (!phase.equals(saved)) {
@@ -207,8 +208,15 @@ final class TrainingCheckpoints {
     /**
      * Checks the checkpoint's fingerprint; when it differs and the checkpoint holds its {@value #CONFIG}, the
      * error names the fields that differ.
+     *
+     * <p>A checkpoint written before a config field existed is accepted when that field is at its default now
+     * ({@code defaults}: the config type's defaults) and everything else matches: the saved config must then
+     * reproduce the checkpoint's own fingerprint (same fields, same model shape). Our choice: a new field's default
+     * keeps the behaviour of the code that did not have it, so such a checkpoint resumes the run it was part of; a
+     * field set to another value is refused like any other difference.
      */
-    static void requireSameConfig(Checkpoint c, String fingerprint, Object config, java.util.Set<String> excluded) {
+    static void requireSameConfig(Checkpoint c, String fingerprint, Object config, Object defaults,
+                                  java.util.Set<String> excluded, PolicyModel policy) {
         if (c.configFingerprint().equals(fingerprint) || !Files.isRegularFile(c.file(CONFIG))) {
             c.requireFingerprint(fingerprint);
             return;
@@ -221,6 +229,12 @@ final class TrainingCheckpoints {
             saved.remove(excluded);
             now.remove(excluded);
             diff = ConfigJson.differences(saved, now);
+            if (!diff.isEmpty() && onlyNewFieldsAtDefaults(diff, saved, now, ConfigJson.tree(defaults))
+                    && ConfigJson.fingerprint(saved, shape(policy)).equals(c.configFingerprint())) {
+                LOG.info("checkpoint {} predates the config fields {}; they are at their defaults, so it resumes",
+                        c.directory(), diff);
+                return;
+            }
         } catch (IOException | IllegalArgumentException e) {
             c.requireFingerprint(fingerprint);
             return;
@@ -231,16 +245,34 @@ final class TrainingCheckpoints {
                 + " directory");
     }
 
+    /** True when every differing path is absent from the saved config and at its default value now. */
+    private static boolean onlyNewFieldsAtDefaults(java.util.List<String> diff, com.fasterxml.jackson.databind.JsonNode saved,
+                                                   com.fasterxml.jackson.databind.JsonNode now,
+                                                   com.fasterxml.jackson.databind.JsonNode defaults) {
+        for (String path : diff) {
+            com.fasterxml.jackson.databind.JsonNode value = ConfigJson.at(now, path);
+            if (ConfigJson.at(saved, path) != null || value == null || !value.equals(ConfigJson.at(defaults, path))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * SHA-256 (hex) of the config's canonical JSON without the {@code excluded} fields
      * ({@link ConfigJson#fingerprint}) and of the model's shape: vocabulary, T, data type and every trainable
      * variable's name and shape.
      */
     static String fingerprint(Object config, java.util.Set<String> excluded, PolicyModel policy) {
+        return ConfigJson.fingerprint(config, excluded, shape(policy));
+    }
+
+    /** The model's part of the fingerprint: vocabulary, T, data type and every trainable variable's name and shape. */
+    static String shape(PolicyModel policy) {
         StringBuilder sb = new StringBuilder();
         sb.append("model:V=").append(policy.vocabSize()).append(",T=").append(policy.maxLength()).append(",dtype=")
                 .append(policy.dataType());
         policy.parameters().forEach((name, a) -> sb.append(',').append(name).append(Arrays.toString(a.shape())));
-        return ConfigJson.fingerprint(config, excluded, sb.toString());
+        return sb.toString();
     }
 }

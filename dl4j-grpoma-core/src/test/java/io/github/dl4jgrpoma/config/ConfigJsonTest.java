@@ -166,7 +166,7 @@ class ConfigJsonTest {
             out.add(f.numberNode(old.doubleValue() / 2));
         } else if (old.isTextual()) {
             for (String s : List.of("OFF", "DROP", "AUTO", "COUPLED", "FAIL", "SUBSTITUTE", "K3", "K2", "SAMPLE", "ALL",
-                    "THOUGHT", "PROMPT", "POPULATION", "GROUP", "NONE", "grpo-ma", "sequence-mean", "constant", "other")) {
+                    "THOUGHT", "PROMPT", "POPULATION", "GROUP", "NONE", "RECOMPUTE", "grpo-ma", "sequence-mean", "constant", "other")) {
                 if (!s.equals(old.textValue())) {
                     out.add(f.textNode(s));
                 }

@@ -147,6 +147,47 @@ class GrpoMaCheckpointTest {
     }
 
     @Test
+    void aCheckpointThatPredatesAConfigFieldResumesWhileTheFieldIsAtItsDefault() throws Exception {
+        Path ck = dir.resolve("old");
+        TransformerPolicy policy = Tiny.policy(8, 4);
+        builder(policy, config(2, 1e-2), ck).build().fit();
+        // rewrite step 2 as the code before GrpoMaConfig.oldLogProbs existed would have written it
+        Path step = ck.resolve("step-000002");
+        Path json = step.resolve(TrainingCheckpoints.CONFIG);
+        com.fasterxml.jackson.databind.node.ObjectNode saved = io.github.dl4jgrpoma.config.ConfigJson.parse(
+                Files.readString(json), json.toString());
+        assertTrue(saved.remove("oldLogProbs") != null);
+        Files.writeString(json, saved.toPrettyString());
+        com.fasterxml.jackson.databind.node.ObjectNode fingerprinted = saved.deepCopy();
+        fingerprinted.remove(GrpoMaConfig.NOT_FINGERPRINTED);
+        String oldFingerprint = io.github.dl4jgrpoma.config.ConfigJson.fingerprint(fingerprinted,
+                TrainingCheckpoints.shape(policy));
+        java.util.Properties manifest = new java.util.Properties();
+        Path manifestFile = step.resolve(CheckpointManifest.FILE_NAME);
+        try (var in = Files.newBufferedReader(manifestFile)) {
+            manifest.load(in);
+        }
+        manifest.setProperty("config.fingerprint", oldFingerprint);
+        manifest.setProperty("size." + TrainingCheckpoints.CONFIG, Long.toString(Files.size(json)));
+        manifest.setProperty("sha256." + TrainingCheckpoints.CONFIG, java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(json))));
+        try (var out = Files.newBufferedWriter(manifestFile)) {
+            manifest.store(out, null);
+        }
+
+        GrpoMaTrainer resumed = builder(Tiny.policy(8, 9), config(4, 1e-2), ck).build();
+        assertTrue(!oldFingerprint.equals(resumed.fingerprint()), "the fingerprints differ, as after an upgrade");
+        assertEquals(OptionalLong.of(2), resumed.restoreLatest(), "the new field is at its default: resumes");
+
+        GrpoMaTrainer changed = builder(Tiny.policy(8, 9), config(4, 1e-2).toBuilder()
+                .oldLogProbs(OldLogProbs.RECOMPUTE).build(), ck).build();
+        CheckpointException e = assertThrows(CheckpointException.class, changed::restoreLatest);
+        assertTrue(e.getMessage().contains("oldLogProbs differ"), e.getMessage());
+        GrpoMaTrainer otherShape = builder(Tiny.policy(10, 9), config(4, 1e-2), ck).build();
+        assertThrows(CheckpointException.class, otherShape::restoreLatest, "a new field does not excuse another model");
+    }
+
+    @Test
     void aCheckpointDirectoryAloneMeansCheckpointsEachHoldingTheConfig() throws Exception {
         GrpoMaConfig cfg = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 2, 2).build()).promptsPerStep(2).steps(3)
                 .seed(5).build();

@@ -29,10 +29,10 @@ class RolloutExecutorTest {
         return CompositeReward.of(Tiny.parityReward(), RewardFunction.of("index", ctx -> 0.1 * ctx.promptIndex()));
     }
 
-    private static GrpoMaTrainer trainer(TransformerPolicy policy, RolloutExecutorFactory executor) {
+    private static GrpoMaTrainer trainer(TransformerPolicy policy, RolloutExecutorFactory executor, OldLogProbs old) {
         return GrpoMaTrainer.builder().policy(policy).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits()).reward(reward())
                 .config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 2).build()).promptsPerStep(5).steps(3).seed(11)
-                        .build())
+                        .oldLogProbs(old).build())
                 .rolloutExecutor(executor).build();
     }
 
@@ -66,17 +66,22 @@ class RolloutExecutorTest {
         return out;
     }
 
-    @Test
-    void threadPoolGivesTheSameRolloutsRewardsAndWeightsAsInProcess() {
+    /**
+     * Runs 3 steps in-process (with {@code inProcessOld}) and on 2 threads (AUTO), asserting identical tokens and
+     * rewards; returns max |dw| of the final weights, max |d log-prob| of the rollouts and the pooled trainer's last
+     * step.
+     */
+    private static Object[] compareWithThreads(OldLogProbs inProcessOld) {
         TransformerPolicy p1 = Tiny.policy(10, 5);
         TransformerPolicy p2 = Tiny.policy(10, 5);
-        GrpoMaTrainer inProcess = trainer(p1, RolloutExecutorFactory.inProcess());
-        GrpoMaTrainer pooled = trainer(p2, RolloutExecutorFactory.threadPool(2));
+        GrpoMaTrainer inProcess = trainer(p1, RolloutExecutorFactory.inProcess(), inProcessOld);
+        GrpoMaTrainer pooled = trainer(p2, RolloutExecutorFactory.threadPool(2), OldLogProbs.AUTO);
         assertEquals("threads[2]", pooled.rolloutExecutor().name());
         double logProbDiff = 0;
+        StepResult b = null;
         for (int s = 0; s < 3; s++) {
             StepResult a = inProcess.step();
-            StepResult b = pooled.step();
+            b = pooled.step();
             for (int p = 0; p < a.prompts().size(); p++) {
                 PromptRollout x = a.rollouts().prompts().get(p);
                 PromptRollout y = b.rollouts().prompts().get(p);
@@ -97,12 +102,42 @@ class RolloutExecutorTest {
                 }
             }
         }
-        double diff = maxAbsDiff(p1.parameters(), p2.parameters());
-        // Tokens and rewards are identical; the sampling log-probs differ by float rounding (batched products over
-        // fewer rows), and Adam's per-parameter normalisation lets such a difference in a near-zero gradient move
-        // a weight by a small fraction of the learning rate (1e-3 here): a bound, not bit-identity.
-        assertTrue(logProbDiff <= 1e-5, "sampling log-probs differ by " + logProbDiff);
-        assertTrue(diff <= WEIGHT_TOLERANCE, "weights differ by " + diff + " after 3 steps");
+        return new Object[] {maxAbsDiff(p1.parameters(), p2.parameters()), logProbDiff, b};
+    }
+
+    @Test
+    void threadPoolGivesBitIdenticalWeightsToInProcessWhenBothRecomputeOldLogProbs() {
+        Object[] r = compareWithThreads(OldLogProbs.RECOMPUTE);
+        double logProbDiff = (double) r[1];
+        StepResult pooled = (StepResult) r[2];
+        // Shards decode fewer rows, so the sampling log-probs round differently (tokens and rewards are identical).
+        // Under AUTO the pooled trainer recomputes the old log-probs, so its update sees exactly what the in-process
+        // RECOMPUTE trainer sees.
+        assertTrue(logProbDiff > 0 && logProbDiff <= 1e-5, "sampling log-probs differ by " + logProbDiff);
+        assertEquals(0.0, (double) r[0], "weights after 3 steps");
+        assertTrue(pooled.metric("rollout/logprob_diff_max") > 0 && pooled.metric("rollout/logprob_diff_max") <= 1e-5,
+                "rollout vs recomputed log-probs: " + pooled.metric("rollout/logprob_diff_max"));
+        assertTrue(pooled.metric("rollout/logprob_diff_mean") <= pooled.metric("rollout/logprob_diff_max"));
+        assertEquals(1.0, pooled.metric("ratio/mean"), 0.0, "recomputed old log-probs: the only epoch's ratio is 1");
+        assertEquals(0.0, pooled.metric("approx_kl"), 0.0);
+    }
+
+    @Test
+    void threadPoolStaysWithinRoundingOfTheInProcessDefault() {
+        Object[] r = compareWithThreads(OldLogProbs.AUTO);
+        // In-process AUTO keeps the rollout's log-probs (no extra forward pass); the pooled trainer recomputes them.
+        // The ratio of the in-process update is then 1 only up to float rounding, and Adam's per-parameter
+        // normalisation lets such a difference in a near-zero gradient move a weight by a small fraction of the
+        // learning rate (1e-3 here): a bound, not bit-identity.
+        double diff = (double) r[0];
+        assertTrue(diff > 0 && diff <= WEIGHT_TOLERANCE, "weights differ by " + diff + " after 3 steps");
+    }
+
+    @Test
+    void theInProcessDefaultKeepsTheRolloutLogProbs() {
+        GrpoMaTrainer t = trainer(Tiny.policy(10, 5), RolloutExecutorFactory.inProcess(), OldLogProbs.AUTO);
+        StepResult s = t.step();
+        assertTrue(!s.metrics().containsKey("rollout/logprob_diff_max"), "no recompute pass: " + s.metrics().keySet());
     }
 
     /** Max |w_a - w_b| allowed after 3 steps when shards sample with a different batch size (see above). */

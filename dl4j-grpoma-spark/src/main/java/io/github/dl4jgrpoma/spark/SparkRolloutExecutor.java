@@ -139,6 +139,16 @@ public final class SparkRolloutExecutor implements RolloutExecutor {
         return ScoredRollouts.merge(prompts.size(), positions, trees, groups, phase - reward, reward, extra);
     }
 
+    /**
+     * False: partitions decode fewer rows than one engine call and round differently, and a cluster's executors may
+     * run other native builds; under {@link io.github.dl4jgrpoma.train.OldLogProbs#AUTO} the driver recomputes the
+     * old log-probs.
+     */
+    @Override
+    public boolean reproducesEngineLogProbs() {
+        return false;
+    }
+
     @Override
     public String name() {
         return "spark[" + spark.master() + "]";

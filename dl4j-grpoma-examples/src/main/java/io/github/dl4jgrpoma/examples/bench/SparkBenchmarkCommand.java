@@ -44,11 +44,13 @@ import io.github.dl4jgrpoma.train.StepResult;
  * reward time and {@code rollout} the rest of the phase), {@code update} (the driver's update), and under Spark
  * {@code ser} (encoding the weights), {@code bcast} (creating the broadcast), {@code job} (the Spark job),
  * {@code rebuild} (a task rebuilding the policy), {@code t_roll} / {@code t_rew} (the slowest task's rollout and
- * reward) and {@code collect} (rebuilding the trees on the driver).
+ * reward), {@code collect} (rebuilding the trees on the driver) and {@code old_lp} (the driver recomputing the old
+ * log-probs, part of {@code update}: {@link io.github.dl4jgrpoma.train.OldLogProbs#AUTO} does it for sharded rollouts).
  *
  * <p>Projection (our model, printed with its inputs): {@code T(n) = S + O + R + F + W / n + C + U}, with
  * {@code W} the rollout + reward time of the single {@code local[1]} task (the work that shards; a task decodes with
- * a freshly built policy, so it can exceed the in-process rollout), {@code U} the in-process update,
+ * a freshly built policy, so it can exceed the in-process rollout), {@code U} the in-process update plus
+ * {@code local[1]}'s {@code old_lp},
  * {@code S} serialise + broadcast, {@code O} Spark's per-job overhead ({@code local[1]} job time minus its task's
  * rebuild, rollout and reward), {@code R} the rebuild, {@code C} the collection (all measured on {@code local[1]}),
  * and {@code F = weights MB / --bandwidth-mbs} for executors on other machines fetching the broadcast (0 when
@@ -56,10 +58,10 @@ import io.github.dl4jgrpoma.train.StepResult;
  */
 public final class SparkBenchmarkCommand implements Command {
     private static final String[] PARTS = {"step", "rollout", "reward", "update", "ser", "bcast", "job", "rebuild",
-        "t_roll", "t_rew", "collect"};
+        "t_roll", "t_rew", "collect", "old_lp"};
     private static final String[] METRICS = {null, "time/rollout_ms", "time/reward_ms", "time/update_ms",
         "spark/serialize_ms", "spark/broadcast_ms", "spark/job_ms", "spark/task_rebuild_ms", "spark/task_rollout_ms",
-        "spark/task_reward_ms", "spark/collect_ms"};
+        "spark/task_reward_ms", "spark/collect_ms", "time/old_logprobs_ms"};
     private static final int[] PROJECTED = {1, 2, 4, 8, 16, 32, 64};
 
     @Override
@@ -184,7 +186,7 @@ public final class SparkBenchmarkCommand implements Command {
         double[] one = rows.get("spark local[1]");
         double[] two = rows.get("spark local[2]");
         double w = one[8] + one[9];
-        double u = in[3];
+        double u = in[3] + (Double.isNaN(one[11]) ? 0 : one[11]);
         double s = one[4] + one[5];
         double r = one[7];
         double overhead = Math.max(0, one[6] - one[7] - one[8] - one[9]);

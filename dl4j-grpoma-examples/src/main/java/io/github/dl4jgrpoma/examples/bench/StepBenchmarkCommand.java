@@ -36,7 +36,7 @@ import io.github.dl4jgrpoma.train.RowPacking;
  * to a tiny model for a smoke test.
  *
  * <p>{@code --row-packing} picks the update's row layout (default auto: one tree row per thought with its M answers
- * for T4A4, one row per answer for T16A1); the PyTorch peer always packs one row per answer.
+ * for T4A4, one row per answer for T16A1); the PyTorch peer packs the rows the same way (its {@code --row-packing}).
  *
  * <p>Usage: {@code bin/grpoma bench-step [--widths 128,256] [--reps 5] [--torch auto|on|off] [--soak 1000]
  * [--row-packing auto|per-answer|tree]}.
@@ -195,7 +195,7 @@ public final class StepBenchmarkCommand implements Command {
         List<StepTimes> j = new ArrayList<>();
         List<StepTimes> j1 = new ArrayList<>();
         List<StepTimes> t = new ArrayList<>();
-        TorchPeer peer = python == null ? null : TorchPeer.start(python, script, s, threads);
+        TorchPeer peer = python == null ? null : TorchPeer.start(python, script, s, threads, java.rowPacking());
         try {
             if (peer != null) {
                 report.torchBanner(peer.banner());

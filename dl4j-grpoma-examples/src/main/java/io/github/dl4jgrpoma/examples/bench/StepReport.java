@@ -32,9 +32,10 @@ final class StepReport {
 
     void add(StepSettings s, Entry e) {
         entries.add(e);
-        out.printf("%nd=%d %s (%d sampled tokens, update %d packed tokens; one row per answer: %d rows x %d)%n", s.width(),
-                s.shape(), e.java().sampledTokens(), e.java().updateTokens(), s.prompts() * s.thoughts() * s.answers(),
-                s.maxLength());
+        out.printf("%nd=%d %s (%d sampled tokens, update %d packed tokens%s; one row per answer would be %d rows x %d)%n",
+                s.width(), s.shape(), e.java().sampledTokens(), e.java().updateTokens(),
+                withTorch ? String.format(", PyTorch %d", (long) e.torch().updateTokens()) : "",
+                s.prompts() * s.thoughts() * s.answers(), s.maxLength());
         out.printf("  %-18s %10s%s%n", "part", "Java s", withTorch ? String.format("  %10s  %12s", "PyTorch s", "Java/PyTorch") : "");
         List<String> rows = new ArrayList<>(StepTimes.PARTS);
         rows.add(StepTimes.STEP);

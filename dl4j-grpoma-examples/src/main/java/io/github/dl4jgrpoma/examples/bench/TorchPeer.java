@@ -50,14 +50,18 @@ final class TorchPeer implements AutoCloseable {
     /**
      * Starts the peer for one configuration.
      *
+     * @param packing the row layout the Java trainer resolved to, so both sides forward the same rows: TREE packs one
+     *                row per thought in the peer too, anything else one row per answer
      * @throws IOException if python cannot start or the script fails before it is ready (e.g. no torch)
      */
-    static TorchPeer start(String python, Path script, StepSettings s, int threads) throws IOException {
+    static TorchPeer start(String python, Path script, StepSettings s, int threads,
+                           io.github.dl4jgrpoma.train.RowPacking packing) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--width", str(s.width()), "--layers",
                 str(s.layers()), "--heads", str(s.heads()), "--vocab", str(s.vocab()), "--prompts", str(s.prompts()),
                 "--prompt-length", str(s.promptLength()), "--thought", str(s.thought()), "--answer", str(s.answer()),
                 "--k", str(s.thoughts()), "--m", str(s.answers()), "--seed", Long.toString(s.seed()),
-                "--threads", str(threads), "--beta", Double.toString(s.beta())));
+                "--threads", str(threads), "--beta", Double.toString(s.beta()), "--row-packing",
+                packing == io.github.dl4jgrpoma.train.RowPacking.TREE ? "tree" : "per-answer"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         Path err = Files.createTempFile("bench-step-torch", ".err");
