@@ -56,10 +56,10 @@ public record LstmSettings(MathTask task, int hidden, int sftSteps, int sftBatch
     /**
      * The defaults of {@code bin/grpoma lstm} (the only place they are written down), measured on seed 1 (see README
      * "In an existing DL4J pipeline"): 2-digit addition (the {@code math} task restricted to {@code add}), 600 SFT
-     * minibatches of 64 traces at Adam 5e-3 with per-layer clipping at 1 (held-out greedy 0.45; 600 x 32 traces at
-     * 3e-3 without clipping gave 0.05 on addition alone, and 0.000 on all three operations), then 100 GRPO-MA steps of
-     * 16 prompts x T4A4 at Adam 3e-4 (5e-4 with 8 prompts gained +0.05 in 150 steps; 1e-3 and 2e-3 with 8 prompts
-     * lowered the accuracy, 2e-3 to 0.01 in 60 steps).
+     * minibatches of 64 traces at Adam 5e-3 with per-layer clipping at 1 (held-out greedy 0.445; 600 x 32 traces at
+     * 3e-3 without clipping gave 0.05 on addition alone, 300 x 32 gave 0.000 on all three operations), then 100
+     * GRPO-MA steps of 16 prompts x T4A4 at Adam 3e-4 (8 prompts at 5e-4 gained +0.05 in 150 steps; 8 prompts at
+     * 2e-3 lowered the accuracy to 0.01 in 60 steps).
      */
     public static LstmSettings defaults() {
         MathTask task = new MathTask(EnumSet.of(Operation.ADD), 2, 2, MathTask.defaults().heldOutPercent());
