@@ -130,9 +130,11 @@ public final class StepBenchmarkCommand implements Command {
                         + " beta %.2f, 1 inner epoch; warm-up %d, median of %d%n", o.get("vocab"), o.get("layers"),
                 o.get("heads"), o.get("prompts"), o.get("prompt-length"), o.get("thought"), o.get("answer"), beta,
                 o.get("warmup"), o.get("reps"));
-        out.printf("Java: row packing %s, update threads %d, chunks of %d tokens; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s, ND4J threads %d,"
+        out.printf("Java: row packing %s, update threads %d, chunks of %d tokens; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s"
+                        + " MALLOC_ARENA_MAX=%s MALLOC_MMAP_THRESHOLD_=%s (the PyTorch peer inherits them), ND4J threads %d,"
                         + " %d cores; load average %s%n", rowPacking, o.get("update-threads"), o.get("chunk-tokens"),
-                System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"),
+                System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("MALLOC_ARENA_MAX"),
+                System.getenv("MALLOC_MMAP_THRESHOLD_"),
                 Nd4j.getEnvironment().maxMasterThreads(), Runtime.getRuntime().availableProcessors(), SystemLoad.loadAverage());
         if (o.get("soak") > 0) {
             SoakRun.run(settings(o, widths[0], SHAPES[1], beta, rowPacking), o.get("soak"), out);
