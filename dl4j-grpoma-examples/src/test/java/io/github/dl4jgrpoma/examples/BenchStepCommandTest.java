@@ -27,9 +27,9 @@ class BenchStepCommandTest {
         assertEquals("0", r[0], r[2]);
         String s = r[1];
         // quick: 2 prompts x 4 tokens, thoughts 6, answers 2; T16A1: 2 x 16 x (6 + 2) = 256 sampled, 32 rows x 13
-        assertTrue(s.contains("d=16 T16A1 (256 sampled tokens, update 416 packed tokens; one row per answer: 32 rows x 13)"), s);
+        assertTrue(s.contains("d=16 T16A1 (256 sampled tokens, update 416 packed tokens; one row per answer would be 32 rows x 13)"), s);
         // T4A4: 2 x (4 x 6 + 16 x 2) = 112 sampled; tree rows: 8 thoughts x (4 + 7 - 1 trunk + 4 x 2 answers) = 144 tokens
-        assertTrue(s.contains("d=16 T4A4 (112 sampled tokens, update 144 packed tokens; one row per answer: 32 rows x 13)"), s);
+        assertTrue(s.contains("d=16 T4A4 (112 sampled tokens, update 144 packed tokens; one row per answer would be 32 rows x 13)"), s);
         for (String part : new String[] {"rollout", "reward", "pack", "reference", "forward_backward", "optimizer", "whole step"}) {
             assertTrue(Pattern.compile("(?m)^  " + part + " +\\d+\\.\\d{4}$").matcher(s).find(), part + " missing in\n" + s);
         }
@@ -42,7 +42,7 @@ class BenchStepCommandTest {
         String[] r = run("bench-step", "--quick", "--torch", "off", "--row-packing", "per-answer");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("Java: row packing PER_ANSWER"), r[1]);
-        assertTrue(r[1].contains("d=16 T4A4 (112 sampled tokens, update 416 packed tokens; one row per answer: 32 rows x 13)"),
+        assertTrue(r[1].contains("d=16 T4A4 (112 sampled tokens, update 416 packed tokens; one row per answer would be 32 rows x 13)"),
                 r[1]);
     }
 
