@@ -68,10 +68,12 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * that sequence means are those of one row per answer (our choice, exact up to float rounding).
  *
  * <p>The loss is {@link GrpoLoss} attached to {@code logits / temperature}, so its log-probs are those of the
- * distribution the rollout sampled from and the recorded rollout log-probs serve as old log-probs (ratio 1 up
- * to float error in the first inner epoch; the first step checks it and fails on a stochastic policy, see
- * {@link OnPolicyCheck}). Departure from common GRPO code: no separate forward pass recomputes
- * the old log-probs; top-k / top-p filtering is not reflected in them (see {@code TokenSampler}), and building a
+ * distribution the rollout sampled from. The old log-probs are, by {@link GrpoMaConfig#oldLogProbs()}, the recorded
+ * rollout log-probs (ratio 1 up to float error in the first inner epoch; the in-process default, no extra forward
+ * pass) or recomputed by one forward pass over the packed rows (ratio exactly 1; the default when the rollout executor
+ * shards, see {@link OldLogProbs}); either way the first step checks that the rollout's log-probs match the policy's
+ * forward pass and fails on a stochastic policy ({@link OnPolicyCheck}). Top-k / top-p filtering is not reflected in
+ * the old log-probs (see {@code TokenSampler}), and building a
  * trainer with filtering on logs one WARN saying so ({@link io.github.dl4jgrpoma.rollout.RolloutConfig#filteringWarning()}).
  *
  * <h2>Metrics (in this order; names follow TRL where it has one)</h2>

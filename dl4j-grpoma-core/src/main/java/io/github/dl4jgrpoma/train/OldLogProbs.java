@@ -8,23 +8,25 @@ package io.github.dl4jgrpoma.train;
  * differently for different batch shapes: a rollout decoded in shards (threads, Spark partitions) gives log-probs that
  * differ from one engine call in the 7th digit, and Adam's per-parameter normalisation carries that into the
  * weights (measured: 3.2e-5 after 3 steps on Spark {@code local[2]}, issue 14). Recomputing the old log-probs on the
- * trainer makes the update a function of the tokens, rewards and weights alone, so any sharding of the rollout gives
- * bit-identical weights. verl does the same ({@code recompute_log_prob}) because its inference engine's log-probs
+ * trainer makes the update a function of the tokens, rewards and weights alone, so any sharding of the rollout that
+ * samples the same tokens gives bit-identical weights (tokens are the same unless a draw falls within rounding of a
+ * boundary of the sampling distribution; see {@link RolloutExecutor}). verl does the same ({@code recompute_log_prob}) because its inference engine's log-probs
  * differ from the trainer's; TRL recomputes when it reuses a batch for several updates.
  */
 public enum OldLogProbs {
     /**
      * The default: {@link #RECOMPUTE} when the rollout executor decodes the step in shards whose log-probs may round
-     * differently from one engine call ({@link RolloutExecutor#reproducesEngineLogProbs()} is false: the thread-pool
-     * and Spark executors), else {@link #ROLLOUT}. Our choice: exactness across deployments where it costs something
+     * differently from one engine call ({@link RolloutExecutor#reproducesEngineLogProbs()} is false: the thread pool
+     * with 2 or more threads, the Spark executor), else {@link #ROLLOUT}. Our choice: exactness across deployments where it costs something
      * to lose it, no extra forward pass in the in-process default.
      */
     AUTO,
     /** The log-probs recorded while sampling: no extra cost. */
     ROLLOUT,
     /**
-     * One extra forward pass of the policy over the packed rows before the first inner epoch (no backward; about a
-     * third of the forward + backward time), so the first epoch's ratio is exactly 1. The rollout's own log-probs
+     * One extra forward pass of the policy over the packed rows before the first inner epoch (no backward; measured
+     * 12-65 % of the forward + backward time in short math runs on a shared machine: {@code time/old_logprobs_ms}), so
+     * the first epoch's ratio is exactly 1. The rollout's own log-probs
      * are then only compared with it: the first-step on-policy check and the metrics
      * {@code rollout/logprob_diff_max} and {@code rollout/logprob_diff_mean} (over loss tokens).
      */

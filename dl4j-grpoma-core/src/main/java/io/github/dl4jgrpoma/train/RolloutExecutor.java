@@ -10,8 +10,10 @@ import io.github.dl4jgrpoma.data.Prompt;
  *
  * <p>Because every random draw of a prompt's rollout is keyed by {@code (seed, prompt id, thought, answer)}
  * ({@link io.github.dl4jgrpoma.rollout.RolloutEngine}), an executor may split the prompts into shards and sample
- * them anywhere (threads, processes, machines); the result is the same as one engine call as long as each shard
- * decodes with the same weights. Implementations: {@link InProcessRolloutExecutor} (the default: one engine call,
+ * them anywhere (threads, processes, machines): with the same weights each shard samples the same tokens and rewards
+ * as one engine call, while its log-probs differ by float rounding (a smaller batch rounds differently; see
+ * {@link #reproducesEngineLogProbs()} and {@link OldLogProbs}). A draw that falls within that rounding of a boundary
+ * of the sampling distribution can pick another token; then the runs diverge like two seeds would. Implementations: {@link InProcessRolloutExecutor} (the default: one engine call,
  * then one reward call, on the trainer's thread), {@link ThreadPoolRolloutExecutor} (shards on local threads), and
  * the Spark executor of the {@code dl4j-grpoma-spark} module.
  */
@@ -33,6 +35,10 @@ public interface RolloutExecutor {
      * shards return false: smaller batches round differently (the tokens, drawn from the same seeds, are the same
      * unless a draw falls within rounding of a boundary). Under {@link OldLogProbs#AUTO} the trainer then recomputes
      * the old log-probs itself, so the weights do not depend on the sharding.
+     *
+     * <p>An executor that decodes in shards must override this and return false; the default (true) suits executors
+     * that make one engine call over all the step's prompts. A sharding executor left at true keeps exactness only up
+     * to rounding under {@link OldLogProbs#AUTO}.
      *
      * @return true by default
      */

@@ -12,7 +12,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  *
  * <p>{@link #build} adds the prefix's placeholders and trainable variables to the graph; every trainable
  * variable it adds becomes a trainable variable of the policy, and every placeholder it adds a conditioning
- * input. It must use only ops with correct backpropagation in SameDiff M2.1 ({@code graph.SafeOps}).
+ * input. It must use only ops with correct backpropagation in SameDiff M2.1 ({@code graph.SafeOps}), and be
+ * row-wise: row {@code b} of the prefix depends only on row {@code b} of the conditioning (the policy computes it once
+ * per distinct conditioning row of a batch and shares it between the rows that carry it).
  */
 public interface EmbeddingPrefix {
 

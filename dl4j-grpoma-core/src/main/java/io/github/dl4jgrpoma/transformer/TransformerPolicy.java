@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -60,11 +59,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * The config is stored in the graph as the constant {@value #CONFIG} so that {@link #load(File)} restores it.
  *
  * <p>With an {@link EmbeddingPrefix} of length {@code N} ({@link #create(TransformerConfig, EmbeddingPrefix)}), the
- * sequence is {@code N} prefix embeddings followed by the {@code T} token embeddings: {@code h^0 = concat(prefix,
- * onehot(x) · wte) + wpe} with {@value #WPE} {@code [N+T, D]}, the causal mask over {@code N+T} positions, and the
- * final hidden states of the tokens only ({@code slice} of positions {@code N..N+T-1}) go to the head, so the
- * logits stay {@code [B,T,V]}. The prefix output is named {@value #PREFIX_EMBEDDINGS}; the prefix's placeholders are
- * the policy's conditioning inputs and its variables are trainable (after the transformer's).
+ * sequence is {@code N} prefix embeddings followed by the {@code T} token embeddings, with {@value #WPE}
+ * {@code [N+T, D]} and the causal mask over {@code N+T} positions; only the tokens' final hidden states go to the
+ * head, so the logits stay {@code [B,T,V]}. The prefix output is named {@value #PREFIX_EMBEDDINGS}. The prefix and the
+ * layers over its positions are computed once per distinct conditioning row and the tokens of every row attend to
+ * their row's prefix keys and values ({@code PrefixSharing}: the same values as the one-stream forward, with the
+ * one-hot row map {@value #PREFIX_ROWS} that {@link #feed} fills). The prefix's placeholders are the policy's
+ * conditioning inputs and its variables are trainable (after the transformer's).
  */
 public final class TransformerPolicy implements PolicyModel {
     public static final String TOKENS = "tokens";
@@ -78,6 +79,11 @@ public final class TransformerPolicy implements PolicyModel {
     public static final String CONFIG = "transformer_config";
     /** Name of the prefix embeddings {@code [B,N,D]} of a model built with an {@link EmbeddingPrefix}. */
     public static final String PREFIX_EMBEDDINGS = "prefix_embeddings";
+    /**
+     * Placeholder {@code [R,P]} of a model with an {@link EmbeddingPrefix}: one-hot map from the input's rows to its
+     * distinct conditioning rows, whose prefix is computed once ({@link #feed} fills it; see {@code PrefixSharing}).
+     */
+    public static final String PREFIX_ROWS = "prefix_rows";
     /** Placeholder of position ids {@code [B,L]} (INT) of a text model ({@link #supportsPackedRows()}). */
     public static final String POSITIONS = "positions";
     /** Placeholder of the 0/1 attention mask {@code [B,L,L]} of a text model ({@link #supportsPackedRows()}). */
@@ -104,6 +110,7 @@ public final class TransformerPolicy implements PolicyModel {
         if (prefixLength > 0) {
             cond.addAll(variableNamesOfType(sd, VariableType.PLACEHOLDER));
             cond.remove(TOKENS);
+            cond.remove(PREFIX_ROWS);
         }
         this.conditioning = Set.copyOf(cond);
     }
@@ -124,13 +131,10 @@ public final class TransformerPolicy implements PolicyModel {
      */
     public static TransformerPolicy create(TransformerConfig c, EmbeddingPrefix prefix) {
         SameDiff sd = SameDiff.create();
-        Init init = new Init(sd, c);
+        TransformerInit init = new TransformerInit(sd, c);
         int v = c.vocabSize();
         int d = c.width();
         int t = c.maxLength();
-        int h = c.heads();
-        int dh = c.headWidth();
-        int f = c.mlpWidth();
         DataType dt = c.dataType();
 
         int n = prefix == null ? 0 : prefix.length();
@@ -153,43 +157,22 @@ public final class TransformerPolicy implements PolicyModel {
                     prefixVars.add(name);
                 }
             }
-            x = sd.concat(1, p, x);
-        }
-        SDVariable mask;
-        if (packedRows) {
-            x = x.add(rows.positionEmbeddings(sd.placeHolder(POSITIONS, DataType.INT32, -1, -1), wpe, len, d, dt));
-            mask = rows.additiveMask(sd.placeHolder(ATTENTION_MASK, dt, -1, -1, -1));                     // [B,1,L,L]
+            x = PrefixSharing.layers(sd, init, c, p, x, wpe, n);              // prefix once per distinct image
         } else {
-            x = x.add(wpe);
-            mask = sd.constant("causal_mask", PackedRowInputs.additiveCausalMask(len, dt));
-        }
-        double scale = 1.0 / Math.sqrt(dh);
-        for (int l = 0; l < c.layers(); l++) {
-            SDVariable a = sd.nn.layerNorm(x, init.ones(layerVar(l, "ln1_g"), d), init.zeros(layerVar(l, "ln1_b"), d), false, 2);
-            SDVariable qkv = sd.reshape(a, -1, d).mmul(init.matrix(layerVar(l, "wqkv"), d, 3 * d))
-                    .add(init.zeros(layerVar(l, "bqkv"), 3 * d));
-            qkv = sd.permute(rows.rows(qkv, len, 3, h, dh), 2, 0, 3, 1, 4);   // [3,B,H,T,dh]
-            SDVariable[] parts = sd.unstack(qkv, 0, 3);
-            SDVariable s = sd.mmul(parts[0], parts[1], false, true, false).mul(scale).add(mask);   // [B,H,T,T]
-            SDVariable y = sd.mmul(sd.nn.softmax(s, 3), parts[2]);                             // [B,H,T,dh]
-            y = sd.reshape(sd.permute(y, 0, 2, 1, 3), -1, d).mmul(init.matrix(layerVar(l, "wo"), d, d))
-                    .add(init.zeros(layerVar(l, "bo"), d));
-            x = x.add(rows.rows(y, len, d));
-            SDVariable b = sd.reshape(sd.nn.layerNorm(x, init.ones(layerVar(l, "ln2_g"), d),
-                    init.zeros(layerVar(l, "ln2_b"), d), false, 2), -1, d);
-            SDVariable m = sd.nn.gelu(b.mmul(init.matrix(layerVar(l, "w1"), d, f)).add(init.zeros(layerVar(l, "b1"), f)))
-                    .mmul(init.matrix(layerVar(l, "w2"), f, d)).add(init.zeros(layerVar(l, "b2"), d));
-            x = x.add(rows.rows(m, len, d));
-        }
-        if (n > 0) {
-            x = sd.slice(x, new int[] {0, n, 0}, -1, t, d);                             // token positions only
+            x = x.add(rows.positionEmbeddings(sd.placeHolder(POSITIONS, DataType.INT32, -1, -1), wpe, len, d, dt));
+            SDVariable mask = rows.additiveMask(sd.placeHolder(ATTENTION_MASK, dt, -1, -1, -1));          // [B,1,L,L]
+            for (int l = 0; l < c.layers(); l++) {
+                TransformerLayer layer = new TransformerLayer(sd, init, c, l);
+                SDVariable[] qkv = layer.qkv(x, rows, len);
+                x = layer.finish(x, layer.attend(qkv[0], qkv[1], qkv[2], mask), rows, len);
+            }
         }
         SDVariable xf = sd.nn.layerNorm(x, init.ones(LNF_G, d), init.zeros(LNF_B, d), false, 2);
         SDVariable logits = sd.reshape(xf, -1, d).mmul(init.matrix(W_HEAD, d, v)).add(init.zeros(B_HEAD, v));
         rows.rows(logits, t, v).rename(LOGITS);
         sd.constant(CONFIG, Nd4j.createFromArray(c.vocabSize(), c.width(), c.layers(), c.heads(), c.mlpRatio(),
                 c.maxLength(), c.dataType() == DataType.DOUBLE ? 1L : 0L, c.seed(), Double.doubleToLongBits(c.initStd()), n));
-        List<String> names = new ArrayList<>(init.names);
+        List<String> names = new ArrayList<>(init.names());
         names.addAll(prefixVars);
         return new TransformerPolicy(sd, c, names, n);
     }
@@ -281,8 +264,10 @@ public final class TransformerPolicy implements PolicyModel {
     }
 
     /**
-     * How many rows {@link #prefixEmbeddings} has computed since the model was built or loaded (the image
-     * encoder's work in rollouts, for tests and benchmarks). Full forward passes are not counted.
+     * How many prefix rows (images, for a vision encoder) the model has been asked to compute since it was built or
+     * loaded, for tests and benchmarks: the rows of every {@link #prefixEmbeddings} call (rollouts) plus the distinct
+     * conditioning rows of every {@link #feed} (forward passes, the update and the reference model, which encode each
+     * distinct image of a batch once). A feed that a trainer runs several times (inner epochs) counts once.
      */
     public long prefixRowsComputed() {
         return prefixRows.get();
@@ -336,41 +321,6 @@ public final class TransformerPolicy implements PolicyModel {
         return sd.getVariable(name).getArr();
     }
 
-    /** Seeded variable factory; records the names in creation order. */
-    private static final class Init {
-        private final SameDiff sd;
-        private final TransformerConfig c;
-        private final Random random;
-        private final List<String> names = new ArrayList<>();
-
-        Init(SameDiff sd, TransformerConfig c) {
-            this.sd = sd;
-            this.c = c;
-            this.random = new Random(c.seed());
-        }
-
-        SDVariable matrix(String name, int rows, int cols) {
-            double[] w = new double[rows * cols];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = random.nextGaussian() * c.initStd();
-            }
-            return add(name, Nd4j.create(w, new long[] {rows, cols}, DataType.DOUBLE));
-        }
-
-        SDVariable ones(String name, int n) {
-            return add(name, Nd4j.ones(DataType.DOUBLE, n));
-        }
-
-        SDVariable zeros(String name, int n) {
-            return add(name, Nd4j.zeros(DataType.DOUBLE, n));
-        }
-
-        private SDVariable add(String name, INDArray value) {
-            names.add(name);
-            return sd.var(name, value.castTo(c.dataType()));
-        }
-    }
-
     /**
      * True for a text model built by this version ({@link #create(TransformerConfig)}): it reads position ids and an
      * attention mask, so rows may hold a thought and its answers (tree packing) and be longer than {@code maxLength}
@@ -384,7 +334,9 @@ public final class TransformerPolicy implements PolicyModel {
 
     /**
      * The placeholders for an input: tokens and conditioning ({@link PolicyModel#feed}), and for a text model the
-     * input's position ids and attention mask, or {@code 0..L-1} and the causal mask when it has none.
+     * input's position ids and attention mask, or {@code 0..L-1} and the causal mask when it has none; for a model with
+     * a prefix, the distinct conditioning rows and the one-hot row map {@value #PREFIX_ROWS} (each distinct image is
+     * encoded once per pass).
      *
      * @throws IllegalArgumentException as {@link PolicyModel#feed}, or if a position id is outside
      *                                  {@code [0, maxLength)}
@@ -394,6 +346,10 @@ public final class TransformerPolicy implements PolicyModel {
         Map<String, INDArray> feed = new java.util.HashMap<>(PolicyModel.super.feed(input));
         if (supportsPackedRows()) {
             feed.putAll(PackedRowInputs.feed(input, config.maxLength(), config.dataType()));
+        }
+        if (prefixLength > 0 && sd.hasVariable(PREFIX_ROWS)) {      // files saved before sharing encode every row
+            feed.putAll(PrefixSharing.feed(input.conditioning(), config.dataType()));
+            prefixRows.addAndGet(feed.get(PREFIX_ROWS).size(1));
         }
         return feed;
     }

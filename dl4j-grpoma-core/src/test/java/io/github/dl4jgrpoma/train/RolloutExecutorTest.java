@@ -134,6 +134,15 @@ class RolloutExecutorTest {
     }
 
     @Test
+    void oneThreadIsOneEngineCallAndKeepsTheRolloutLogProbs() {
+        GrpoMaTrainer t = trainer(Tiny.policy(10, 5), RolloutExecutorFactory.threadPool(1), OldLogProbs.AUTO);
+        assertTrue(t.rolloutExecutor().reproducesEngineLogProbs());
+        assertTrue(!t.step().metrics().containsKey("rollout/logprob_diff_max"));
+        assertTrue(!trainer(Tiny.policy(10, 5), RolloutExecutorFactory.threadPool(2), OldLogProbs.AUTO)
+                .rolloutExecutor().reproducesEngineLogProbs());
+    }
+
+    @Test
     void theInProcessDefaultKeepsTheRolloutLogProbs() {
         GrpoMaTrainer t = trainer(Tiny.policy(10, 5), RolloutExecutorFactory.inProcess(), OldLogProbs.AUTO);
         StepResult s = t.step();
@@ -153,6 +162,7 @@ class RolloutExecutorTest {
     }
 
     static double maxAbsDiff(Map<String, INDArray> a, Map<String, INDArray> b) {
+        assertEquals(a.keySet(), b.keySet());
         double d = 0;
         for (String k : a.keySet()) {
             d = Math.max(d, a.get(k).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)

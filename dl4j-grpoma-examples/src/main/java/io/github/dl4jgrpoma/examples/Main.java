@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
+import io.github.dl4jgrpoma.examples.bench.ImageUpdateBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.bench.RewardBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.bench.RolloutBenchmarkCommand;
 import io.github.dl4jgrpoma.examples.bench.SparkBenchmarkCommand;
@@ -26,7 +27,7 @@ public final class Main {
     /** The commands, in the order {@code --help} lists them. */
     static List<Command> commands() {
         return List.of(new MathCommand(), new CodeCommand(), new ImageCommand(), new StudyCommand(), new SimulateCommand(),
-                new RolloutBenchmarkCommand(), new StepBenchmarkCommand(), new RewardBenchmarkCommand(), new SparkBenchmarkCommand(),
+                new RolloutBenchmarkCommand(), new ImageUpdateBenchmarkCommand(), new StepBenchmarkCommand(), new RewardBenchmarkCommand(), new SparkBenchmarkCommand(),
                 new CustomModelCommand(),
                 new LstmCommand());
     }

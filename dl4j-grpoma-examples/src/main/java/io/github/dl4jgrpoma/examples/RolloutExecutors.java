@@ -69,19 +69,46 @@ public final class RolloutExecutors implements AutoCloseable {
         if (cl.hasOption("spark") && cl.hasOption("master")) {
             throw new UsageException("--spark and --master both give the master; use one of them");
         }
-        // under spark-submit the master comes from its --master (the spark.master system property)
-        String master = cl.getOptionValue("spark", cl.getOptionValue("master", System.getProperty("spark.master", DEFAULT_MASTER)));
-        if (master.isBlank()) {
-            throw new UsageException("--master is blank; use local[2] or a cluster URL such as spark://host:7077");
-        }
         if ((cl.hasOption("master")) && !kind.equals("spark")) {
             throw new UsageException("--master needs --executor spark (got --executor " + kind + ")");
         }
-        int partitions = CliSupport.intOpt(cl, "partitions", kind.equals("threads") ? 2 : 0, kind.equals("in-process") ? 0 : 1, 4096);
         if (cl.hasOption("partitions") && kind.equals("in-process")) {
             throw new UsageException("--partitions needs --executor threads or spark");
         }
+        // under spark-submit the master comes from its --master (the spark.master system property)
+        String flag = cl.hasOption("spark") ? "--spark" : "--master";
+        String master = cl.getOptionValue("spark", cl.getOptionValue("master", System.getProperty("spark.master", DEFAULT_MASTER))).trim();
+        if (kind.equals("spark")) {
+            requireMaster(flag, master);
+        }
+        String p = cl.getOptionValue("partitions", "auto").trim();
+        int partitions = p.equals("auto") ? (kind.equals("threads") ? 2 : 0)
+                : CliSupport.intOpt(cl, "partitions", 0, 1, 4096);
         return new RolloutExecutors(kind, master, partitions);
+    }
+
+    /**
+     * Checks the master's form before any work starts (Spark itself would only reject it when the context starts,
+     * after the SFT warm-up): {@code local}, {@code local[N]}, {@code local[*]}, {@code local[N,F]},
+     * {@code local-cluster[...]}, or a cluster URL ({@code spark://}, {@code yarn}, {@code k8s://}, {@code mesos://}).
+     */
+    static void requireMaster(String flag, String master) throws UsageException {
+        String fix = "; fix: use local[2] (embedded, 2 cores) or a cluster URL such as spark://host:7077";
+        if (master.isEmpty()) {
+            throw new UsageException(flag + " is blank" + fix);
+        }
+        java.util.regex.Matcher local = java.util.regex.Pattern.compile("local(?:\\[(\\*|\\d+)(?:,(\\d+))?\\])?")
+                .matcher(master);
+        if (local.matches()) {
+            if (local.group(1) != null && local.group(1).matches("0+")) {
+                throw new UsageException(flag + " " + master + " asks for 0 cores" + fix);
+            }
+            return;
+        }
+        if (master.matches("local-cluster\\[.+\\]|yarn|(spark|k8s|mesos)://\\S+")) {
+            return;
+        }
+        throw new UsageException(flag + " " + master + " is not a Spark master URL" + fix);
     }
 
     /** The executor factory of a trainer whose workers (Spark only) rebuild policy and rewards from {@code spec}. */

@@ -45,6 +45,11 @@ class RolloutExecutorsCommandTest {
         usageError("--partitions needs --executor threads or spark", "code", "--partitions", "2");
         usageError("--partitions", "math", "--executor", "threads", "--partitions", "0");
         usageError("--k times --m must be >= 2", "bench-spark", "--k", "1", "--m", "1");
+        // the master is checked before any work (Spark itself would reject it only after the SFT warm-up)
+        usageError("--spark bogus is not a Spark master URL", "math", "--spark", "bogus");
+        usageError("--master local[0] asks for 0 cores", "code", "--executor", "spark", "--master", "local[0]");
+        usageError("--spark is blank", "math", "--spark", " ");
+        usageError("--partitions must be an integer", "math", "--executor", "spark", "--partitions", "many");
         assertEquals(0, run("bench-spark", "--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--bandwidth-mbs"), out.toString(StandardCharsets.UTF_8));
     }
@@ -60,6 +65,9 @@ class RolloutExecutorsCommandTest {
         Map<String, String> row = rows(dir.resolve("rl_metrics.csv")).get(0);
         assertEquals(2.0, Double.parseDouble(row.get("spark/partitions")), 0);
         assertTrue(Double.parseDouble(row.get("spark/job_ms")) > 0);
+        // sharded rollouts: the driver recomputes the old log-probs (OldLogProbs.AUTO), so the ratio is exactly 1
+        assertTrue(Double.parseDouble(row.get("rollout/logprob_diff_max")) < 1e-4, row.toString());
+        assertEquals(1.0, Double.parseDouble(row.get("ratio/mean")), 0.0);
     }
 
     @Test

@@ -98,7 +98,7 @@ public final class SparkRolloutExecutor implements RolloutExecutor {
             }
             results = spark.parallelize(data, data.size()).mapPartitions(new RolloutTask(spec, step)).collect();
         } finally {
-            step.destroy();
+            destroy(step);
         }
         long t3 = System.nanoTime();
         results.stream().filter(r -> r.failure() != null).map(Wire.ShardResult::failure)
@@ -137,6 +137,19 @@ public final class SparkRolloutExecutor implements RolloutExecutor {
         double phase = (t4 - t0) / 1e6;
         LOG.debug("spark rollout phase: {}", extra);
         return ScoredRollouts.merge(prompts.size(), positions, trees, groups, phase - reward, reward, extra);
+    }
+
+    /**
+     * Frees the step's broadcast. A failure here (the context already stopped because the job failed, e.g. an
+     * unreachable master: {@code SparkEnv} is gone and {@code destroy} throws a NullPointerException) is logged, not
+     * thrown, so the job's own exception reaches the caller.
+     */
+    private static void destroy(Broadcast<?> step) {
+        try {
+            step.destroy();
+        } catch (RuntimeException e) {
+            LOG.warn("could not free the step's broadcast ({}); the Spark context is probably stopped", e.toString());
+        }
     }
 
     /**

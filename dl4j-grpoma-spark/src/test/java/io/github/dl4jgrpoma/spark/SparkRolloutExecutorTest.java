@@ -87,6 +87,8 @@ class SparkRolloutExecutorTest {
             StepResult a = local.step();
             StepResult b = distributed.step();
             assertEquals(partitions, b.metric("spark/partitions"), 0);
+            assertTrue(b.metrics().containsKey("rollout/logprob_diff_max"), "AUTO recomputes on the driver under Spark");
+            assertEquals(1.0, b.metric("ratio/mean"), 0.0, "recomputed old log-probs: ratio exactly 1");
             assertTrue(b.metric("spark/weights_mb") > 0);
             for (int p = 0; p < a.prompts().size(); p++) {
                 PromptRollout x = a.rollouts().prompts().get(p);

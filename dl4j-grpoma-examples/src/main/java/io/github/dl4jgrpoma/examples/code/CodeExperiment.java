@@ -80,12 +80,23 @@ public final class CodeExperiment {
      */
     public static CodeResult run(CodeSettings s, Path dir, boolean resume, RolloutExecutors executors, PrintStream out,
                                  PrintStream progress) throws IOException {
+        CodeWarmUp w = warmUp(s, dir, resume, out, progress);
+        return reinforce(s, dir, resume, executors, w, out, progress);
+    }
+
+    /**
+     * Phase 1: a fresh policy, SFT on generated traces with mistakes (resumed from {@code dir/checkpoints/sft} with
+     * {@code resume}), then the held-out evaluation.
+     *
+     * @param progress where progress bars are drawn (null for none)
+     */
+    public static CodeWarmUp warmUp(CodeSettings s, Path dir, boolean resume, PrintStream out, PrintStream progress)
+            throws IOException {
         Files.createDirectories(dir);
         if (!resume) {
             ConfigJson.write(dir.resolve("config.json"), s);      // a resume rewrites it once its checkpoints accept it
         }
         Tokenizer tok = tokenizer();
-        Sandbox sandbox = new Sandbox(SandboxLimits.defaults());
         TransformerPolicy policy = CodeWorkerSpec.policy(tok, s.width(), s.layers(), s.heads(), s.maxLength(), s.seed());
         String tag = "seed " + s.seed();
 
@@ -117,16 +128,32 @@ public final class CodeExperiment {
         TrainingResult sft = sftTrainer.fit();
         double sftSeconds = sftTimer.seconds();
 
-        List<CodeProblem> heldOut = s.task().heldOut(s.evalProblems(), s.seed() * 31 + 7);
-        List<CodeProblem> combos = s.task().heldOutCombinations(s.evalProblems(), s.seed() * 31 + 11);
-        CodeEvaluator evaluator = new CodeEvaluator(policy.decoder(), tok, sandbox,
-                CodeSettings.MAX_THOUGHT_TOKENS, CodeSettings.MAX_ANSWER_TOKENS, s.passK(), s.temperature());
-        CodeEval heldBefore = evaluator.evaluate(heldOut, s.seed() + 1);
-        CodeEval combosBefore = evaluator.evaluate(combos, s.seed() + 2);
+        CodeEvaluator evaluator = evaluator(s, policy, tok);
+        CodeEval heldBefore = evaluator.evaluate(heldOut(s), s.seed() + 1);
+        CodeEval combosBefore = evaluator.evaluate(combinations(s), s.seed() + 2);
         print(out, "[SFT %s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %.3f, pass@%d %.3f%n", tag,
                 sftSeconds, sft.finalMetrics().getOrDefault("sft/loss", lastLoss), heldBefore.greedyAccuracy(),
                 heldBefore.pass1(), s.passK(), heldBefore.passK());
+        return new CodeWarmUp(policy, sftSeconds, heldBefore, combosBefore);
+    }
 
+    /**
+     * Phase 2: GRPO-MA from the warmed-up policy (trained in place; resumed from {@code dir/checkpoints/rl} with
+     * {@code resume}) with the rollouts and rewards on {@code executors}, then the held-out evaluation again and the
+     * outputs into {@code dir}.
+     *
+     * @param progress where progress bars are drawn (null for none)
+     */
+    public static CodeResult reinforce(CodeSettings s, Path dir, boolean resume, RolloutExecutors executors, CodeWarmUp warm,
+                                       PrintStream out, PrintStream progress) throws IOException {
+        Files.createDirectories(dir);
+        if (!resume) {
+            ConfigJson.write(dir.resolve("config.json"), s);      // a resume rewrites it once its checkpoints accept it
+        }
+        Tokenizer tok = tokenizer();
+        Sandbox sandbox = new Sandbox(SandboxLimits.defaults());
+        TransformerPolicy policy = warm.policy();
+        String tag = "seed " + s.seed();
         CodeRewards rewards = new CodeRewards(sandbox);
         CompositeReward reward = rewards.create(s.parseWeight());
         GrpoMaConfig rl = rlConfig(s);
@@ -155,13 +182,31 @@ public final class CodeExperiment {
         TrainingResult rlResult = trainer.fit();
         double rlSeconds = rlTimer.seconds();
 
+        List<CodeProblem> heldOut = heldOut(s);
+        CodeEvaluator evaluator = evaluator(s, policy, tok);
         CodeEval heldAfter = evaluator.evaluate(heldOut, s.seed() + 1);
-        CodeEval combosAfter = evaluator.evaluate(combos, s.seed() + 2);
-        CodeResult result = new CodeResult(s, sftSeconds, rlSeconds, heldBefore, heldAfter, combosBefore, combosAfter,
-                executors.scoresWithTrainerRewards() ? rewards.failures() : Map.of(), history.rows(), rlResult.lastCheckpoint().map(Path::toString).orElse(""));
+        CodeEval combosAfter = evaluator.evaluate(combinations(s), s.seed() + 2);
+        CodeResult result = new CodeResult(s, warm.sftSeconds(), rlSeconds, warm.heldOut(), heldAfter, warm.combinations(),
+                combosAfter, executors.scoresWithTrainerRewards() ? rewards.failures() : Map.of(), history.rows(),
+                rlResult.lastCheckpoint().map(Path::toString).orElse(""));
         CodeOutputs.write(result, dir, CodeOutputs.samples(policy.decoder(), tok, new CodeRewards(sandbox), s.parseWeight(),
                 heldOut.subList(0, Math.min(4, heldOut.size())), rollout, s.seed() + 4));
         return result;
+    }
+
+    /** The held-out problems every evaluation of a run uses (a function of the task and the seed). */
+    static List<CodeProblem> heldOut(CodeSettings s) {
+        return s.task().heldOut(s.evalProblems(), s.seed() * 31 + 7);
+    }
+
+    /** The held-out {@code a*n+b} parameter combinations every evaluation of a run uses. */
+    static List<CodeProblem> combinations(CodeSettings s) {
+        return s.task().heldOutCombinations(s.evalProblems(), s.seed() * 31 + 11);
+    }
+
+    private static CodeEvaluator evaluator(CodeSettings s, TransformerPolicy policy, Tokenizer tok) {
+        return new CodeEvaluator(policy.decoder(), tok, new Sandbox(SandboxLimits.defaults()),
+                CodeSettings.MAX_THOUGHT_TOKENS, CodeSettings.MAX_ANSWER_TOKENS, s.passK(), s.temperature());
     }
 
     /** The GRPO-MA configuration of a run's RL phase. */

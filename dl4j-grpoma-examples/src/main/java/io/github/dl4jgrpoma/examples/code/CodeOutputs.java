@@ -67,7 +67,7 @@ final class CodeOutputs {
                 + " each; correct = all %d hidden tests pass)%n", a.problems(), r.combosAfter().problems(), s.passK(),
                 CodeTask.HIDDEN));
         sb.append("sandbox failures (runs) during RL:       ").append(r.trainingFailures().isEmpty()
-                ? "not counted here (rewards ran in Spark tasks; rewards/tests/failures in rl_metrics.csv counts answers)"
+                ? "not counted here (rewards ran in Spark tasks, which keep their own counts)"
                 : causes(r.trainingFailures())).append(System.lineSeparator());
         sb.append("sandbox failures (runs) in eval after RL: ").append(causes(a.failures()))
                 .append(System.lineSeparator());

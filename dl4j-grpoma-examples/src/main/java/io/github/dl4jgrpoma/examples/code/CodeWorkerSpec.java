@@ -17,8 +17,9 @@ import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 /**
  * How a Spark task rebuilds a code run's policy, tokenizer and sandboxed rewards (each task its own
  * {@link Sandbox}), scored like the driver does: on {@code rewardThreads} threads with a per-answer timeout.
- * Sandbox failures on the workers show in the step metrics ({@code rewards/tests/failures}), not in the driver's
- * per-cause counts of the summary.
+ * Sandbox failures on the workers are not reported: a failing program scores 0 (it does not throw, so
+ * {@code rewards/tests/failures} stays 0) and the tasks' per-cause counters stay in the tasks; the summary's per-cause
+ * counts cover the driver's held-out evaluations only.
  *
  * @param width           transformer width
  * @param layers          transformer layers

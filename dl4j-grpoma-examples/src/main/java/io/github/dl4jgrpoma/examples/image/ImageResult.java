@@ -13,7 +13,8 @@ import io.github.dl4jgrpoma.listener.StepEvent;
  * @param before             test-split evaluation after SFT, before RL
  * @param after              test-split evaluation after RL
  * @param rlSteps            every RL step's metrics
- * @param imagesEncodedPerStep images the vision encoder encoded for rollouts per RL step (prefix computations)
+ * @param imagesEncodedPerStep images the vision encoder encoded per RL step: rollout, reference forward and update,
+ *                             each once per prompt ({@code TransformerPolicy.prefixRowsComputed})
  * @param checkpoint         directory of the final checkpoint ("" if none)
  */
 public record ImageResult(ImageSettings settings, double sftSeconds, double rlSeconds, ImageEvalResult before,

@@ -19,6 +19,7 @@ import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.RunDirectory;
 import io.github.dl4jgrpoma.examples.RunTimer;
+import io.github.dl4jgrpoma.examples.StudyArgs;
 import io.github.dl4jgrpoma.examples.StudyRun;
 import io.github.dl4jgrpoma.examples.StudyTable;
 import io.github.dl4jgrpoma.examples.UsageException;
@@ -61,12 +62,8 @@ public final class ImageStudy {
             }
         }
         String[] args = rest.toArray(String[]::new);
-        for (String a : args) {
-            if (a.startsWith("--") && NOT_ACCEPTED.contains(a.substring(2).split("=")[0])) {
-                throw new UsageException(a + " is not a study option: the study sets K, M, the estimator, the seeds and the"
-                        + " task itself; fix: use --shapes, --seeds and --image-tasks");
-            }
-        }
+        StudyArgs.rejectFixed(args, NOT_ACCEPTED, "K, M, the estimator, the seeds and the task",
+                "--shapes, --seeds and --image-tasks");
         Options options = options();
         CommandLine cl = CliSupport.parse(options, args);
         if (cl.hasOption("help")) {
@@ -76,16 +73,8 @@ public final class ImageStudy {
         }
         ImageSettings base = ImageCommand.settings(cl, DEFAULT_OUT);
         int seeds = CliSupport.intOpt(cl, "seeds", 3, 1, 100);
-        List<StudyShape> shapes = new ArrayList<>();
-        for (String s : CliSupport.value(cl, "shapes", "T16A1,T4A4,T4A1").split(",")) {
-            try {
-                StudyShape shape = StudyShape.parse(s);
-                base.withShape(shape.thoughts(), shape.answers(), shape.estimator());
-                shapes.add(shape);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--shapes: " + e.getMessage());
-            }
-        }
+        List<StudyShape> shapes = StudyArgs.shapes(cl, "T16A1,T4A4,T4A1",
+                shape -> base.withShape(shape.thoughts(), shape.answers(), shape.estimator()));
         List<String> tasks = new ArrayList<>();
         for (String t : CliSupport.value(cl, "image-tasks", DigitSumTask.NAME + "," + LocateTask.NAME).split(",")) {
             try {

@@ -18,6 +18,7 @@ import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.RunDirectory;
+import io.github.dl4jgrpoma.examples.StudyArgs;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.algo.GrpoMaEstimator;
 import io.github.dl4jgrpoma.transformer.TransformerPolicy;
@@ -47,7 +48,7 @@ public final class StudyCommand implements Command {
     static Options options() {
         Options options = MathCommand.options(DEFAULT_OUT, NOT_ACCEPTED);
         options.addOption(Option.builder().longOpt("task").hasArg().argName("NAME")
-                .desc("math (default) or image (see study --task image --help)").build());
+                .desc("math (default), image or code (see study --task image --help, study --task code --help)").build());
         options.addOption(Option.builder().longOpt("seeds").hasArg().argName("N").desc("seeds 1..N (default 3)").build());
         options.addOption(Option.builder().longOpt("shapes").hasArg().argName("LIST")
                 .desc("shapes to run (default T16A1,T4A4,T4A1,T2A8,T4A2,T4A8); M = 1 runs plain GRPO").build());
@@ -65,15 +66,13 @@ public final class StudyCommand implements Command {
         if (task.equals("image")) {
             return io.github.dl4jgrpoma.examples.image.ImageStudy.run(args, out, err);
         }
+        if (task.equals("code")) {
+            return io.github.dl4jgrpoma.examples.code.CodeStudy.run(args, out, err);
+        }
         if (!task.equals("math")) {
-            throw new UsageException("--task " + task + " has no study; fix: use --task math (default) or --task image");
+            throw new UsageException("--task " + task + " has no study; fix: use --task math (default), image or code");
         }
-        for (String a : args) {
-            if (a.startsWith("--") && NOT_ACCEPTED.contains(a.substring(2).split("=")[0])) {
-                throw new UsageException(a + " is not a study option: the study sets K, M, the estimator and the seeds"
-                        + " itself; fix: use --shapes and --seeds");
-            }
-        }
+        StudyArgs.rejectFixed(args, NOT_ACCEPTED, "K, M, the estimator and the seeds", "--shapes and --seeds");
         Options options = options();
         CommandLine cl = CliSupport.parse(options, args);
         if (cl.hasOption("help")) {

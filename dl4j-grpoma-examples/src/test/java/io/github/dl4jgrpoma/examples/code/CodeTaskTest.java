@@ -118,4 +118,15 @@ class CodeTaskTest {
         return RewardContext.builder().indices(0, 0, 0).prompt("p").metadata(Map.of(CodeRewards.TESTS, tests))
                 .thought("t", 1).answer(answer, 1).build();
     }
+
+    @Test
+    void perFamilyResultsAreListedInFamilyOrderWhateverTheInsertionOrder() {
+        Map<String, Double> shuffled = new java.util.LinkedHashMap<>();
+        for (String f : new String[] {"shift", "affine", "weighted-sum", "scale", "keep-above"}) {
+            shuffled.put(f, 0.5);
+        }
+        CodeEval e = new CodeEval(5, 0, 0, 0, 1, shuffled, Map.of(), List.of());
+        assertEquals(List.of("affine", "keep-above", "scale", "shift", "weighted-sum"), List.copyOf(e.perFamilyPass1().keySet()),
+                "the summary's per-family rows come in the same order in every run (Map.copyOf's order changes per JVM)");
+    }
 }

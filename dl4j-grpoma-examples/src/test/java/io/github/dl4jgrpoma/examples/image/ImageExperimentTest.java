@@ -34,7 +34,8 @@ class ImageExperimentTest {
             ImageResult r = ImageExperiment.run(s, out, false, train, test, new PrintStream(bytes, true, StandardCharsets.UTF_8),
                     null);
             assertEquals(2, r.rlSteps().size());
-            assertEquals(2.0, r.imagesEncodedPerStep(), "the encoder runs once per prompt per RL step in rollouts");
+            assertEquals(4.0, r.imagesEncodedPerStep(), "the encoder runs once per prompt per RL step in the rollout and"
+                    + " once in the update (2 prompts x 4 answers: 8 packed rows)");
             assertEquals(3, r.before().problems());
             String summary = Files.readString(out.resolve("summary.txt"));
             assertTrue(summary.contains("greedy reading accuracy") && summary.contains("MNIST test split"), summary);
