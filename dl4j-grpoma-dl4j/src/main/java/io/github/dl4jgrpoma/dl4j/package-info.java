@@ -13,6 +13,8 @@
  *       listeners; {@link io.github.dl4jgrpoma.dl4j.GrpoMaCheckpoints}: {@code ModelSerializer} checkpoints.</li>
  *   <li>{@link io.github.dl4jgrpoma.dl4j.SftDataSets}, {@link io.github.dl4jgrpoma.dl4j.GrpoMaNetworks}: the
  *       supervised warm-up data and the switch of a warmed-up character model to the GRPO-MA loss.</li>
+ *   <li>{@link io.github.dl4jgrpoma.dl4j.OffHeapGcListener}: {@code System.gc()} per update, which releases the
+ *       off-heap arrays of networks trained without workspaces (as the GRPO-MA loss needs).</li>
  * </ul>
  */
 package io.github.dl4jgrpoma.dl4j;

@@ -66,6 +66,17 @@ public final class MathCommand implements Command {
             Flag.of("eval-problems", "evalProblems", "N", "held-out and OOD problems evaluated"),
             Flag.of("eval-samples", "evalSamples", "N", "samples per problem for pass@1 (0: greedy only)"),
             Flag.of("eval-every", "evalEvery", "N", "held-out greedy evaluation every N RL steps (0: only before and after)")));
+    /**
+     * The math flags of the given names, for commands whose settings have the same fields at the same paths
+     * ({@code lstm}: task, SFT, RL and evaluation flags), so they are defined once.
+     *
+     * @throws IllegalArgumentException naming a name that is not a math flag
+     */
+    public static List<Flag> flags(List<String> names) {
+        return names.stream().map(n -> FLAGS.flags().stream().filter(f -> f.name().equals(n)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("'" + n + "' is not a flag of bin/grpoma math"))).toList();
+    }
+
     /** What a math run writes into its folder (their presence means the folder holds a run). */
     static final List<String> OUTPUTS = List.of("config.json", "checkpoints", "summary.txt", "samples.txt", "reward.png",
             "accuracy.png", "grad_norm.png", "sft_metrics.csv", "rl_metrics.csv", "eval_curve.csv");
