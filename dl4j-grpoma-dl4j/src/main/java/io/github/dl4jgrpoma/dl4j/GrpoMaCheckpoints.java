@@ -9,7 +9,8 @@ import org.deeplearning4j.util.ModelSerializer;
 /**
  * Saving and resuming GRPO-MA runs of a {@link MultiLayerNetwork} through DL4J's own {@link ModelSerializer}
  * (weights, configuration with the {@link GrpoMaSameDiffLoss}, updater state and iteration count). The iterator's
- * position is the network's iteration count ({@link GrpoMaDataSetIterator#resumeAt}), so nothing else needs saving.
+ * position is the network's iteration count ({@link GrpoMaDataSetIterator#resumeAt}) when only GRPO-MA trained the
+ * network; after SFT on the same network the count includes the SFT iterations, so save the RL step count as well.
  *
  * <p>DL4J trap (measured here): {@link CheckpointListener} saves inside {@code iterationDone}, before DL4J
  * increments the iteration count, so its checkpoint of update {@code n} records count {@code n - 1}. Resuming

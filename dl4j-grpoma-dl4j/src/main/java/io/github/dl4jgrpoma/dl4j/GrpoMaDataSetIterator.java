@@ -43,8 +43,9 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * log-probs travel in the labels, so the clip takes effect from the second update).
  *
  * <p>Position: {@link #updates()} counts batches handed out; the RL step is {@code updates / innerEpochs}. A run
- * resumed from a DL4J checkpoint continues exactly with {@link #resumeAt(long)} given the restored network's
- * {@code getIterationCount()}: everything a step samples is a function of the seed, the step and the weights.
+ * resumed from a DL4J checkpoint continues exactly with {@link #resumeAt(long)} given the updates this iterator's run
+ * had done (the restored network's {@code getIterationCount()} only if nothing else, such as SFT on the same network,
+ * trained it): everything a step samples is a function of the seed, the step and the weights.
  *
  * <p>Epochs: {@code hasNext()} is true for {@code stepsPerEpoch x innerEpochs} batches after each
  * {@link #reset()}; {@code net.fit(iterator, e)} thus runs {@code e x stepsPerEpoch} RL steps. Used from
@@ -157,7 +158,9 @@ public final class GrpoMaDataSetIterator implements DataSetIterator {
     }
 
     /**
-     * Continues a run after {@code completedUpdates} batches (a restored network's {@code getIterationCount()}).
+     * Continues a run after {@code completedUpdates} batches: the GRPO-MA updates done before the checkpoint (a restored
+     * network's {@code getIterationCount()} only when nothing else trained it; after SFT on the same network subtract
+     * the SFT iterations, or keep the count yourself).
      *
      * @throws IllegalArgumentException for a negative count or one that is not a whole number of RL steps
      */
