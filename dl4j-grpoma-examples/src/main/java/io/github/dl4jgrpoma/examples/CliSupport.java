@@ -229,10 +229,4 @@ public final class CliSupport {
             throw new UsageException("--width (" + width + ") must be divisible by --heads (" + heads + ")");
         }
     }
-
-    /** Adds an option {@code --name ARG} whose help text ends with its default. */
-    public static void option(Options options, String name, String arg, String description, Object defaultValue) {
-        options.addOption(Option.builder().longOpt(name).hasArg().argName(arg)
-                .desc(description + " (default " + defaultValue + ")").build());
-    }
 }

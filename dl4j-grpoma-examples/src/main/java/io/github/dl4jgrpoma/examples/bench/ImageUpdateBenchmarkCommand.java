@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Random;
 
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -56,17 +55,14 @@ public final class ImageUpdateBenchmarkCommand implements Command {
 
     private static Options options() {
         Options o = new Options();
-        opt(o, "prompts", "prompts in the batch (default 16)");
-        opt(o, "k", "thoughts per prompt (default 4)");
-        opt(o, "m", "answers per thought (default 4)");
-        opt(o, "reps", "timed passes per mode (default 3)");
-        opt(o, "warmup", "untimed passes per mode first (default 1)");
+        CliSupport.opt(o, "prompts", "N", "prompts in the batch", 16);
+        CliSupport.opt(o, "k", "N", "thoughts per prompt", 4);
+        CliSupport.opt(o, "m", "N", "answers per thought", 4);
+        CliSupport.opt(o, "reps", "N", "timed passes per mode", 3);
+        CliSupport.opt(o, "warmup", "N", "untimed passes per mode first", 1);
         return o;
     }
 
-    private static void opt(Options o, String name, String desc) {
-        o.addOption(Option.builder().longOpt(name).hasArg().argName("N").desc(desc).build());
-    }
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import io.github.dl4jgrpoma.examples.CliSupport;
@@ -51,19 +50,16 @@ public final class RewardBenchmarkCommand implements Command {
 
     private static Options options() {
         Options o = new Options();
-        opt(o, "prompts", "prompts per step (default 16)");
-        opt(o, "k", "thoughts per prompt (default 4)");
-        opt(o, "m", "answers per thought (default 4)");
-        opt(o, "threads", "threads of the parallel scorer (default 2)");
-        opt(o, "loop-percent", "share of answers that loop until the fuel runs out, in percent (default 10)");
-        opt(o, "reps", "timed repetitions per mode (default 15)");
-        opt(o, "warmup", "untimed repetitions per mode first (default 10)");
+        CliSupport.opt(o, "prompts", "N", "prompts per step", 16);
+        CliSupport.opt(o, "k", "N", "thoughts per prompt", 4);
+        CliSupport.opt(o, "m", "N", "answers per thought", 4);
+        CliSupport.opt(o, "threads", "N", "threads of the parallel scorer", 2);
+        CliSupport.opt(o, "loop-percent", "N", "share of answers that loop until the fuel runs out, in percent", 10);
+        CliSupport.opt(o, "reps", "N", "timed repetitions per mode", 15);
+        CliSupport.opt(o, "warmup", "N", "untimed repetitions per mode first", 10);
         return o;
     }
 
-    private static void opt(Options o, String name, String desc) {
-        o.addOption(Option.builder().longOpt(name).hasArg().argName("N").desc(desc).build());
-    }
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
