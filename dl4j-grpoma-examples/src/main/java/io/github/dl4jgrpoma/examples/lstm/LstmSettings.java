@@ -46,8 +46,9 @@ public record LstmSettings(MathTask task, int hidden, int sftSteps, int sftBatch
         CHECKS.require(hidden >= 2 && hidden <= 4096, "hidden", hidden, "use 2..4096 LSTM units");
         CHECKS.sft(sftSteps, sftBatch, sftLr, mistakeRate);
         CHECKS.require(gradientClip > 0 && gradientClip <= 1e6, "gradientClip", gradientClip, "use a norm in (0, 1e6], e.g. 1");
+        // before the shared range (0..1000000): the DL4J iterator needs at least one step, so one message for -1 and 0
+        CHECKS.require(rlSteps >= 1, "rlSteps", rlSteps, "use 1..1000000 GRPO-MA steps");
         CHECKS.rl(rlSteps, thoughts, answers, GrpoMaEstimator.NAME, promptsPerStep, rlLr, temperature);
-        CHECKS.require(rlSteps >= 1, "rlSteps", rlSteps, "use at least 1 GRPO-MA step");
         CHECKS.require(formatWeight >= 0 && formatWeight <= 10, "formatWeight", formatWeight, "use 0..10");
         CHECKS.require(evalProblems >= 1 && evalProblems <= 100_000, "evalProblems", evalProblems, "use 1..100000");
         CHECKS.require(evalSamples >= 0 && evalSamples <= 1000, "evalSamples", evalSamples, "use 0 (greedy only)..1000");
