@@ -88,7 +88,7 @@ final class ChunkedUpdate implements AutoCloseable {
             packed = LossTokenSelection.topEntropy(packed, entropy, lossConfig.entropyTopFraction(), selection);
         }
         List<UpdateChunks.Chunk> chunks = plan(packed);
-        Map<String, Double> drift = new LinkedHashMap<>();
+        Map<String, Double> recomputed = new LinkedHashMap<>();
         if (recomputeOld) {
             long r0 = System.nanoTime();
             SameDiff sd = policy.sameDiff();
@@ -97,9 +97,12 @@ final class ChunkedUpdate implements AutoCloseable {
                 feed.put(loss.targets(), tgt);
                 return sd.output(feed, loss.tokenLogProbs()).get(loss.tokenLogProbs()).dup();
             }, executor);
-            packed = RolloutDrift.withOldLogProbs(packed, fresh, drift);
-            drift.put("time/old_logprobs_ms", (System.nanoTime() - r0) / 1e6);
-            firstEpochCheck.accept(drift);
+            RolloutDrift drift = RolloutDrift.of(packed, fresh);
+            packed = drift.packed();
+            recomputed.put("rollout/logprob_diff_max", drift.diffMax());
+            recomputed.put("rollout/logprob_diff_mean", drift.diffMean());
+            recomputed.put("time/old_logprobs_ms", (System.nanoTime() - r0) / 1e6);
+            firstEpochCheck.accept(Map.of("ratio/mean", drift.ratioMean(), "approx_kl", drift.approxKl()));
         }
         boolean checkInLoss = !recomputeOld;
         long t0 = System.nanoTime();
@@ -145,11 +148,7 @@ final class ChunkedUpdate implements AutoCloseable {
         executedOnce = true;
         Map<String, Double> out = StepMetrics.mean(epochs);
         out.putAll(selection);
-        drift.forEach((k, v) -> {
-            if (!k.equals("ratio/mean") && !k.equals("approx_kl")) {
-                out.put(k, v);
-            }
-        });
+        out.putAll(recomputed);
         out.put("time/reference_ms", (t1 - t0) / 1e6);
         out.put("time/forward_backward_ms", fwdBwd / 1e6);
         out.put("time/optimizer_ms", optim / 1e6);

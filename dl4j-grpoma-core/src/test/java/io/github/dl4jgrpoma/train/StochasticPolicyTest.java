@@ -43,10 +43,14 @@ class StochasticPolicyTest {
     }
 
     private static GrpoMaTrainer trainer(Dropout dropout) {
+        return trainer(dropout, OldLogProbs.AUTO);
+    }
+
+    private static GrpoMaTrainer trainer(Dropout dropout, OldLogProbs old) {
         return GrpoMaTrainer.builder().policy(policy(dropout)).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())
                 .reward(CompositeReward.of(Tiny.parityReward()))
                 .config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 2, 2).build()).promptsPerStep(4).steps(1)
-                        .seed(3).build()).build();
+                        .seed(3).oldLogProbs(old).build()).build();
     }
 
     @Test
@@ -57,6 +61,17 @@ class StochasticPolicyTest {
         assertTrue(e.getMessage().startsWith("step 1:") && e.getMessage().contains("ratio/mean")
                 && e.getMessage().contains("disable dropout in rollouts and in the loss alike"), e.getMessage());
         assertEquals(0, t.completedSteps());
+    }
+
+    @Test
+    void withRecomputedOldLogProbsTheCheckComparesTheRolloutWithTheRecomputation() {
+        // the loss's own ratio is exactly 1 then, so the check must look at rollout vs recomputed log-probs
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> trainer(Dropout.HAND_WRITTEN, OldLogProbs.RECOMPUTE).step());
+        assertTrue(e.getMessage().startsWith("step 1:") && e.getMessage().contains("ratio/mean"), e.getMessage());
+        StepResult r = trainer(Dropout.NONE, OldLogProbs.RECOMPUTE).step();
+        assertEquals(1.0, r.metric("ratio/mean"), 0.0);
+        assertTrue(r.metric("rollout/logprob_diff_max") < 1e-4, r.metrics().toString());
     }
 
     @Test

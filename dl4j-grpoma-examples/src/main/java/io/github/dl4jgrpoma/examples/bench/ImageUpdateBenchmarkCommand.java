@@ -63,7 +63,6 @@ public final class ImageUpdateBenchmarkCommand implements Command {
         return o;
     }
 
-
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         Options options = options();
