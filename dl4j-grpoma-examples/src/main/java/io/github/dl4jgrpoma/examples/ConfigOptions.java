@@ -138,6 +138,11 @@ public final class ConfigOptions<T> {
         return message.replaceFirst("^options: ", "");
     }
 
+    /**
+     * Sets the flag's field to its value, typed by the field's current node (the defaults hold every field): a flag is
+     * text, and the JSON mapper refuses quoted numbers and booleans (they come from hand-edited files), so
+     * {@code --rl-steps 60} is put as the number 60; a value that is not a number stays text and is reported as such.
+     */
     private static void set(ObjectNode tree, Flag f, String value) {
         String[] parts = f.path().split("\\.");
         ObjectNode parent = tree;
@@ -145,15 +150,39 @@ public final class ConfigOptions<T> {
             JsonNode child = parent.get(parts[i]);
             parent = child instanceof ObjectNode o ? o : parent.putObject(parts[i]);
         }
+        String leaf = parts[parts.length - 1];
+        JsonNode old = parent.get(leaf);
         if (f.list()) {
             ArrayNode a = JsonNodeFactory.instance.arrayNode();
+            JsonNode like = old != null && old.isArray() && old.size() > 0 ? old.get(0) : null;
             for (String v : value.split(",")) {
-                a.add(v.trim());
+                a.add(typed(like, v.trim()));
             }
-            parent.set(parts[parts.length - 1], a);
+            parent.set(leaf, a);
         } else {
-            parent.put(parts[parts.length - 1], value.trim());
+            parent.set(leaf, typed(old, value.trim()));
         }
+    }
+
+    /** {@code value} as a node of the kind of {@code like} (number, boolean), else as text. */
+    private static JsonNode typed(JsonNode like, String value) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        if (like != null && like.isNumber()) {
+            try {
+                if (value.matches("-?\\d+")) {
+                    java.math.BigInteger i = new java.math.BigInteger(value);
+                    return i.bitLength() < 32 ? nodes.numberNode(i.intValue())
+                            : i.bitLength() < 64 ? nodes.numberNode(i.longValue()) : nodes.numberNode(i);
+                }
+                return nodes.numberNode(new java.math.BigDecimal(value).doubleValue());
+            } catch (NumberFormatException e) {
+                return nodes.textNode(value);
+            }
+        }
+        if (like != null && like.isBoolean() && (value.equals("true") || value.equals("false"))) {
+            return nodes.booleanNode(Boolean.parseBoolean(value));
+        }
+        return nodes.textNode(value);
     }
 
     private static JsonNode at(ObjectNode tree, String path) {
