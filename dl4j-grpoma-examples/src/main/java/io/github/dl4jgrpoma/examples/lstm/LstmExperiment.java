@@ -164,8 +164,8 @@ public final class LstmExperiment {
             }
             List<String> changed = ConfigJson.differences(before, now);
             if (!changed.isEmpty()) {
-                throw new CheckpointException("--resume: the run in " + dir + " was made with other " + changed + "; fix: drop"
-                        + " those flags to continue it, or start over with --overwrite");
+                throw new CheckpointException("--resume: the run in " + dir + " was made with other settings: "
+                        + LstmCommand.FLAGS.describeChanges(changed, before, now));
             }
         }
         if (rlDone > s.rlSteps()) {
