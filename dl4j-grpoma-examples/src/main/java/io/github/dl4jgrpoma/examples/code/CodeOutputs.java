@@ -12,6 +12,7 @@ import io.github.dl4jgrpoma.examples.code.lang.FailureCause;
 import io.github.dl4jgrpoma.data.Prompt;
 import io.github.dl4jgrpoma.examples.math.MathEvaluator;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.TrainingPlots;
 import io.github.dl4jgrpoma.examples.plot.LinePlot;
 import io.github.dl4jgrpoma.policy.Tokenizer;
@@ -87,7 +88,7 @@ final class CodeOutputs {
     }
 
     private static void row(StringBuilder sb, String name, double before, double after) {
-        sb.append(String.format(Locale.ROOT, "%-40s %10.3f %10.3f%n", name, before, after));
+        sb.append(ReportText.beforeAfter(40, name, before, after));
     }
 
     /** A few K x M rollout trees of held-out problems with their rewards, for a human to read. */

@@ -14,6 +14,7 @@ import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.data.SftExample;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
 import io.github.dl4jgrpoma.examples.ProgressBars;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
 import io.github.dl4jgrpoma.examples.ResumedSft;
 import io.github.dl4jgrpoma.examples.RunTimer;
@@ -116,9 +117,9 @@ public final class ImageExperiment {
         examples.clear();
         double sftSeconds = sftTimer.seconds();
         ImageEvalResult before = evaluator(s, policy, test).evaluate(heldOut(s, test), s.evalSamples(), s.seed() + 1);
-        out.printf(Locale.ROOT, "[%s] after SFT (%.0f s, loss %.3f): test reading %.3f, greedy %s %.3f, sampled %.3f%n", tag,
+        out.printf(Locale.ROOT, "[%s] after SFT (%.0f s, loss %.3f): test reading %.3f, greedy %s %.3f, sampled %s%n", tag,
                 sftSeconds, sft.finalMetrics().getOrDefault("sft/loss", lastLoss), before.readingAccuracy(),
-                task.scoreName(), before.greedyScore(), before.sampledScore());
+                task.scoreName(), before.greedyScore(), ReportText.scoreOr(before.sampledScore(), "n/a (--eval-samples 0)"));
         return new ImageWarmUp(policy, sftSeconds, before);
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.TrainingPlots;
 
 /** Writes an image run's plots, samples and summary next to its metrics files. */
@@ -34,8 +35,9 @@ final class ImageOutputs {
         row(sb, "greedy " + t.scoreName(), r.before().greedyScore(), r.after().greedyScore());
         row(sb, "sampled " + (t instanceof DigitSumTask ? "pass@1" : t.scoreName()), r.before().sampledScore(),
                 r.after().sampledScore());
-        sb.append(String.format(Locale.ROOT, "(%d test-split problems, %d samples each for the sampled row)%n",
-                r.after().problems(), s.evalSamples()));
+        sb.append(s.evalSamples() == 0 ? String.format(Locale.ROOT, "(%d test-split problems; sampled row not measured"
+                + " (--eval-samples 0))%n", r.after().problems()) : String.format(Locale.ROOT,
+                "(%d test-split problems, %d samples each for the sampled row)%n", r.after().problems(), s.evalSamples()));
         sb.append("greedy examples after RL:").append(System.lineSeparator());
         for (String e : r.after().examples()) {
             sb.append("  ").append(e).append(System.lineSeparator());
@@ -44,6 +46,6 @@ final class ImageOutputs {
     }
 
     private static void row(StringBuilder sb, String name, double before, double after) {
-        sb.append(String.format(Locale.ROOT, "%-34s %10.3f %10.3f%n", name, before, after));
+        sb.append(ReportText.beforeAfter(34, name, before, after));
     }
 }

@@ -10,6 +10,7 @@ import io.github.dl4jgrpoma.examples.math.MathPromptSource;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.dl4jgrpoma.checkpoint.CheckpointException;
 import io.github.dl4jgrpoma.config.ConfigJson;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
 import io.github.dl4jgrpoma.examples.math.Operation;
 import io.github.dl4jgrpoma.examples.RunTimer;
@@ -103,8 +104,9 @@ public final class LstmExperiment {
         double sftSeconds = sftTimer.seconds();
         EvalResult heldBefore = evaluate(s, net, tok, false);
         EvalResult oodBefore = evaluate(s, net, tok, true);
-        out.printf(Locale.ROOT, "[SFT %s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %.3f | OOD greedy %.3f%n",
-                tag, sftSeconds, sftLoss, heldBefore.greedyAccuracy(), heldBefore.sampledPass1(), oodBefore.greedyAccuracy());
+        out.printf(Locale.ROOT, "[SFT %s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %s | OOD greedy %.3f%n",
+                tag, sftSeconds, sftLoss, heldBefore.greedyAccuracy(),
+                ReportText.scoreOr(heldBefore.sampledPass1(), "n/a (--eval-samples 0)"), oodBefore.greedyAccuracy());
 
         List<StepEvent> steps = new ArrayList<>();
         int rlDone = rlSaved.map(c -> (int) c.step()).orElse(0);
@@ -219,12 +221,13 @@ public final class LstmExperiment {
         row(sb, "OOD (" + (s.task().maxDigits() + 1) + " digits) greedy accuracy", r.oodBefore().greedyAccuracy(),
                 r.oodAfter().greedyAccuracy());
         row(sb, "OOD sampled pass@1", r.oodBefore().sampledPass1(), r.oodAfter().sampledPass1());
-        sb.append(String.format(Locale.ROOT, "(%d held-out and %d OOD problems, disjoint from training)%n",
-                r.heldOutAfter().problems(), r.oodAfter().problems()));
+        sb.append(String.format(Locale.ROOT, "(%d held-out and %d OOD problems, disjoint from training%s)%n",
+                r.heldOutAfter().problems(), r.oodAfter().problems(),
+                s.evalSamples() == 0 ? "; pass@1 not measured (--eval-samples 0)" : ""));
         return sb.toString();
     }
 
     private static void row(StringBuilder sb, String name, double before, double after) {
-        sb.append(String.format(Locale.ROOT, "%-34s %10.3f %10.3f%n", name, before, after));
+        sb.append(ReportText.beforeAfter(34, name, before, after));
     }
 }

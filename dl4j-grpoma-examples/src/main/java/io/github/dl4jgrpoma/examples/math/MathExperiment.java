@@ -16,6 +16,7 @@ import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.RolloutExecutors;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
 import io.github.dl4jgrpoma.examples.ProgressBars;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
 import io.github.dl4jgrpoma.examples.ResumedSft;
 import io.github.dl4jgrpoma.examples.RunTimer;
@@ -144,9 +145,9 @@ public final class MathExperiment {
         MathEvaluator evaluator = evaluator(s, policy, s.evalSamples());
         EvalResult heldBefore = evaluator.evaluate(heldOut(s), s.seed() + 1);
         EvalResult oodBefore = evaluator.evaluate(outOfDistribution(s), s.seed() + 2);
-        out.printf(Locale.ROOT, "[%s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %.3f | OOD greedy %.3f%n",
+        out.printf(Locale.ROOT, "[%s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %s | OOD greedy %.3f%n",
                 tag, sftSeconds, sft.finalMetrics().getOrDefault("sft/loss", lastLoss), heldBefore.greedyAccuracy(),
-                heldBefore.sampledPass1(), oodBefore.greedyAccuracy());
+                ReportText.scoreOr(heldBefore.sampledPass1(), "n/a (--eval-samples 0)"), oodBefore.greedyAccuracy());
         return new WarmUp(policy, sftSeconds, heldBefore, oodBefore);
     }
 

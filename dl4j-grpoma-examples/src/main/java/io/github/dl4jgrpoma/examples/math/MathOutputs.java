@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.TrainingPlots;
 import io.github.dl4jgrpoma.examples.plot.LinePlot;
 
@@ -44,8 +45,9 @@ final class MathOutputs {
         row(sb, "OOD (" + (s.task().maxDigits() + 1) + " digits) greedy accuracy", r.oodBefore().greedyAccuracy(),
                 r.oodAfter().greedyAccuracy());
         row(sb, "OOD sampled pass@1", r.oodBefore().sampledPass1(), r.oodAfter().sampledPass1());
-        sb.append(String.format(Locale.ROOT, "(%d held-out and %d OOD problems, disjoint from training)%n",
-                r.heldOutAfter().problems(), r.oodAfter().problems()));
+        sb.append(String.format(Locale.ROOT, "(%d held-out and %d OOD problems, disjoint from training%s)%n",
+                r.heldOutAfter().problems(), r.oodAfter().problems(),
+                s.evalSamples() == 0 ? "; pass@1 not measured (--eval-samples 0)" : ""));
         sb.append("greedy examples after RL:").append(System.lineSeparator());
         for (String e : r.heldOutAfter().examples()) {
             sb.append("  ").append(e).append(System.lineSeparator());
@@ -54,6 +56,6 @@ final class MathOutputs {
     }
 
     private static void row(StringBuilder sb, String name, double before, double after) {
-        sb.append(String.format(Locale.ROOT, "%-34s %10.3f %10.3f%n", name, before, after));
+        sb.append(ReportText.beforeAfter(34, name, before, after));
     }
 }
