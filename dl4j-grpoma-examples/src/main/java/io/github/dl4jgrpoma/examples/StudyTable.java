@@ -19,8 +19,8 @@ import io.github.dl4jgrpoma.listener.StepEvent;
  * policy for every shape of a seed); its spread is max - min over the seeds; a gradient spike is a step whose
  * {@code grad_spike_score} (grad norm over the median of the previous 10 steps' norms) exceeds
  * {@value #SPIKE_THRESHOLD}; time per step is the mean of the trainer's {@code time/rollout_ms} and
- * {@code time/update_ms}. A score that was not measured (sampled scores with {@code --eval-samples 0}) shows as
- * {@value ReportText#NOT_MEASURED}.
+ * {@code time/update_ms}. A score that was not measured (sampled scores with {@code --eval-samples 0}; the max
+ * spike of runs too short for a spike score) shows as {@value ReportText#NOT_MEASURED}.
  */
 public final class StudyTable {
     /** Spike-score threshold of the spike count. */
@@ -72,13 +72,13 @@ public final class StudyTable {
                     }
                 }
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.3f ± %.3f | %s | %+.3f | %.3f | %s | %.2f | %.2f | %.1f | %.2f |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.3f ± %.3f | %s | %+.3f | %.3f | %s | %.2f | %.2f | %.1f | %s |%n",
                     e.getKey(), rs.get(0).estimator(), rs.get(0).answers(), rs.size(), mean(after), sd(after),
                     String.join(", ", perSeed), mean(gain), max(gain) - min(gain),
                     ReportText.score(mean(rs.stream().mapToDouble(StudyRun::sampledAfter).toArray())),
                     mean(rs.stream().mapToDouble(r -> r.meanMetric("time/rollout_ms")).toArray()) / 1000,
                     mean(rs.stream().mapToDouble(r -> r.meanMetric("time/update_ms")).toArray()) / 1000,
-                    spikes / rs.size(), maxSpike));
+                    spikes / rs.size(), ReportText.format("%.2f", maxSpike)));
         }
         return sb.toString();
     }

@@ -40,6 +40,15 @@ class StudyTableTest {
     }
 
     @Test
+    void runsTooShortForASpikeScoreShowADashAsMaxSpike() {
+        String md = shortRunsWithoutSamples();
+        assertFalse(md.contains("NaN"), md);
+        List<String> cells = cells(md);
+        assertEquals("-", cells.get(cells.size() - 1), "max spike column: " + md);
+        assertEquals("0.0", cells.get(cells.size() - 2), "no step counted as a spike: " + md);
+    }
+
+    @Test
     void measuredValuesKeepTheirFormat() {
         StudyTable t = new StudyTable("accuracy", "pass@1");
         Map<String, Double> m = Map.of("grad_spike_score", 3.5);
@@ -48,6 +57,13 @@ class StudyTableTest {
         String md = t.markdown();
         assertTrue(md.contains("sampled pass@1 0.125."), md);
         assertTrue(md.contains("| 0.375 |") && md.endsWith("| 1.0 | 3.50 |\n"), md);
+    }
+
+    @Test
+    void countsAgreeWithTheirNumber() {
+        assertEquals("1 step", ReportText.count(1, "step"));
+        assertEquals("0 steps", ReportText.count(0, "step"));
+        assertEquals("60 steps", ReportText.count(60, "step"));
     }
 
     @Test

@@ -50,8 +50,8 @@ final class CodeOutputs {
                 s.seed()));
         sb.append(String.format(Locale.ROOT, "model: width %d, %d layers, %d heads, max length %d%n", s.width(),
                 s.layers(), s.heads(), s.maxLength()));
-        sb.append(String.format(Locale.ROOT, "SFT: %d steps in %.0f s; RL: %d steps in %.0f s%n", s.sftSteps(),
-                r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()));
+        sb.append(ReportText.timings(s.sftSteps(), r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()))
+                .append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%-40s %10s %10s%n", "", "after SFT", "after RL"));
         CodeEval b = r.heldOutBefore();
         CodeEval a = r.heldOutAfter();

@@ -100,8 +100,8 @@ public final class ImageExperiment {
         if (progress != null) {
             sftListeners.add(ProgressBars.create(progress, List.of("sft/loss", "sft/token_acc")));
         }
-        out.printf(Locale.ROOT, "[%s] %s encoder: %d image tokens; SFT warm-up: %d steps x %d traces (%.0f%% with a mistake)%n",
-                tag, s.encoder(), policy.prefixLength(), s.sftSteps(), s.sftBatch(), 100 * s.mistakeRate());
+        out.printf(Locale.ROOT, "[%s] %s encoder: %d image tokens; SFT warm-up: %s (%.0f%% with a mistake)%n",
+                tag, s.encoder(), policy.prefixLength(), ReportText.sftPlan(s.sftSteps(), s.sftBatch()), 100 * s.mistakeRate());
         SftConfig sftConfig = new SftConfig(s.sftSteps(), s.sftBatch(),
                 OptimizerConfig.defaults().withLearningRate(s.sftLr()), s.seed(), SFT_CHECKPOINT_EVERY, 2);
         SftTrainer sftTrainer = new SftTrainer(policy, tok, examples, sftConfig, sftListeners,
@@ -111,7 +111,9 @@ public final class ImageExperiment {
             ResumedSft r = ResumedMetrics.resumeSft(sftTrainer, dir.resolve("sft_metrics.csv"));
             long k = r.step();
             lastLoss = r.lastLoss();
-            out.printf(Locale.ROOT, "[%s] resuming SFT after step %d%n", tag, k);
+            if (k > 0) {
+                out.printf(Locale.ROOT, "[%s] resuming SFT after step %d%n", tag, k);
+            }
         }
         TrainingResult sft = sftTrainer.fit();
         examples.clear();
@@ -154,8 +156,8 @@ public final class ImageExperiment {
         if (progress != null) {
             rlListeners.add(ProgressBars.create(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
-        out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers%n", tag,
-                s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers());
+        out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %s%n", tag, s.estimator(),
+                ReportText.rlPlan(s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers()));
         RunTimer rlTimer = new RunTimer();
         GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tok).promptSource(trainPrompts)
                 .reward(reward).config(rl).listeners(rlListeners).checkpointDirectory(dir.resolve("checkpoints").resolve("rl"))
@@ -165,7 +167,9 @@ public final class ImageExperiment {
             done = trainer.restoreLatest().orElse(0);
             ConfigJson.write(dir.resolve("config.json"), s);      // both phases accepted the settings
             history.preload(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), done));
-            out.printf(Locale.ROOT, "[%s] resuming RL after step %d%n", tag, done);
+            if (done > 0) {
+                out.printf(Locale.ROOT, "[%s] resuming RL after step %d%n", tag, done);
+            }
         }
         long encodedBefore = policy.prefixRowsComputed();
         TrainingResult rlResult = trainer.fit();

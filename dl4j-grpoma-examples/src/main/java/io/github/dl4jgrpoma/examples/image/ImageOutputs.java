@@ -27,9 +27,10 @@ final class ImageOutputs {
                 s.estimator(), s.seed()));
         sb.append(String.format(Locale.ROOT, "model: %s encoder (%s), width %d, %d layers, %d heads, %d text positions%n",
                 s.encoder(), s.visionEncoder(), s.width(), s.layers(), s.heads(), s.maxLength()));
-        sb.append(String.format(Locale.ROOT, "SFT: %d steps in %.0f s; RL: %d steps in %.0f s; encoder ran on %.1f images"
-                        + " per RL step for rollout and update (%d prompts x %d thoughts x %d answers)%n", s.sftSteps(), r.sftSeconds(),
-                r.rlSteps().size(), r.rlSeconds(), r.imagesEncodedPerStep(), s.promptsPerStep(), s.thoughts(), s.answers()));
+        sb.append(String.format(Locale.ROOT, "%s; encoder ran on %.1f images per RL step for rollout and update (%s x %s x"
+                        + " %s)%n", ReportText.timings(s.sftSteps(), r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()),
+                r.imagesEncodedPerStep(), ReportText.count(s.promptsPerStep(), "prompt"), ReportText.count(s.thoughts(), "thought"),
+                ReportText.count(s.answers(), "answer")));
         sb.append(String.format(Locale.ROOT, "%-34s %10s %10s%n", "MNIST test split", "after SFT", "after RL"));
         row(sb, "greedy reading accuracy", r.before().readingAccuracy(), r.after().readingAccuracy());
         row(sb, "greedy " + t.scoreName(), r.before().greedyScore(), r.after().greedyScore());

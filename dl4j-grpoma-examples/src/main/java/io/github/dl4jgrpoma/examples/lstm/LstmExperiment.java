@@ -77,8 +77,9 @@ public final class LstmExperiment {
         Nd4j.getRandom().setSeed(s.seed());
         CharTokenizer tok = new CharTokenizer(MathTask.ALPHABET);
         String tag = "seed " + s.seed();
-        out.printf(Locale.ROOT, "[SFT %s] SFT warm-up: %d steps x %d traces (%.0f%% with a mistake), ops %s, %d-%d digits%n",
-                tag, s.sftSteps(), s.sftBatch(), 100 * s.mistakeRate(), ops(s), s.task().minDigits(), s.task().maxDigits());
+        out.printf(Locale.ROOT, "[SFT %s] SFT warm-up: %s (%.0f%% with a mistake), ops %s, %d-%d digits%n",
+                tag, ReportText.sftPlan(s.sftSteps(), s.sftBatch()), 100 * s.mistakeRate(), ops(s), s.task().minDigits(),
+                s.task().maxDigits());
         RunTimer sftTimer = new RunTimer();
         long sftDone = sftSaved.map(LstmCheckpoints.Saved::step).orElse(0L);
         MultiLayerNetwork net;
@@ -112,7 +113,9 @@ public final class LstmExperiment {
         int rlDone = rlSaved.map(c -> (int) c.step()).orElse(0);
         if (rlSaved.isPresent()) {
             net = LstmCheckpoints.load(rlSaved.get(), s.sftSteps() + rlDone);
-            out.printf(Locale.ROOT, "[%s %s] resuming RL after step %d%n", s.shape(), tag, rlDone);
+            if (rlDone > 0) {
+                out.printf(Locale.ROOT, "[%s %s] resuming RL after step %d%n", s.shape(), tag, rlDone);
+            }
         }
         if (resume) {
             steps.addAll(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), rlDone));
@@ -126,8 +129,8 @@ public final class LstmExperiment {
         };
         List<TrainingListener> listeners = List.of(new NanGuardListener(), history, new LogLineListener(25),
                 new CsvMetricsListener(dir.resolve("rl_metrics.csv")));
-        out.printf(Locale.ROOT, "[%s %s] GRPO-MA through net.fit(GrpoMaDataSetIterator): %d steps x %d prompts x %d thoughts"
-                + " x %d answers%n", s.shape(), tag, s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers());
+        out.printf(Locale.ROOT, "[%s %s] GRPO-MA through net.fit(GrpoMaDataSetIterator): %s%n", s.shape(), tag,
+                ReportText.rlPlan(s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers()));
         RunTimer rlTimer = new RunTimer();
         if (rlDone < s.rlSteps()) {
             LstmPipeline.reinforce(net, s, tok, new MathPromptSource(s.task(), tok), listeners, rlDone,
@@ -213,8 +216,9 @@ public final class LstmExperiment {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "GRPO-MA on a DL4J LSTM MultiLayerNetwork, math task (ops %s, %d-%d digits), %s, seed %d%n",
                 ops(s), s.task().minDigits(), s.task().maxDigits(), s.shape(), s.seed()));
-        sb.append(String.format(Locale.ROOT, "model: LSTM %d units, max length %d; SFT: %d x %d traces in %.0f s; RL: %d steps in %.0f s%n",
-                s.hidden(), s.maxLength(), s.sftSteps(), s.sftBatch(), r.sftSeconds(), r.steps().size(), r.rlSeconds()));
+        sb.append(String.format(Locale.ROOT, "model: LSTM %d units, max length %d; SFT: %d x %s in %.0f s; RL: %s in %.0f s%n",
+                s.hidden(), s.maxLength(), s.sftSteps(), ReportText.count(s.sftBatch(), "trace"), r.sftSeconds(),
+                ReportText.count(r.steps().size(), "step"), r.rlSeconds()));
         sb.append(String.format(Locale.ROOT, "%-34s %10s %10s%n", "", "after SFT", "after RL"));
         row(sb, "held-out greedy accuracy", r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy());
         row(sb, "held-out sampled pass@1", r.heldOutBefore().sampledPass1(), r.heldOutAfter().sampledPass1());

@@ -129,8 +129,8 @@ public final class MathExperiment {
         }
         SftConfig sftConfig = new SftConfig(s.sftSteps(), s.sftBatch(),
                 OptimizerConfig.defaults().withLearningRate(s.sftLr()), s.seed(), SFT_CHECKPOINT_EVERY, 2);
-        out.printf(Locale.ROOT, "[%s] SFT warm-up: %d steps x %d traces (%.0f%% with a mistake)%n", tag, s.sftSteps(),
-                s.sftBatch(), 100 * s.mistakeRate());
+        out.printf(Locale.ROOT, "[%s] SFT warm-up: %s (%.0f%% with a mistake)%n", tag,
+                ReportText.sftPlan(s.sftSteps(), s.sftBatch()), 100 * s.mistakeRate());
         SftTrainer sftTrainer = new SftTrainer(policy, tok, examples, sftConfig, sftListeners,
                 dir.resolve("checkpoints").resolve("sft"));
         double lastLoss = Double.NaN;
@@ -138,7 +138,9 @@ public final class MathExperiment {
             ResumedSft r = ResumedMetrics.resumeSft(sftTrainer, dir.resolve("sft_metrics.csv"));
             long k = r.step();
             lastLoss = r.lastLoss();
-            out.printf(Locale.ROOT, "[%s] resuming SFT after step %d%n", tag, k);
+            if (k > 0) {
+                out.printf(Locale.ROOT, "[%s] resuming SFT after step %d%n", tag, k);
+            }
         }
         TrainingResult sft = sftTrainer.fit();
         double sftSeconds = sftTimer.seconds();
@@ -184,8 +186,8 @@ public final class MathExperiment {
         if (progress != null) {
             rlListeners.add(ProgressBars.create(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
-        out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers, rollouts %s%n", tag,
-                s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers(), executors.describe());
+        out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %s, rollouts %s%n", tag, s.estimator(),
+                ReportText.rlPlan(s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers()), executors.describe());
         RunTimer rlTimer = new RunTimer();
         GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tok)
                 .promptSource(new MathPromptSource(s.task(), tok)).reward(reward).config(rl).listeners(rlListeners)
@@ -196,7 +198,9 @@ public final class MathExperiment {
             ConfigJson.write(dir.resolve("config.json"), s);      // both phases accepted the settings
             history.preload(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), k));
             periodic.resumeAt(k);
-            out.printf(Locale.ROOT, "[%s] resuming RL after step %d%n", tag, k);
+            if (k > 0) {
+                out.printf(Locale.ROOT, "[%s] resuming RL after step %d%n", tag, k);
+            }
         }
         TrainingResult rlResult = trainer.fit();
         double rlSeconds = rlTimer.seconds() - periodic.evalSeconds();

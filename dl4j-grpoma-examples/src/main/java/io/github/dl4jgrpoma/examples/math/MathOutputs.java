@@ -37,8 +37,8 @@ final class MathOutputs {
                 s.estimator(), s.seed(), s.thoughtStyle().cliName()));
         sb.append(String.format(Locale.ROOT, "model: width %d, %d layers, %d heads, max length %d; loss %s, w_th %s%n",
                 s.width(), s.layers(), s.heads(), s.maxLength(), s.aggregation(), s.thoughtWeight()));
-        sb.append(String.format(Locale.ROOT, "SFT: %d steps in %.0f s; RL: %d steps in %.0f s%n", s.sftSteps(),
-                r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()));
+        sb.append(ReportText.timings(s.sftSteps(), r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()))
+                .append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%-34s %10s %10s%n", "", "after SFT", "after RL"));
         row(sb, "held-out greedy accuracy", r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy());
         row(sb, "held-out sampled pass@1", r.heldOutBefore().sampledPass1(), r.heldOutAfter().sampledPass1());

@@ -34,6 +34,11 @@ class MathOutputsTest {
     }
 
     @Test
+    void oneStepIsSingular() {
+        assertTrue(MathOutputs.summary(result(2)).contains("SFT: 1 step in 3 s; RL: 1 step in 4 s"));
+    }
+
+    @Test
     void theStudyTableWithoutSamplesShowsADashAsPass1() {
         StudyReport report = new StudyReport();
         report.add("T4A4", result(0));
@@ -41,4 +46,12 @@ class MathOutputsTest {
         assertTrue(row.contains("| +0.250 | - | 0.500 |"), "pass@1 column after the gain: " + row);
     }
 
+    @Test
+    void theStudyTableOfRunsTooShortForASpikeScoreHasNoNaN() {
+        StudyReport report = new StudyReport();
+        report.add("T4A4", result(2));
+        String md = report.markdown(0.4);
+        assertFalse(md.contains("NaN"), md);
+        assertTrue(md.contains("| 0.0 | - |"), "no spike, max spike '-': " + md);
+    }
 }
