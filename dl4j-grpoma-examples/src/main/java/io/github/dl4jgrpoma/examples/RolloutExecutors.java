@@ -27,22 +27,24 @@ public final class RolloutExecutors implements AutoCloseable {
     private final String kind;
     private final String master;
     private final int partitions;
+    private final boolean partitionsGiven;
     private JavaSparkContext spark;
 
-    private RolloutExecutors(String kind, String master, int partitions) {
+    private RolloutExecutors(String kind, String master, int partitions, boolean partitionsGiven) {
         this.kind = kind;
         this.master = master;
         this.partitions = partitions;
+        this.partitionsGiven = partitionsGiven;
     }
 
     /** Today's behaviour: everything in the trainer's thread. */
     public static RolloutExecutors inProcess() {
-        return new RolloutExecutors("in-process", DEFAULT_MASTER, 0);
+        return new RolloutExecutors("in-process", DEFAULT_MASTER, 0, false);
     }
 
     /** Spark on {@code master} with {@code partitions} shards per step (0: Spark's default parallelism). */
     public static RolloutExecutors spark(String master, int partitions) {
-        return new RolloutExecutors("spark", master, partitions);
+        return new RolloutExecutors("spark", master, partitions, partitions > 0);
     }
 
     /** Adds the options. */
@@ -84,7 +86,7 @@ public final class RolloutExecutors implements AutoCloseable {
         String p = cl.getOptionValue("partitions", "auto").trim();
         int partitions = p.equals("auto") ? (kind.equals("threads") ? 2 : 0)
                 : CliSupport.intOpt(cl, "partitions", 0, 1, 4096);
-        return new RolloutExecutors(kind, master, partitions);
+        return new RolloutExecutors(kind, master, partitions, !p.equals("auto"));
     }
 
     /**
@@ -133,14 +135,31 @@ public final class RolloutExecutors implements AutoCloseable {
         return !kind.equals("spark");
     }
 
-    /** For logs, e.g. {@code spark local[2] x 2 partitions}. */
-    public String describe() {
+    /**
+     * For the progress line, e.g. {@code spark local[2] x 2 partitions (Spark's default parallelism)}: the shards that
+     * run, at most one per prompt ({@link io.github.dl4jgrpoma.train.PromptShards}), and where their number comes from.
+     * Spark's default parallelism is known once {@link #factory} started the context.
+     *
+     * @param promptsPerStep the prompts of a step
+     */
+    public String describe(int promptsPerStep) {
         return switch (kind) {
-            case "threads" -> String.format(Locale.ROOT, "threads x %d shards", partitions);
-            case "spark" -> String.format(Locale.ROOT, "spark %s x %s partitions", master,
-                    partitions > 0 ? Integer.toString(partitions) : "default");
+            case "threads" -> "threads x " + shards(partitions, promptsPerStep, "shard");
+            case "spark" -> "spark " + master + " x " + (partitions == 0 && spark == null ? "Spark's default parallelism"
+                    + " partitions" : shards(partitions > 0 ? partitions : spark.defaultParallelism(), promptsPerStep, "partition"));
             default -> "in-process";
         };
+    }
+
+    private String shards(int wanted, int promptsPerStep, String noun) {
+        int n = Math.min(wanted, promptsPerStep);
+        boolean sparkDefault = kind.equals("spark") && partitions == 0;
+        String source = partitionsGiven ? "--partitions " + wanted
+                : sparkDefault ? "Spark's default parallelism " + wanted : "default " + wanted;
+        if (n < wanted) {
+            return ReportText.count(n, noun) + " (" + source + ", at most one per prompt of a step)";
+        }
+        return ReportText.count(n, noun) + (sparkDefault ? " (Spark's default parallelism)" : "");
     }
 
     /** Stops the Spark context if one was started. */

@@ -54,6 +54,24 @@ class RolloutExecutorsCommandTest {
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--bandwidth-mbs"), out.toString(StandardCharsets.UTF_8));
     }
 
+    /** The progress line names the shards that run: one per prompt at most. */
+    @Test
+    void threadsDescribeTheShardsThatRun() throws UsageException {
+        org.apache.commons.cli.Options o = new org.apache.commons.cli.Options();
+        RolloutExecutors.addOptions(o);
+        try (RolloutExecutors e = RolloutExecutors.parse(CliSupport.parse(o, new String[] {"--executor", "threads",
+            "--partitions", "4096"}))) {
+            e.factory(null);
+            assertEquals("threads x 3 shards (--partitions 4096, at most one per prompt of a step)", e.describe(3));
+            assertEquals("threads x 4096 shards", e.describe(5000));
+        }
+        try (RolloutExecutors e = RolloutExecutors.parse(CliSupport.parse(o, new String[] {"--executor", "threads"}))) {
+            assertEquals("threads x 2 shards", e.describe(16));
+            assertEquals("threads x 1 shard (default 2, at most one per prompt of a step)", e.describe(1));
+        }
+        assertEquals("in-process", RolloutExecutors.inProcess().describe(16));
+    }
+
     /** A tiny math run on embedded Spark records the Spark metrics (equality with in-process: the spark module's tests). */
     @Test
     void mathRunsOnEmbeddedSpark(@TempDir Path dir) throws IOException {
@@ -61,7 +79,9 @@ class RolloutExecutorsCommandTest {
                 "--sft-batch", "4", "--rl-steps", "1", "--prompts", "3", "--k", "2", "--m", "2", "--eval-problems", "1",
                 "--eval-samples", "0", "--eval-every", "0", "--spark", "local[2]", "--out", dir.toString()),
                 err.toString(StandardCharsets.UTF_8));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("rollouts spark local[2]"), out.toString(StandardCharsets.UTF_8));
+        // the resolved number (Spark's default parallelism of local[2]), not "default"
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("rollouts spark local[2] x 2 partitions (Spark's default"
+                + " parallelism)"), out.toString(StandardCharsets.UTF_8));
         Map<String, String> row = rows(dir.resolve("rl_metrics.csv")).get(0);
         assertEquals(2.0, Double.parseDouble(row.get("spark/partitions")), 0);
         assertTrue(Double.parseDouble(row.get("spark/job_ms")) > 0);
@@ -74,9 +94,12 @@ class RolloutExecutorsCommandTest {
     void codeRunsOnEmbeddedSpark(@TempDir Path dir) throws IOException {
         assertEquals(0, run("code", "--width", "16", "--layers", "1", "--heads", "2", "--sft-steps", "1", "--sft-batch", "4",
                 "--rl-steps", "1", "--prompts", "2", "--k", "2", "--m", "2", "--eval-problems", "1", "--pass-k", "1",
-                "--executor", "spark", "--master", "local[2]", "--out", dir.toString()), err.toString(StandardCharsets.UTF_8));
+                "--executor", "spark", "--master", "local[2]", "--partitions", "4096", "--out", dir.toString()),
+                err.toString(StandardCharsets.UTF_8));
         Map<String, String> row = rows(dir.resolve("rl_metrics.csv")).get(0);
-        assertEquals(2.0, Double.parseDouble(row.get("spark/partitions")), 0);
+        assertEquals(2.0, Double.parseDouble(row.get("spark/partitions")), 0, "one shard per prompt at most");
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("rollouts spark local[2] x 2 partitions (--partitions 4096,"
+                + " at most one per prompt of a step)"), out.toString(StandardCharsets.UTF_8));
         assertTrue(Double.parseDouble(row.get("spark/weights_mb")) > 0);
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("during RL:       not counted here (rewards ran in Spark tasks"),
                 out.toString(StandardCharsets.UTF_8));

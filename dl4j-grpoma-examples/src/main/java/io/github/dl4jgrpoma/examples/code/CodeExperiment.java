@@ -37,6 +37,7 @@ import io.github.dl4jgrpoma.reward.RewardErrorPolicy;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
 import io.github.dl4jgrpoma.train.GrpoMaTrainer;
+import io.github.dl4jgrpoma.train.RolloutExecutorFactory;
 import io.github.dl4jgrpoma.optim.OptimizerConfig;
 import io.github.dl4jgrpoma.train.SftConfig;
 import io.github.dl4jgrpoma.data.SftExample;
@@ -167,15 +168,16 @@ public final class CodeExperiment {
         if (progress != null) {
             rlListeners.add(ProgressBars.create(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
+        RolloutExecutorFactory rollouts = executors.factory(CodeWorkerSpec.of(s));     // starts Spark, if asked for
         print(out, "[%s %s] GRPO-MA (%s): %s, rewards on %s, rollouts %s%n", s.shape(), tag, s.estimator(),
                 ReportText.rlPlan(s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers()),
-                ReportText.count(s.rewardThreads(), "thread"), executors.describe());
+                ReportText.count(s.rewardThreads(), "thread"), executors.describe(s.promptsPerStep()));
         RunTimer rlTimer = new RunTimer();
         GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tok)
                 .promptSource(new CodePromptSource(s.task(), tok)).reward(reward).config(rl).listeners(rlListeners)
                 .parallelRewards(s.rewardThreads(), Duration.ofMillis(s.rewardTimeoutMs()))
                 .checkpointDirectory(dir.resolve("checkpoints").resolve("rl")).runName("code-" + s.shape())
-                .rolloutExecutor(executors.factory(CodeWorkerSpec.of(s))).build();
+                .rolloutExecutor(rollouts).build();
         if (resume) {
             long k = trainer.restoreLatest().orElse(0);
             ConfigJson.write(dir.resolve("config.json"), s);      // both phases accepted the settings

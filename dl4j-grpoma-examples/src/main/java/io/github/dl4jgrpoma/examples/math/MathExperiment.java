@@ -34,6 +34,7 @@ import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
 import io.github.dl4jgrpoma.train.GrpoMaTrainer;
+import io.github.dl4jgrpoma.train.RolloutExecutorFactory;
 import io.github.dl4jgrpoma.optim.OptimizerConfig;
 import io.github.dl4jgrpoma.train.SftConfig;
 import io.github.dl4jgrpoma.data.SftExample;
@@ -186,13 +187,15 @@ public final class MathExperiment {
         if (progress != null) {
             rlListeners.add(ProgressBars.create(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
+        RolloutExecutorFactory rollouts = executors.factory(MathWorkerSpec.of(s));     // starts Spark, if asked for
         out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %s, rollouts %s%n", tag, s.estimator(),
-                ReportText.rlPlan(s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers()), executors.describe());
+                ReportText.rlPlan(s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers()),
+                executors.describe(s.promptsPerStep()));
         RunTimer rlTimer = new RunTimer();
         GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tok)
                 .promptSource(new MathPromptSource(s.task(), tok)).reward(reward).config(rl).listeners(rlListeners)
                 .checkpointDirectory(dir.resolve("checkpoints").resolve("rl")).runName("math-" + s.shape())
-                .rolloutExecutor(executors.factory(MathWorkerSpec.of(s))).build();
+                .rolloutExecutor(rollouts).build();
         if (resume) {
             long k = trainer.restoreLatest().orElse(0);
             ConfigJson.write(dir.resolve("config.json"), s);      // both phases accepted the settings
