@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import io.github.dl4jgrpoma.examples.PhaseTimes;
 import io.github.dl4jgrpoma.examples.ProgressBars;
 import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.code.lang.Sandbox;
@@ -130,7 +131,7 @@ public final class CodeExperiment {
             }
         }
         TrainingResult sft = sftTrainer.fit();
-        double sftSeconds = sftTimer.seconds();
+        double sftSeconds = PhaseTimes.report(dir, "sft", !resume || sft.stepsRun() > 0, sftTimer.seconds());
 
         CodeEvaluator evaluator = evaluator(s, policy, tok);
         CodeEval heldBefore = evaluator.evaluate(heldOut(s), s.seed() + 1);
@@ -187,7 +188,7 @@ public final class CodeExperiment {
             }
         }
         TrainingResult rlResult = trainer.fit();
-        double rlSeconds = rlTimer.seconds();
+        double rlSeconds = PhaseTimes.report(dir, "rl", !resume || rlResult.stepsRun() > 0, rlTimer.seconds());
 
         List<CodeProblem> heldOut = heldOut(s);
         CodeEvaluator evaluator = evaluator(s, policy, tok);

@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.data.SftExample;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
+import io.github.dl4jgrpoma.examples.PhaseTimes;
 import io.github.dl4jgrpoma.examples.ProgressBars;
 import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
@@ -117,7 +118,7 @@ public final class ImageExperiment {
         }
         TrainingResult sft = sftTrainer.fit();
         examples.clear();
-        double sftSeconds = sftTimer.seconds();
+        double sftSeconds = PhaseTimes.report(dir, "sft", !resume || sft.stepsRun() > 0, sftTimer.seconds());
         ImageEvalResult before = evaluator(s, policy, test).evaluate(heldOut(s, test), s.evalSamples(), s.seed() + 1);
         out.printf(Locale.ROOT, "[%s] after SFT (%.0f s, loss %.3f): test reading %.3f, greedy %s %.3f, sampled %s%n", tag,
                 sftSeconds, sft.finalMetrics().getOrDefault("sft/loss", lastLoss), before.readingAccuracy(),
@@ -173,7 +174,7 @@ public final class ImageExperiment {
         }
         long encodedBefore = policy.prefixRowsComputed();
         TrainingResult rlResult = trainer.fit();
-        double rlSeconds = rlTimer.seconds();
+        double rlSeconds = PhaseTimes.report(dir, "rl", !resume || rlResult.stepsRun() > 0, rlTimer.seconds());
         long stepsRun = s.rlSteps() - done;
         double encodedPerStep = stepsRun <= 0 ? 0 : (policy.prefixRowsComputed() - encodedBefore) / (double) stepsRun;
 

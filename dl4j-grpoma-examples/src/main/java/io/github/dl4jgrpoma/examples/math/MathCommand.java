@@ -12,6 +12,7 @@ import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ConfigOptions;
 import io.github.dl4jgrpoma.examples.ConfigOptions.Flag;
+import io.github.dl4jgrpoma.examples.PhaseTimes;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.RolloutExecutors;
 import io.github.dl4jgrpoma.examples.RunDirectory;
@@ -78,8 +79,8 @@ public final class MathCommand implements Command {
     }
 
     /** What a math run writes into its folder (their presence means the folder holds a run). */
-    static final List<String> OUTPUTS = List.of("config.json", "checkpoints", "summary.txt", "samples.txt", "reward.png",
-            "accuracy.png", "grad_norm.png", "sft_metrics.csv", "rl_metrics.csv", "eval_curve.csv");
+    static final List<String> OUTPUTS = List.of("config.json", PhaseTimes.FILE, "checkpoints", "summary.txt", "samples.txt",
+            "reward.png", "accuracy.png", "grad_norm.png", "sft_metrics.csv", "rl_metrics.csv", "eval_curve.csv");
     static final String DEFAULT_OUT = "runs/math";
 
     @Override

@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.RolloutExecutors;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
+import io.github.dl4jgrpoma.examples.PhaseTimes;
 import io.github.dl4jgrpoma.examples.ProgressBars;
 import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
@@ -144,7 +145,7 @@ public final class MathExperiment {
             }
         }
         TrainingResult sft = sftTrainer.fit();
-        double sftSeconds = sftTimer.seconds();
+        double sftSeconds = PhaseTimes.report(dir, "sft", !resume || sft.stepsRun() > 0, sftTimer.seconds());
         MathEvaluator evaluator = evaluator(s, policy, s.evalSamples());
         EvalResult heldBefore = evaluator.evaluate(heldOut(s), s.seed() + 1);
         EvalResult oodBefore = evaluator.evaluate(outOfDistribution(s), s.seed() + 2);
@@ -206,7 +207,8 @@ public final class MathExperiment {
             }
         }
         TrainingResult rlResult = trainer.fit();
-        double rlSeconds = rlTimer.seconds() - periodic.evalSeconds();
+        double rlSeconds = PhaseTimes.report(dir, "rl", !resume || rlResult.stepsRun() > 0,
+                rlTimer.seconds() - periodic.evalSeconds());
 
         MathEvaluator evaluator = evaluator(s, policy, s.evalSamples());
         EvalResult heldAfter = evaluator.evaluate(heldOut, s.seed() + 1);
