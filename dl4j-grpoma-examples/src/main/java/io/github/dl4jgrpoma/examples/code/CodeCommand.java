@@ -84,9 +84,13 @@ public final class CodeCommand implements Command {
             CliSupport.printUsage(out, name(), summary(), options);
             return 0;
         }
-        CodeSettings s = FLAGS.parseRun(cl, CodeSettings.defaults(), DEFAULT_OUT);
-        try (RolloutExecutors executors = RolloutExecutors.parse(cl);
+        CodeSettings given = FLAGS.parseRun(cl, CodeSettings.defaults(), DEFAULT_OUT);
+        try (RolloutExecutors executors = RolloutExecutors.parse(cl, given.rollouts());
              RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS)) {
+            CodeSettings s = given.with("rollouts", executors.settings());
+            if (dir.resume()) {
+                executors.resumeNote(given.rollouts()).ifPresent(out::println);
+            }
             RunTimer timer = new RunTimer();
             CodeResult r = CodeExperiment.run(s, dir.path(), dir.resume(), executors, out, err);
             out.println();

@@ -118,9 +118,13 @@ public final class MathCommand implements Command {
             CliSupport.printUsage(out, name(), summary(), options);
             return 0;
         }
-        MathSettings s = settings(cl, MathSettings.defaults(), DEFAULT_OUT);
-        RolloutExecutors executors = RolloutExecutors.parse(cl);
+        MathSettings given = settings(cl, MathSettings.defaults(), DEFAULT_OUT);
+        RolloutExecutors executors = RolloutExecutors.parse(cl, given.rollouts());
+        MathSettings s = given.with("rollouts", executors.settings());
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS); executors) {
+            if (dir.resume()) {
+                executors.resumeNote(given.rollouts()).ifPresent(out::println);
+            }
             RunTimer timer = new RunTimer();
             MathResult r = MathExperiment.run(s, dir.path(), dir.resume(), executors, out, err);
             out.println();

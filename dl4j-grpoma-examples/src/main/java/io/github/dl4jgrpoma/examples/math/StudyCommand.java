@@ -17,6 +17,7 @@ import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
 import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
+import io.github.dl4jgrpoma.examples.ExecutorSettings;
 import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.RunDirectory;
 import io.github.dl4jgrpoma.examples.StudyArgs;
@@ -84,7 +85,9 @@ public final class StudyCommand implements Command {
             return 0;
         }
         cl = StudyArgs.resumePlan(cl, args, options, PLAN_KEYS, DEFAULT_OUT);
-        MathSettings base = MathCommand.settings(cl, MathSettings.defaults(), DEFAULT_OUT);
+        // the study's runs are in-process (a --config from a run on another executor must not say otherwise)
+        MathSettings base = MathCommand.settings(cl, MathSettings.defaults(), DEFAULT_OUT)
+                .with("rollouts", ExecutorSettings.defaults());
         int seeds = CliSupport.intOpt(cl, "seeds", 3, 1, 100);
         List<StudyShape> shapes = new ArrayList<>();
         if (cl.hasOption("shapes")) {
