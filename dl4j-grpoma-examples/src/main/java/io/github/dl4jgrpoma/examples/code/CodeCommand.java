@@ -88,6 +88,7 @@ public final class CodeCommand implements Command {
         try (RolloutExecutors executors = RolloutExecutors.parse(cl, given.rollouts());
              RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS)) {
             CodeSettings s = given.with("rollouts", executors.settings());
+            dir.requireSftUnchangedOnceRlStarted(s.sftSteps());
             if (dir.resume()) {
                 executors.resumeNote(given.rollouts()).ifPresent(out::println);
             }

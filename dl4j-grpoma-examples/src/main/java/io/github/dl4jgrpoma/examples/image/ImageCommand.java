@@ -106,6 +106,7 @@ public final class ImageCommand implements Command {
         }
         ImageSettings s = settings(cl, DEFAULT_OUT);
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS)) {
+            dir.requireSftUnchangedOnceRlStarted(s.sftSteps());
             MnistImages[] data = data(cl);
             RunTimer timer = new RunTimer();
             ImageResult r = ImageExperiment.run(s, dir.path(), dir.resume(), data[0], data[1], out, err);

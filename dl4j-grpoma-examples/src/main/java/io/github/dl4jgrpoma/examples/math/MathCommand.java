@@ -122,6 +122,7 @@ public final class MathCommand implements Command {
         RolloutExecutors executors = RolloutExecutors.parse(cl, given.rollouts());
         MathSettings s = given.with("rollouts", executors.settings());
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS); executors) {
+            dir.requireSftUnchangedOnceRlStarted(s.sftSteps());
             if (dir.resume()) {
                 executors.resumeNote(given.rollouts()).ifPresent(out::println);
             }

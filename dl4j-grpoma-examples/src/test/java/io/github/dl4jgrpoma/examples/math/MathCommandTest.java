@@ -84,6 +84,14 @@ class MathCommandTest {
         out.reset();
         assertEquals(0, run("math", "--resume", "--rl-steps", "4", "--out", b.toString()), err.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("resuming RL after step 2"), out.toString(StandardCharsets.UTF_8));
+        err.reset();
+        out.reset();
+        assertEquals(2, run("math", "--resume", "--sft-steps", "5", "--out", b.toString()), "RL started from 3 SFT steps");
+        String mixed = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, mixed.lines().count(), mixed);
+        assertTrue(mixed.contains("--sft-steps 5: the run's RL has started from the policy of its 3 SFT steps")
+                && mixed.contains("fix: drop --sft-steps (or give 3)"), mixed);
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "refused before any work");
         for (String f : new String[] {"sft_metrics.csv", "rl_metrics.csv"}) {
             assertEquals(rows(a.resolve(f)), rows(b.resolve(f)), f);
         }
