@@ -1,7 +1,6 @@
 package io.github.dl4jgrpoma.examples;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Where a run's rollouts and rewards run ({@code --executor}, {@code --master}, {@code --partitions}), as a field of the
@@ -46,14 +45,34 @@ public record ExecutorSettings(String executor, String master, int partitions) {
         };
     }
 
-    /** For summaries, e.g. {@code threads x 2 shards} or {@code spark local[2] x Spark's default parallelism}. */
-    public String describe() {
+    /**
+     * For progress lines and summaries, e.g. {@code threads x 2 shards} or {@code spark local[2] x 2 partitions (Spark's
+     * default parallelism)}: the shards that run, at most one per prompt ({@code PromptShards}), and where their number
+     * comes from.
+     *
+     * @param promptsPerStep         the prompts of a step
+     * @param sparkDefaultParallelism the Spark context's default parallelism, 0 when no context runs (then the default
+     *                               is named, not counted)
+     */
+    public String describe(int promptsPerStep, int sparkDefaultParallelism) {
         return switch (executor) {
-            case "threads" -> "threads x " + ReportText.count(partitions == 0 ? DEFAULT_THREADS : partitions, "shard");
-            case "spark" -> String.format(Locale.ROOT, "spark %s x %s", master,
-                    partitions == 0 ? "Spark's default parallelism" : ReportText.count(partitions, "partition"));
+            case "threads" -> "threads x " + shards(partitions > 0 ? partitions : DEFAULT_THREADS, promptsPerStep, "shard");
+            case "spark" -> "spark " + master + " x " + (partitions == 0 && sparkDefaultParallelism == 0
+                    ? "Spark's default parallelism partitions"
+                    : shards(partitions > 0 ? partitions : sparkDefaultParallelism, promptsPerStep, "partition"));
             default -> "in-process";
         };
+    }
+
+    private String shards(int wanted, int promptsPerStep, String noun) {
+        int n = Math.min(wanted, promptsPerStep);
+        boolean sparkDefault = executor.equals("spark") && partitions == 0;
+        String source = partitions > 0 ? "--partitions " + wanted
+                : sparkDefault ? "Spark's default parallelism " + wanted : "default " + wanted;
+        if (n < wanted) {
+            return ReportText.count(n, noun) + " (" + source + ", at most one per prompt of a step)";
+        }
+        return ReportText.count(n, noun) + (sparkDefault ? " (Spark's default parallelism)" : "");
     }
 
     /** For summaries: where the old log-probs come from, e.g. {@code recomputed by the trainer}. */

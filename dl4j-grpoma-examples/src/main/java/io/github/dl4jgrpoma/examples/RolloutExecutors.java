@@ -109,7 +109,7 @@ public final class RolloutExecutors implements AutoCloseable {
      * saying so and how to keep the run exact; empty otherwise. Our choice: allowed, as TRL and DL4J let a resumed
      * run change where it runs, but never silent.
      */
-    public java.util.Optional<String> resumeNote(ExecutorSettings saved) {
+    public java.util.Optional<String> resumeNote(ExecutorSettings saved, int promptsPerStep) {
         ExecutorSettings now = settings();
         if (saved.recomputesOldLogProbs() == now.recomputesOldLogProbs()) {
             return java.util.Optional.empty();
@@ -120,7 +120,7 @@ public final class RolloutExecutors implements AutoCloseable {
         return java.util.Optional.of(String.format(Locale.ROOT, "[resume] --executor %s: the run's rollouts ran %s, whose"
                 + " old log-probs %s; from here the old log-probs switch to %s (OldLogProbs AUTO), so the weights can differ"
                 + " from an uninterrupted run by rounding; fix: resume with %s to keep it exact", now.executor(),
-                saved.executor().equals("in-process") ? "in-process" : "on " + saved.describe(),
+                saved.executor().equals("in-process") ? "in-process" : "on " + saved.describe(promptsPerStep, 0),
                 saved.recomputesOldLogProbs() ? "the trainer recomputed" : "were the rollout's own",
                 now.recomputesOldLogProbs() ? "the trainer's recomputed ones" : "the rollout's own", fix));
     }
@@ -172,30 +172,13 @@ public final class RolloutExecutors implements AutoCloseable {
     }
 
     /**
-     * For the progress line, e.g. {@code spark local[2] x 2 partitions (Spark's default parallelism)}: the shards that
-     * run, at most one per prompt ({@link io.github.dl4jgrpoma.train.PromptShards}), and where their number comes from.
-     * Spark's default parallelism is known once {@link #factory} started the context.
+     * For the progress line: {@link ExecutorSettings#describe} with Spark's default parallelism once {@link #factory}
+     * started the context.
      *
      * @param promptsPerStep the prompts of a step
      */
     public String describe(int promptsPerStep) {
-        return switch (kind) {
-            case "threads" -> "threads x " + shards(threads(), promptsPerStep, "shard");
-            case "spark" -> "spark " + master + " x " + (partitions == 0 && spark == null ? "Spark's default parallelism"
-                    + " partitions" : shards(partitions > 0 ? partitions : spark.defaultParallelism(), promptsPerStep, "partition"));
-            default -> "in-process";
-        };
-    }
-
-    private String shards(int wanted, int promptsPerStep, String noun) {
-        int n = Math.min(wanted, promptsPerStep);
-        boolean sparkDefault = kind.equals("spark") && partitions == 0;
-        String source = partitions > 0 ? "--partitions " + wanted
-                : sparkDefault ? "Spark's default parallelism " + wanted : "default " + wanted;
-        if (n < wanted) {
-            return ReportText.count(n, noun) + " (" + source + ", at most one per prompt of a step)";
-        }
-        return ReportText.count(n, noun) + (sparkDefault ? " (Spark's default parallelism)" : "");
+        return settings().describe(promptsPerStep, spark == null ? 0 : spark.defaultParallelism());
     }
 
     private int threads() {

@@ -90,7 +90,7 @@ public final class CodeCommand implements Command {
             CodeSettings s = given.with("rollouts", executors.settings());
             dir.requireSftUnchangedOnceRlStarted(s.sftSteps());
             if (dir.resume()) {
-                executors.resumeNote(given.rollouts()).ifPresent(out::println);
+                executors.resumeNote(given.rollouts(), s.promptsPerStep()).ifPresent(out::println);
             }
             RunTimer timer = new RunTimer();
             CodeResult r = CodeExperiment.run(s, dir.path(), dir.resume(), executors, out, err);

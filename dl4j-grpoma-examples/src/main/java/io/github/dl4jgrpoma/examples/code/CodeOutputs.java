@@ -52,7 +52,7 @@ final class CodeOutputs {
                 s.layers(), s.heads(), s.maxLength()));
         sb.append(ReportText.timings(s.sftSteps(), r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()))
                 .append(System.lineSeparator());
-        sb.append("rollouts: ").append(s.rollouts().describe()).append("; old log-probs ").append(s.rollouts().oldLogProbs())
+        sb.append("rollouts: ").append(s.rollouts().describe(s.promptsPerStep(), 0)).append("; old log-probs ").append(s.rollouts().oldLogProbs())
                 .append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%-40s %10s %10s%n", "", "after SFT", "after RL"));
         CodeEval b = r.heldOutBefore();

@@ -124,7 +124,7 @@ public final class MathCommand implements Command {
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS); executors) {
             dir.requireSftUnchangedOnceRlStarted(s.sftSteps());
             if (dir.resume()) {
-                executors.resumeNote(given.rollouts()).ifPresent(out::println);
+                executors.resumeNote(given.rollouts(), s.promptsPerStep()).ifPresent(out::println);
             }
             RunTimer timer = new RunTimer();
             MathResult r = MathExperiment.run(s, dir.path(), dir.resume(), executors, out, err);

@@ -39,7 +39,7 @@ final class MathOutputs {
                 s.width(), s.layers(), s.heads(), s.maxLength(), s.aggregation(), s.thoughtWeight()));
         sb.append(ReportText.timings(s.sftSteps(), r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()))
                 .append(System.lineSeparator());
-        sb.append("rollouts: ").append(s.rollouts().describe()).append("; old log-probs ").append(s.rollouts().oldLogProbs())
+        sb.append("rollouts: ").append(s.rollouts().describe(s.promptsPerStep(), 0)).append("; old log-probs ").append(s.rollouts().oldLogProbs())
                 .append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%-34s %10s %10s%n", "", "after SFT", "after RL"));
         row(sb, "held-out greedy accuracy", r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy());
