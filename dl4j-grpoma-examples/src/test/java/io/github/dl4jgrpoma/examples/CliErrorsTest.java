@@ -77,6 +77,8 @@ class CliErrorsTest {
         usageError(new String[] {"math", "--config", dir.resolve("missing.json").toString()}, "cannot be read");
         usageError(new String[] {"math", "--resume", "--overwrite"}, "exclude each other");
         usageError(new String[] {"math", "--out", ""}, "--out is empty");
+        usageError(new String[] {"image", "--lr-schedule", "cosine", "--out", dir.resolve("img").toString()},
+                "--lr-schedule cosine", "lrSchedule", "use constant or linear");
     }
 
     @Test
