@@ -175,7 +175,7 @@ public final class ImageExperiment {
         TrainingResult rlResult = trainer.fit();
         double rlSeconds = PhaseTimes.report(dir, "rl", !resume || rlResult.stepsRun() > 0, rlTimer.seconds());
         long stepsRun = s.rlSteps() - done;
-        double encodedPerStep = stepsRun <= 0 ? 0 : (policy.prefixRowsComputed() - encodedBefore) / (double) stepsRun;
+        double encodedPerStep = stepsRun <= 0 ? Double.NaN : (policy.prefixRowsComputed() - encodedBefore) / (double) stepsRun;
 
         List<ImageProblem> heldOut = heldOut(s, test);
         ImageEvalResult after = evaluator(s, policy, test).evaluate(heldOut, s.evalSamples(), s.seed() + 1);

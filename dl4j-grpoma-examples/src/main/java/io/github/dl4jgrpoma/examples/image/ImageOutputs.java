@@ -27,10 +27,14 @@ final class ImageOutputs {
                 s.estimator(), s.seed()));
         sb.append(String.format(Locale.ROOT, "model: %s encoder (%s), width %d, %d layers, %d heads, %d text positions%n",
                 s.encoder(), s.visionEncoder(), s.width(), s.layers(), s.heads(), s.maxLength()));
-        sb.append(String.format(Locale.ROOT, "%s; encoder ran on %.1f images per RL step for rollout and update (%s x %s x"
-                        + " %s)%n", ReportText.timings(s.sftSteps(), r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()),
-                r.imagesEncodedPerStep(), ReportText.count(s.promptsPerStep(), "prompt"), ReportText.count(s.thoughts(), "thought"),
-                ReportText.count(s.answers(), "answer")));
+        String shape = ReportText.count(s.promptsPerStep(), "prompt") + " x " + ReportText.count(s.thoughts(), "thought")
+                + " x " + ReportText.count(s.answers(), "answer");
+        String timings = ReportText.timings(s.sftSteps(), r.sftSeconds(), r.rlSteps().size(), r.rlSeconds());
+        sb.append(Double.isNaN(r.imagesEncodedPerStep())
+                ? String.format(Locale.ROOT, "%s; encoder calls per RL step not measured (no RL step ran in this process;"
+                        + " %s)%n", timings, shape)
+                : String.format(Locale.ROOT, "%s; encoder ran on %.1f images per RL step for rollout and update (%s)%n",
+                        timings, r.imagesEncodedPerStep(), shape));
         sb.append(String.format(Locale.ROOT, "%-34s %10s %10s%n", "MNIST test split", "after SFT", "after RL"));
         row(sb, "greedy reading accuracy", r.before().readingAccuracy(), r.after().readingAccuracy());
         row(sb, "greedy " + t.scoreName(), r.before().greedyScore(), r.after().greedyScore());

@@ -14,7 +14,8 @@ import io.github.dl4jgrpoma.listener.StepEvent;
  * @param after              test-split evaluation after RL
  * @param rlSteps            every RL step's metrics
  * @param imagesEncodedPerStep images the vision encoder encoded per RL step: rollout, reference forward and update,
- *                             each once per prompt ({@code TransformerPolicy.prefixRowsComputed})
+ *                             each once per prompt ({@code TransformerPolicy.prefixRowsComputed}); NaN when
+ *                             no RL step ran in this process (a resume of a finished run)
  * @param checkpoint         directory of the final checkpoint ("" if none)
  */
 public record ImageResult(ImageSettings settings, double sftSeconds, double rlSeconds, ImageEvalResult before,

@@ -1,6 +1,7 @@
 package io.github.dl4jgrpoma.examples.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -77,6 +78,9 @@ class ImageExperimentTest {
         assertEquals(567.0, again.rlSeconds());
         String summary = Files.readString(dir.resolve("cut").resolve("summary.txt"));
         assertTrue(summary.contains("SFT: 3 steps in 1234 s; RL: 4 steps in 567 s"), summary);
+        assertTrue(Double.isNaN(again.imagesEncodedPerStep()), "no RL step ran: no encoder count");
+        assertTrue(summary.contains("encoder calls per RL step not measured (no RL step ran in this process"), summary);
+        assertFalse(summary.contains("encoder ran on 0.0"), summary);
     }
 
     @Test
