@@ -19,6 +19,7 @@ import org.nd4j.linalg.learning.config.Adam;
  *   n = sqrt(sum_p ||g_p||^2)                                   (reported as the gradient norm)
  *   g_p <- g_p * min(1, maxGradNorm / n)                          (skipped when maxGradNorm = 0)
  *   theta_p <- theta_p - lr * wd * theta_p                        (AdamW, only when wd > 0)
+ *   lr = the scheduled rate of this step ({@link OptimizerConfig#learningRateAt(int)})
  *   theta_p <- theta_p - Adam(g_p)                                 (bias-corrected moments)
  * </pre>
  * A non-finite gradient is refused before anything is changed: the parameters and the optimiser state
@@ -32,6 +33,7 @@ public final class AdamOptimizer {
     private final Map<String, INDArray> params;
     private final Map<String, INDArray> stateViews = new LinkedHashMap<>();
     private final Map<String, GradientUpdater<?>> updaters = new LinkedHashMap<>();
+    private final Adam adam;      // shared by the updaters: its learning rate is set to the schedule's before each step
     private int iteration;
 
     /**
@@ -44,7 +46,7 @@ public final class AdamOptimizer {
         }
         this.config = config;
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
-        Adam adam = new Adam(config.learningRate(), config.beta1(), config.beta2(), config.epsilon());
+        this.adam = new Adam(config.learningRate(), config.beta1(), config.beta2(), config.epsilon());
         for (Map.Entry<String, INDArray> e : this.params.entrySet()) {
             INDArray p = e.getValue();
             INDArray view = Nd4j.zeros(p.dataType(), 1, adam.stateSize(p.length()));
@@ -96,6 +98,8 @@ public final class AdamOptimizer {
         }
         double norm = Math.sqrt(sumSq);
         double scale = config.maxGradNorm() > 0 && norm > config.maxGradNorm() ? config.maxGradNorm() / norm : 1.0;
+        double lr = config.learningRateAt(iteration);
+        adam.setLearningRate(lr);
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
             INDArray g = grads.get(e.getKey());
             INDArray p = e.getValue();
@@ -103,10 +107,12 @@ public final class AdamOptimizer {
                 g.muli(scale);
             }
             if (config.weightDecay() > 0) {
-                p.subi(p.mul(config.learningRate() * config.weightDecay()));
+                p.subi(p.mul(lr * config.weightDecay()));
             }
             updaters.get(e.getKey()).applyUpdater(g, iteration, 0);
-            p.subi(g);
+            if (lr > 0) {                  // ND4J's native Adam moves parameters by ~1e-8 even at rate 0
+                p.subi(g);
+            }
         }
         iteration++;
         return norm;

@@ -46,7 +46,7 @@ class ConfigJsonTest {
                 .loss(LossConfig.builder().epsLow(0.1).epsHigh(0.28).beta(0.04).klEstimator(KlEstimator.K2)
                         .aggregation("token-mean").thoughtWeight(0.5).constantNormalizer(64).importanceRatio("sequence")
                         .maskTruncatedCompletions(true).entropyTopFraction(0.2).build())
-                .optimizer(new OptimizerConfig(2e-3, 0.8, 0.99, 1e-7, 0.01, 0.5))
+                .optimizer(new OptimizerConfig(2e-3, 0.8, 0.99, 1e-7, 0.01, 0.5, 0))
                 .promptsPerStep(5).innerEpochs(2).steps(17).dynamicSampling(DynamicSampling.DROP)
                 .packing(PackingMode.DECOUPLED).rewardErrorPolicy(RewardErrorPolicy.substitute(0.0)).seed(99)
                 .checkpointEvery(7).keepCheckpoints(2).successThreshold(0.5).accuracyReward("correct").build();

@@ -17,6 +17,12 @@ class AdamOptimizerTest {
     /** Plain-Java Adam(W) with global-norm clipping: the reference the ND4J-backed optimiser must match. */
     private static void referenceStep(double[][] theta, double[][] g, double[][] m, double[][] v, int t,
                                       OptimizerConfig c) {
+        referenceStep(theta, g, m, v, t, c, c.learningRate());
+    }
+
+    /** The same with the step's learning rate {@code lr} given (a schedule's value at step t). */
+    private static void referenceStep(double[][] theta, double[][] g, double[][] m, double[][] v, int t,
+                                      OptimizerConfig c, double lr) {
         double sq = 0;
         for (double[] gi : g) {
             for (double x : gi) {
@@ -28,10 +34,10 @@ class AdamOptimizerTest {
         for (int p = 0; p < theta.length; p++) {
             for (int i = 0; i < theta[p].length; i++) {
                 double gi = g[p][i] * scale;
-                theta[p][i] -= c.learningRate() * c.weightDecay() * theta[p][i];
+                theta[p][i] -= lr * c.weightDecay() * theta[p][i];
                 m[p][i] = c.beta1() * m[p][i] + (1 - c.beta1()) * gi;
                 v[p][i] = c.beta2() * v[p][i] + (1 - c.beta2()) * gi * gi;
-                double alpha = c.learningRate() * Math.sqrt(1 - Math.pow(c.beta2(), t)) / (1 - Math.pow(c.beta1(), t));
+                double alpha = lr * Math.sqrt(1 - Math.pow(c.beta2(), t)) / (1 - Math.pow(c.beta1(), t));
                 theta[p][i] -= alpha * m[p][i] / (Math.sqrt(v[p][i]) + c.epsilon());
             }
         }
@@ -53,7 +59,7 @@ class AdamOptimizerTest {
 
     @Test
     void matchesPlainJavaAdamWithClippingAndWeightDecay() {
-        OptimizerConfig cfg = new OptimizerConfig(0.01, 0.9, 0.99, 1e-8, 0.1, 0.5);
+        OptimizerConfig cfg = new OptimizerConfig(0.01, 0.9, 0.99, 1e-8, 0.1, 0.5, 0);
         double[][] theta = {{0.5, -1.0, 2.0}, {0.1, 0.2, 0.3, 0.4}};
         Map<String, INDArray> p = params(theta);
         AdamOptimizer opt = new AdamOptimizer(cfg, p);
@@ -78,6 +84,34 @@ class AdamOptimizerTest {
             assertArrayEquals(theta[1], p.get("b").reshape(4).toDoubleVector(), 1e-9);
         }
         assertEquals(3, opt.iteration());
+    }
+
+    @Test
+    void linearDecayFallsToZeroOverItsStepsAndStaysThere() {
+        OptimizerConfig cfg = new OptimizerConfig(0.01, 0.9, 0.99, 1e-8, 0.1, 0.0, 3);
+        double[][] theta = {{0.5, -1.0, 2.0}, {0.1, 0.2, 0.3, 0.4}};
+        Map<String, INDArray> p = params(theta);
+        AdamOptimizer opt = new AdamOptimizer(cfg, p);
+        double[][] m = {new double[3], new double[4]};
+        double[][] v = {new double[3], new double[4]};
+        double[][] g = {{0.3, -0.2, 0.1}, {1.0, -1.0, 0.5, 0.0}};
+        double[] rates = {0.01, 0.01 * 2 / 3, 0.01 / 3, 0.0, 0.0};      // 1 - s/3 for the 0-based step s, then 0
+        for (int t = 0; t < rates.length; t++) {
+            assertEquals(rates[t], cfg.learningRateAt(t), 1e-15);
+            double[] before = p.get("a").toDoubleVector();
+            opt.step(grads(g));
+            referenceStep(theta, g, m, v, t + 1, cfg, rates[t]);
+            assertArrayEquals(theta[0], p.get("a").toDoubleVector(), 1e-9, "step " + t);
+            assertArrayEquals(theta[1], p.get("b").reshape(4).toDoubleVector(), 1e-9);
+            if (rates[t] == 0) {
+                assertArrayEquals(before, p.get("a").toDoubleVector(), 0.0, "no change once the rate reached 0");
+            }
+        }
+        assertEquals(0.01, OptimizerConfig.defaults().withLearningRate(0.01).learningRateAt(1000), 0.0,
+                "0 decay steps: constant");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OptimizerConfig.defaults().withLinearDecay(-1));
+        assertTrue(e.getMessage().contains("linearDecaySteps = -1"), e.getMessage());
     }
 
     @Test

@@ -47,6 +47,7 @@ public final class ImageCommand implements Command {
             Flag.of("m", "answers", "N", "answers per thought (M); M=1 with --estimator grpo is plain GRPO"),
             Flag.of("prompts", "promptsPerStep", "N", "prompts per RL step"),
             Flag.of("lr", "rlLr", "X", "RL learning rate"),
+            Flag.of("lr-schedule", "lrSchedule", "NAME", "learning rate of SFT and RL: constant, or linear (to 0 over the phase's steps)"),
             Flag.of("temperature", "temperature", "X", "sampling temperature"),
             Flag.of("estimator", "estimator", "NAME", "advantage estimator: grpo-ma, grpo (needs --m 1), dr-grpo"),
             Flag.of("beta", "beta", "X", "KL coefficient to the SFT policy (0: no reference model)"),

@@ -24,7 +24,6 @@ import io.github.dl4jgrpoma.listener.TrainingListener;
 import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.multimodal.VisionLanguagePolicies;
 import io.github.dl4jgrpoma.multimodal.data.MnistImages;
-import io.github.dl4jgrpoma.optim.OptimizerConfig;
 import io.github.dl4jgrpoma.policy.CharTokenizer;
 import io.github.dl4jgrpoma.policy.Tokenizer;
 import io.github.dl4jgrpoma.reward.CompositeReward;
@@ -102,7 +101,7 @@ public final class ImageExperiment {
         out.printf(Locale.ROOT, "[%s] %s encoder: %d image tokens; SFT warm-up: %d steps x %d traces (%.0f%% with a mistake)%n",
                 tag, s.encoder(), policy.prefixLength(), s.sftSteps(), s.sftBatch(), 100 * s.mistakeRate());
         SftConfig sftConfig = new SftConfig(s.sftSteps(), s.sftBatch(),
-                OptimizerConfig.defaults().withLearningRate(s.sftLr()), s.seed(), SFT_CHECKPOINT_EVERY, 2);
+                s.optimizer(s.sftLr(), s.sftSteps()), s.seed(), SFT_CHECKPOINT_EVERY, 2);
         SftTrainer sftTrainer = new SftTrainer(policy, tok, examples, sftConfig, sftListeners,
                 dir.resolve("checkpoints").resolve("sft"));
         double lastLoss = Double.NaN;
@@ -144,7 +143,7 @@ public final class ImageExperiment {
                 .endOfThoughtToken(tok.endOfThought()).answerStopTokens(Set.of(tok.eos())).build();
         GrpoMaConfig rl = GrpoMaConfig.builder().rollout(rollout).estimator(s.estimator())
                 .loss(LossConfig.builder().beta(s.beta()).build())
-                .optimizer(OptimizerConfig.defaults().withLearningRate(s.rlLr())).promptsPerStep(s.promptsPerStep())
+                .optimizer(s.optimizer(s.rlLr(), s.rlSteps())).promptsPerStep(s.promptsPerStep())
                 .steps(s.rlSteps()).seed(s.seed()).accuracyReward(ImageRewards.accuracyReward(task))
                 .checkpointEvery(RL_CHECKPOINT_EVERY).keepCheckpoints(2).build();
         MetricsHistory history = new MetricsHistory();

@@ -9,6 +9,7 @@ import io.github.dl4jgrpoma.multimodal.vision.CnnEncoder;
 import io.github.dl4jgrpoma.multimodal.vision.ImageShape;
 import io.github.dl4jgrpoma.multimodal.vision.PatchEncoder;
 import io.github.dl4jgrpoma.multimodal.vision.VisionEncoder;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
 
 /**
  * Every knob of an image run (SFT warm-up, GRPO-MA, evaluation on the MNIST test split). The defaults live in
@@ -30,6 +31,8 @@ import io.github.dl4jgrpoma.multimodal.vision.VisionEncoder;
  * @param answers        M, answers per thought, 1..64 (1 with estimator {@code grpo})
  * @param promptsPerStep prompts per RL step, 1..4096
  * @param rlLr           RL learning rate, (0, 1]
+ * @param lrSchedule     learning-rate schedule of both phases: {@code constant}, or {@code linear} (from the
+ *                       phase's rate down to 0 over its steps, TRL's default {@code lr_scheduler_type})
  * @param temperature    sampling temperature, [0.001, 100]
  * @param estimator      advantage estimator: {@code grpo-ma}, {@code grpo} (M = 1), {@code dr-grpo}
  * @param beta           KL coefficient to the SFT policy, [0, 100] (0: no reference model)
@@ -41,10 +44,14 @@ import io.github.dl4jgrpoma.multimodal.vision.VisionEncoder;
  */
 public record ImageSettings(String task, String encoder, int width, int layers, int heads, int sftSteps, int sftBatch,
                             double sftLr, double mistakeRate, int rlSteps, int thoughts, int answers, int promptsPerStep,
-                            double rlLr, double temperature, String estimator, double beta, double formatWeight,
+                            double rlLr, String lrSchedule, double temperature, String estimator, double beta, double formatWeight,
                             double classWeight, int evalProblems, int evalSamples, long seed) {
 
     private static final SettingsChecks CHECKS = new SettingsChecks("ImageSettings");
+    /** {@link #lrSchedule()}: the same rate at every step. */
+    public static final String CONSTANT = "constant";
+    /** {@link #lrSchedule()}: linear decay to 0 over the phase's steps. */
+    public static final String LINEAR = "linear";
 
     /** Validates every field; messages name the field, the value and the fix. */
     public ImageSettings {
@@ -54,6 +61,8 @@ public record ImageSettings(String task, String encoder, int width, int layers, 
         CHECKS.model(width, layers, heads);
         CHECKS.sft(sftSteps, sftBatch, sftLr, mistakeRate);
         CHECKS.rl(rlSteps, thoughts, answers, estimator, promptsPerStep, rlLr, temperature);
+        require(CONSTANT.equals(lrSchedule) || LINEAR.equals(lrSchedule), "lrSchedule", lrSchedule,
+                "use " + CONSTANT + " or " + LINEAR);
         require(beta >= 0 && beta <= 100, "beta", beta, "use 0 (no KL) .. 100");
         require(formatWeight >= 0 && formatWeight <= 10, "formatWeight", formatWeight, "use 0..10");
         require(classWeight >= 0 && classWeight <= 10, "classWeight", classWeight, "use 0..10");
@@ -63,7 +72,7 @@ public record ImageSettings(String task, String encoder, int width, int layers, 
 
     /** The defaults of {@code bin/grpoma image} (the only place they are written down). */
     public static ImageSettings defaults() {
-        return new ImageSettings(DigitSumTask.NAME, "cnn", 64, 2, 4, 600, 32, 3e-3, 0.2, 60, 4, 4, 16, 2e-4, 1.0,
+        return new ImageSettings(DigitSumTask.NAME, "cnn", 64, 2, 4, 600, 32, 3e-3, 0.2, 60, 4, 4, 16, 2e-4, CONSTANT, 1.0,
                 GrpoMaEstimator.NAME, 0.0, 0.1, 0.2, 300, 4, 1);
     }
 
@@ -83,6 +92,12 @@ public record ImageSettings(String task, String encoder, int width, int layers, 
     /** A copy with another K, M and estimator (the study's shapes). */
     public ImageSettings withShape(int k, int m, String newEstimator) {
         return with("thoughts", k).with("answers", m).with("estimator", newEstimator);
+    }
+
+    /** Adam for a phase of {@code steps} steps at rate {@code lr}, with this run's schedule. */
+    public OptimizerConfig optimizer(double lr, int steps) {
+        OptimizerConfig c = OptimizerConfig.defaults().withLearningRate(lr);
+        return LINEAR.equals(lrSchedule) ? c.withLinearDecay(Math.max(1, steps)) : c;
     }
 
     /** The task of {@link #task()}. */

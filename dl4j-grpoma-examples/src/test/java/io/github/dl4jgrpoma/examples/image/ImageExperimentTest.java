@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageExperimentTest {
 
     static ImageSettings tiny(String task, String encoder) {
-        return new ImageSettings(task, encoder, 16, 1, 2, 3, 4, 3e-3, 0.2, 2, 2, 2, 2, 1e-3, 1.0, "grpo-ma", 0.0, 0.1, 0.2,
+        return new ImageSettings(task, encoder, 16, 1, 2, 3, 4, 3e-3, 0.2, 2, 2, 2, 2, 1e-3, "constant", 1.0, "grpo-ma", 0.0, 0.1, 0.2,
                 3, 1, 5);
     }
 
