@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -40,7 +42,9 @@ import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
  *   <li>{@link #read(String, Class, Object, String)}: a (partial) file merged field by field over a defaults
  *       object, then mapped back through the record's canonical constructor, so the record's own validation
  *       runs. Unknown fields, wrong types and invalid values are an {@link IllegalArgumentException} naming the
- *       source, the field path, the value and the fix.</li>
+ *       source, the field path, the value and the fix. Types are strict: a number or boolean written as a string
+ *       ({@code "rlSteps": "60"}) is refused, not coerced (our choice: a quoted value is usually a hand-edit
+ *       mistake, and Jackson's default coercion would hide it).</li>
  *   <li>{@link #fingerprint(Object, Set, String)}: SHA-256 of the canonical JSON (keys sorted, no whitespace)
  *       minus an explicit list of top-level fields. Derived from the content, so a field added to a config
  *       record later is part of the fingerprint without anyone listing it (our choice, after Tribuo's
@@ -56,6 +60,9 @@ public final class ConfigJson {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)          // {"width": 64.5} is an error, not 64
             .enable(SerializationFeature.INDENT_OUTPUT)
+            // {"rlSteps": "60"} is an error, not 60: a quoted number or boolean is refused (Jackson coerces by default)
+            .withCoercionConfigDefaults(c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
             .build();
 
     private ConfigJson() {
@@ -167,6 +174,13 @@ public final class ConfigJson {
             throw new IllegalArgumentException(source + ": " + (where.isEmpty() ? "" : "in '" + where + "': ")
                     + cause.getMessage(), e);
         } catch (MismatchedInputException e) {
+            JsonNode given = at(tree, path(e));
+            if (given != null && given.isTextual() && isScalarType(e.getTargetType())) {
+                String text = given.asText();
+                throw new IllegalArgumentException(source + ": field '" + path(e) + "' = " + (looksLike(e.getTargetType(), text)
+                        ? "\"" + text + "\" is a quoted string but must be " + expected(e.getTargetType()) + "; fix: write "
+                        + text.trim() + " without quotes" : quoted(text) + " is not " + expected(e.getTargetType())), e);
+            }
             throw new IllegalArgumentException(source + ": field '" + path(e) + "' has the wrong type; fix: give "
                     + expected(e.getTargetType()), e);
         } catch (JsonProcessingException e) {
@@ -287,6 +301,21 @@ public final class ConfigJson {
             }
         }
         return sb.toString();
+    }
+
+    private static boolean isScalarType(Class<?> type) {
+        return type == int.class || type == Integer.class || type == long.class || type == Long.class
+                || type == double.class || type == Double.class || type == float.class || type == Float.class
+                || type == boolean.class || type == Boolean.class;
+    }
+
+    /** Whether a string is what the scalar type would be without quotes (so the fix is to drop them). */
+    private static boolean looksLike(Class<?> type, String text) {
+        String t = text.trim();
+        if (type == boolean.class || type == Boolean.class) {
+            return t.equals("true") || t.equals("false");
+        }
+        return t.matches("-?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
     }
 
     private static String quoted(Object v) {

@@ -91,6 +91,23 @@ class ConfigJsonTest {
         assertTrue(syntax.contains("not valid JSON") && syntax.contains("line 1"), syntax);
     }
 
+    /** Jackson would coerce "60" to 60; a run config is strict: a quoted number or boolean names the field and the fix. */
+    @Test
+    void quotedNumbersAndBooleansAreRefusedNotCoerced() {
+        String quoted = error("{\"promptsPerStep\": \"16\"}");
+        assertTrue(quoted.contains("field 'promptsPerStep' = \"16\"") && quoted.contains("must be an integer")
+                && quoted.contains("fix: write 16 without quotes"), quoted);
+        String nested = error("{\"loss\": {\"beta\": \"0.04\"}}");
+        assertTrue(nested.contains("'loss.beta'") && nested.contains("must be a number")
+                && nested.contains("write 0.04 without quotes"), nested);
+        String bool = error("{\"rollout\": {\"prefixSharing\": \"false\"}}");
+        assertTrue(bool.contains("'rollout.prefixSharing'") && bool.contains("must be true or false")
+                && bool.contains("write false without quotes"), bool);
+        String word = error("{\"promptsPerStep\": \"many\"}");
+        assertTrue(word.contains("'many'") && word.contains("integer") && !word.contains("without quotes"), word);
+        assertEquals(16, GrpoMaConfig.fromJson("{\"promptsPerStep\": 16}", "run.json").promptsPerStep());
+    }
+
     private static String error(String json) {
         return assertThrows(IllegalArgumentException.class, () -> GrpoMaConfig.fromJson(json, "run.json")).getMessage();
     }

@@ -124,20 +124,54 @@ public final class ConfigOptions<T> {
         }
     }
 
-    /** Prefixes the message with the flag (and its value) whose field it names, when that flag was given. */
+    /**
+     * A resume's changed settings in the command line's terms, for a refusal: the flag of each changed field path (as
+     * {@link ConfigJson#differences} names them) with the value given and the run's, e.g. {@code --lr 0.5 (the run has
+     * 0.001)}; a field no flag sets is named as {@code config field 'x'}. The last element is the fix.
+     *
+     * @param saved the run's config (JSON tree)
+     * @param given the config of this invocation
+     */
+    public String describeChanges(List<String> paths, JsonNode saved, JsonNode given) {
+        List<String> parts = new java.util.ArrayList<>();
+        List<String> names = new java.util.ArrayList<>();
+        for (String p : paths) {
+            String name = flags.stream().filter(f -> f.path().equals(p)).map(f -> "--" + f.name()).findFirst()
+                    .orElse("config field '" + p + "'");
+            names.add(name);
+            parts.add(name + " " + plain(ConfigJson.at(given, p)) + " (the run has " + plain(ConfigJson.at(saved, p)) + ")");
+        }
+        String drop = names.size() == 1 ? names.get(0)
+                : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+        return String.join(", ", parts) + "; fix: drop " + drop + " (or give the run's values) to continue it, or start"
+                + " over with --overwrite";
+    }
+
+    /**
+     * Prefixes the message with the flags (and their values) whose fields it names, when those flags were given, e.g.
+     * {@code --min-digits 3 --max-digits 2: ... minDigits <= maxDigits ...}.
+     */
     private String withFlag(CommandLine cl, String message) {
+        StringBuilder given = new StringBuilder();
         for (Flag f : flags) {
             String leaf = f.path().substring(f.path().lastIndexOf('.') + 1);
             boolean named = message.contains("'" + f.path() + "'") || message.contains("'" + f.path() + "[")
-                    || message.contains("." + leaf + " ")
-                    || message.contains("." + leaf + ",");
+                    || java.util.regex.Pattern.compile("(?<![A-Za-z])" + java.util.regex.Pattern.quote(leaf) + "(?![A-Za-z])")
+                    .matcher(message).find();
             if (named && cl.hasOption(f.name())) {
-                return "--" + f.name() + " " + CliSupport.value(cl, f.name(), null) + ": " + message.replaceFirst("^options: ", "");
+                given.append(given.length() == 0 ? "" : " ").append("--").append(f.name()).append(' ')
+                        .append(CliSupport.value(cl, f.name(), null));
             }
         }
-        return message.replaceFirst("^options: ", "");
+        String m = message.replaceFirst("^options: ", "");
+        return given.length() == 0 ? m : given + ": " + m;
     }
 
+    /**
+     * Sets the flag's field to its value, typed by the field's current node (the defaults hold every field): a flag is
+     * text, and the JSON mapper refuses quoted numbers and booleans (they come from hand-edited files), so
+     * {@code --rl-steps 60} is put as the number 60; a value that is not a number stays text and is reported as such.
+     */
     private static void set(ObjectNode tree, Flag f, String value) {
         String[] parts = f.path().split("\\.");
         ObjectNode parent = tree;
@@ -145,15 +179,39 @@ public final class ConfigOptions<T> {
             JsonNode child = parent.get(parts[i]);
             parent = child instanceof ObjectNode o ? o : parent.putObject(parts[i]);
         }
+        String leaf = parts[parts.length - 1];
+        JsonNode old = parent.get(leaf);
         if (f.list()) {
             ArrayNode a = JsonNodeFactory.instance.arrayNode();
+            JsonNode like = old != null && old.isArray() && old.size() > 0 ? old.get(0) : null;
             for (String v : value.split(",")) {
-                a.add(v.trim());
+                a.add(typed(like, v.trim()));
             }
-            parent.set(parts[parts.length - 1], a);
+            parent.set(leaf, a);
         } else {
-            parent.put(parts[parts.length - 1], value.trim());
+            parent.set(leaf, typed(old, value.trim()));
         }
+    }
+
+    /** {@code value} as a node of the kind of {@code like} (number, boolean), else as text. */
+    private static JsonNode typed(JsonNode like, String value) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        if (like != null && like.isNumber()) {
+            try {
+                if (value.matches("-?\\d+")) {
+                    java.math.BigInteger i = new java.math.BigInteger(value);
+                    return i.bitLength() < 32 ? nodes.numberNode(i.intValue())
+                            : i.bitLength() < 64 ? nodes.numberNode(i.longValue()) : nodes.numberNode(i);
+                }
+                return nodes.numberNode(new java.math.BigDecimal(value).doubleValue());
+            } catch (NumberFormatException e) {
+                return nodes.textNode(value);
+            }
+        }
+        if (like != null && like.isBoolean() && (value.equals("true") || value.equals("false"))) {
+            return nodes.booleanNode(Boolean.parseBoolean(value));
+        }
+        return nodes.textNode(value);
     }
 
     private static JsonNode at(ObjectNode tree, String path) {
@@ -162,6 +220,12 @@ public final class ConfigOptions<T> {
             n = n == null ? null : n.get(p);
         }
         return n;
+    }
+
+    /** {@link #text} with fractions written out (0.0003, not 3.0E-4), as a user would type them. */
+    private static String plain(JsonNode n) {
+        return n != null && n.isFloatingPointNumber() && Double.isFinite(n.doubleValue())
+                ? java.math.BigDecimal.valueOf(n.doubleValue()).stripTrailingZeros().toPlainString() : text(n);
     }
 
     private static String text(JsonNode n) {

@@ -22,11 +22,11 @@ import io.github.dl4jgrpoma.train.RolloutExecutorFactory;
 public final class RolloutExecutors implements AutoCloseable {
     /** Embedded Spark on two cores of this JVM. */
     public static final String DEFAULT_MASTER = "local[2]";
-    private static final List<String> KINDS = List.of("in-process", "threads", "spark");
+    private static final List<String> KINDS = ExecutorSettings.EXECUTORS;
 
     private final String kind;
     private final String master;
-    private final int partitions;
+    private final int partitions;        // 0: the default (threads: 2; spark: its default parallelism)
     private JavaSparkContext spark;
 
     private RolloutExecutors(String kind, String master, int partitions) {
@@ -56,9 +56,19 @@ public final class RolloutExecutors implements AutoCloseable {
                 + " default parallelism)", "auto");
     }
 
-    /** Reads the options. */
+    /** Reads the options over the defaults ({@link ExecutorSettings#defaults()}). */
     public static RolloutExecutors parse(CommandLine cl) throws UsageException {
-        String kind = cl.getOptionValue("executor", cl.hasOption("spark") ? "spark" : "in-process");
+        return parse(cl, ExecutorSettings.defaults());
+    }
+
+    /**
+     * Reads the options over {@code base} (with {@code --resume}, the run's saved executor): {@code --executor} (or
+     * {@code --spark}) replaces its executor, {@code --master} / {@code --spark} its master (under spark-submit, the
+     * {@code spark.master} it sets), {@code --partitions} its partitions, which are otherwise kept only with its
+     * executor.
+     */
+    public static RolloutExecutors parse(CommandLine cl, ExecutorSettings base) throws UsageException {
+        String kind = cl.getOptionValue("executor", cl.hasOption("spark") ? "spark" : base.executor());
         if (!KINDS.contains(kind)) {
             throw new UsageException("--executor " + kind + " is unknown; use one of " + KINDS);
         }
@@ -77,14 +87,42 @@ public final class RolloutExecutors implements AutoCloseable {
         }
         // under spark-submit the master comes from its --master (the spark.master system property)
         String flag = cl.hasOption("spark") ? "--spark" : "--master";
-        String master = cl.getOptionValue("spark", cl.getOptionValue("master", System.getProperty("spark.master", DEFAULT_MASTER))).trim();
+        String master = cl.getOptionValue("spark", cl.getOptionValue("master", System.getProperty("spark.master",
+                base.executor().equals("spark") ? base.master() : DEFAULT_MASTER))).trim();
         if (kind.equals("spark")) {
             requireMaster(flag, master);
         }
         String p = cl.getOptionValue("partitions", "auto").trim();
-        int partitions = p.equals("auto") ? (kind.equals("threads") ? 2 : 0)
-                : CliSupport.intOpt(cl, "partitions", 0, 1, 4096);
-        return new RolloutExecutors(kind, master, partitions);
+        int partitions = !p.equals("auto") ? CliSupport.intOpt(cl, "partitions", 0, 1, 4096)
+                : kind.equals(base.executor()) ? base.partitions() : 0;
+        return new RolloutExecutors(kind, master.isEmpty() ? DEFAULT_MASTER : master, partitions);
+    }
+
+    /** The executor as a run's settings record it. */
+    public ExecutorSettings settings() {
+        return new ExecutorSettings(kind, master, partitions);
+    }
+
+    /**
+     * For a resume whose executor differs from the run's {@code saved} one in where the old log-probs come from
+     * (recomputed by the trainer for sharded rollouts, else the rollout's own; {@code OldLogProbs.AUTO}): one line
+     * saying so and how to keep the run exact; empty otherwise. Our choice: allowed, as TRL and DL4J let a resumed
+     * run change where it runs, but never silent.
+     */
+    public java.util.Optional<String> resumeNote(ExecutorSettings saved, int promptsPerStep) {
+        ExecutorSettings now = settings();
+        if (saved.recomputesOldLogProbs() == now.recomputesOldLogProbs()) {
+            return java.util.Optional.empty();
+        }
+        String fix = saved.executor().equals(now.executor())
+                ? "--partitions " + (saved.partitions() > 0 ? saved.partitions() : ExecutorSettings.DEFAULT_THREADS)
+                : "--executor " + saved.executor();
+        return java.util.Optional.of(String.format(Locale.ROOT, "[resume] --executor %s: the run's rollouts ran %s, whose"
+                + " old log-probs %s; from here the old log-probs switch to %s (OldLogProbs AUTO), so the weights can differ"
+                + " from an uninterrupted run by rounding; fix: resume with %s to keep it exact", now.executor(),
+                saved.executor().equals("in-process") ? "in-process" : "on " + saved.describe(promptsPerStep, 0),
+                saved.recomputesOldLogProbs() ? "the trainer recomputed" : "were the rollout's own",
+                now.recomputesOldLogProbs() ? "the trainer's recomputed ones" : "the rollout's own", fix));
     }
 
     /**
@@ -114,7 +152,7 @@ public final class RolloutExecutors implements AutoCloseable {
     /** The executor factory of a trainer whose workers (Spark only) rebuild policy and rewards from {@code spec}. */
     public RolloutExecutorFactory factory(RolloutWorkerSpec spec) {
         return switch (kind) {
-            case "threads" -> RolloutExecutorFactory.threadPool(partitions);
+            case "threads" -> RolloutExecutorFactory.threadPool(threads());
             case "spark" -> {
                 if (spark == null) {
                     spark = EmbeddedSpark.start(master, "dl4j-grpoma");
@@ -133,14 +171,18 @@ public final class RolloutExecutors implements AutoCloseable {
         return !kind.equals("spark");
     }
 
-    /** For logs, e.g. {@code spark local[2] x 2 partitions}. */
-    public String describe() {
-        return switch (kind) {
-            case "threads" -> String.format(Locale.ROOT, "threads x %d shards", partitions);
-            case "spark" -> String.format(Locale.ROOT, "spark %s x %s partitions", master,
-                    partitions > 0 ? Integer.toString(partitions) : "default");
-            default -> "in-process";
-        };
+    /**
+     * For the progress line: {@link ExecutorSettings#describe} with Spark's default parallelism once {@link #factory}
+     * started the context.
+     *
+     * @param promptsPerStep the prompts of a step
+     */
+    public String describe(int promptsPerStep) {
+        return settings().describe(promptsPerStep, spark == null ? 0 : spark.defaultParallelism());
+    }
+
+    private int threads() {
+        return partitions > 0 ? partitions : ExecutorSettings.DEFAULT_THREADS;
     }
 
     /** Stops the Spark context if one was started. */

@@ -139,6 +139,41 @@ public final class RunDirectory implements AutoCloseable {
         return resume;
     }
 
+    /**
+     * Refuses a resume that changes the SFT warm-up's length once RL has started: the RL checkpoints were trained from
+     * the policy of the run's SFT steps (and its reference model is that policy), so more or fewer SFT steps would mix
+     * two SFT policies in one run. Passes when the folder has no RL checkpoint past step 0 ({@code checkpoints/rl/step-N})
+     * or no {@code config.json}.
+     *
+     * @param sftSteps the SFT steps of this invocation
+     * @throws UsageException naming {@code --sft-steps}, the given and the run's values and the fix
+     */
+    public void requireSftUnchangedOnceRlStarted(int sftSteps) throws UsageException {
+        Path config = dir.resolve("config.json");
+        Path rl = dir.resolve("checkpoints").resolve("rl");
+        if (!resume || !Files.isRegularFile(config) || !Files.isDirectory(rl)) {
+            return;
+        }
+        boolean started;
+        try (Stream<Path> entries = Files.list(rl)) {
+            started = entries.map(p -> p.getFileName().toString()).anyMatch(n -> n.matches("step-0*[1-9]\\d*"));
+        } catch (IOException e) {
+            throw new UsageException("--out " + dir + ": cannot list " + rl + " (" + CliSupport.reason(e) + ")");
+        }
+        com.fasterxml.jackson.databind.JsonNode saved;
+        try {
+            saved = io.github.dl4jgrpoma.config.ConfigJson.parse(Files.readString(config, StandardCharsets.UTF_8),
+                    config.toString()).get("sftSteps");
+        } catch (IOException | IllegalArgumentException e) {
+            return;     // the settings' own reading reports an unreadable config.json
+        }
+        if (started && saved != null && saved.isIntegralNumber() && saved.asInt() != sftSteps) {
+            throw new UsageException("--sft-steps " + sftSteps + ": the run's RL has started from the policy of its "
+                    + saved.asInt() + " SFT steps (" + rl + "), and other SFT steps would mix two SFT policies in one run;"
+                    + " fix: drop --sft-steps (or give " + saved.asInt() + ") to continue it, or start over with --overwrite");
+        }
+    }
+
     /** Entries of the folder matching the glob patterns (top level only), sorted by name. */
     List<Path> matching(List<String> globs) throws UsageException {
         List<PathMatcher> matchers = globs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();

@@ -19,7 +19,8 @@ import io.github.dl4jgrpoma.listener.StepEvent;
  * policy for every shape of a seed); its spread is max - min over the seeds; a gradient spike is a step whose
  * {@code grad_spike_score} (grad norm over the median of the previous 10 steps' norms) exceeds
  * {@value #SPIKE_THRESHOLD}; time per step is the mean of the trainer's {@code time/rollout_ms} and
- * {@code time/update_ms}.
+ * {@code time/update_ms}. A score that was not measured (sampled scores with {@code --eval-samples 0}; the max
+ * spike of runs too short for a spike score) shows as {@value ReportText#NOT_MEASURED}.
  */
 public final class StudyTable {
     /** Spike-score threshold of the spike count. */
@@ -48,9 +49,9 @@ public final class StudyTable {
         List<StudyRun> all = new ArrayList<>();
         byShape.values().forEach(all::addAll);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Held-out greedy %s of the SFT start (mean over seeds): %.3f; sampled %s %.3f.%n%n",
+        sb.append(String.format(Locale.ROOT, "Held-out greedy %s of the SFT start (mean over seeds): %.3f; sampled %s %s.%n%n",
                 scoreName, mean(all.stream().mapToDouble(StudyRun::before).toArray()), sampledName,
-                mean(all.stream().mapToDouble(StudyRun::sampledBefore).toArray())));
+                ReportText.score(mean(all.stream().mapToDouble(StudyRun::sampledBefore).toArray()))));
         sb.append("| run | estimator | answers/prompt | seeds | greedy ").append(scoreName).append(" (mean ± sd) | gain over SFT"
                 + " (per seed) | mean gain | gain spread (max-min) | sampled ").append(sampledName).append(" | rollout s/step | "
                 + "update s/step | spikes > ").append(SPIKE_THRESHOLD).append(" (per run) | max spike |\n");
@@ -71,13 +72,13 @@ public final class StudyTable {
                     }
                 }
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.3f ± %.3f | %s | %+.3f | %.3f | %.3f | %.2f | %.2f | %.1f | %.2f |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.3f ± %.3f | %s | %+.3f | %.3f | %s | %.2f | %.2f | %.1f | %s |%n",
                     e.getKey(), rs.get(0).estimator(), rs.get(0).answers(), rs.size(), mean(after), sd(after),
                     String.join(", ", perSeed), mean(gain), max(gain) - min(gain),
-                    mean(rs.stream().mapToDouble(StudyRun::sampledAfter).toArray()),
+                    ReportText.score(mean(rs.stream().mapToDouble(StudyRun::sampledAfter).toArray())),
                     mean(rs.stream().mapToDouble(r -> r.meanMetric("time/rollout_ms")).toArray()) / 1000,
                     mean(rs.stream().mapToDouble(r -> r.meanMetric("time/update_ms")).toArray()) / 1000,
-                    spikes / rs.size(), maxSpike));
+                    spikes / rs.size(), ReportText.format("%.2f", maxSpike)));
         }
         return sb.toString();
     }

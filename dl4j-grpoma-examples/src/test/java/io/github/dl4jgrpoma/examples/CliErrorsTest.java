@@ -65,6 +65,11 @@ class CliErrorsTest {
         usageError(new String[] {"math", "--config", cfg.toString()}, "unknown field 'thougths'", "thoughts");
         Files.writeString(cfg, "{\"task\": {\"minDigits\": \"two\"}}");
         usageError(new String[] {"math", "--config", cfg.toString()}, "task.minDigits", "'two'", "integer");
+        Files.writeString(cfg, "{\"rlSteps\": \"60\"}");
+        usageError(new String[] {"math", "--config", cfg.toString()}, "field 'rlSteps' = \"60\"", "must be an integer",
+                "fix: write 60 without quotes");
+        Files.writeString(cfg, "{\"maskTruncated\": \"true\"}");
+        usageError(new String[] {"math", "--config", cfg.toString()}, "'maskTruncated'", "true or false", "without quotes");
         Files.writeString(cfg, "{\"heads\": 5}");
         usageError(new String[] {"math", "--config", cfg.toString()}, "MathSettings.width = 64 with heads = 5",
                 "divisible");
@@ -72,6 +77,8 @@ class CliErrorsTest {
         usageError(new String[] {"math", "--config", dir.resolve("missing.json").toString()}, "cannot be read");
         usageError(new String[] {"math", "--resume", "--overwrite"}, "exclude each other");
         usageError(new String[] {"math", "--out", ""}, "--out is empty");
+        usageError(new String[] {"image", "--lr-schedule", "cosine", "--out", dir.resolve("img").toString()},
+                "--lr-schedule cosine", "lrSchedule", "use constant or linear");
     }
 
     @Test
@@ -84,6 +91,15 @@ class CliErrorsTest {
         assertEquals(3, s.heads());
         assertEquals(3, s.thoughts(), "the flag wins over the file");
         assertEquals(4, s.answers(), "fields the file leaves out keep their defaults");
+        // flags are text, typed by the field they set (the file's quoted numbers are refused, a flag's are not)
+        var typed = io.github.dl4jgrpoma.examples.math.MathCommandAccess.settings(CliSupport.parse(
+                io.github.dl4jgrpoma.examples.math.MathCommandAccess.options(), new String[] {"--lr", "2e-4", "--seed",
+                    "12345678901", "--mask-truncated", "true", "--rl-steps", "60", "--ops", "add,mul", "--beta", "0"}));
+        assertEquals(2e-4, typed.rlLr());
+        assertEquals(12345678901L, typed.seed());
+        assertTrue(typed.maskTruncated());
+        assertEquals(60, typed.rlSteps());
+        assertEquals(0.0, typed.beta());
     }
 
     @Test

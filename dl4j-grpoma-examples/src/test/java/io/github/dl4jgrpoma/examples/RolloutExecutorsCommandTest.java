@@ -54,6 +54,84 @@ class RolloutExecutorsCommandTest {
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--bandwidth-mbs"), out.toString(StandardCharsets.UTF_8));
     }
 
+    /** The progress line names the shards that run: one per prompt at most. */
+    @Test
+    void threadsDescribeTheShardsThatRun() throws UsageException {
+        org.apache.commons.cli.Options o = new org.apache.commons.cli.Options();
+        RolloutExecutors.addOptions(o);
+        try (RolloutExecutors e = RolloutExecutors.parse(CliSupport.parse(o, new String[] {"--executor", "threads",
+            "--partitions", "4096"}))) {
+            e.factory(null);
+            assertEquals("threads x 3 shards (--partitions 4096, at most one per prompt of a step)", e.describe(3));
+            assertEquals("threads x 4096 shards", e.describe(5000));
+        }
+        try (RolloutExecutors e = RolloutExecutors.parse(CliSupport.parse(o, new String[] {"--executor", "threads"}))) {
+            assertEquals("threads x 2 shards", e.describe(16));
+            assertEquals("threads x 1 shard (default 2, at most one per prompt of a step)", e.describe(1));
+        }
+        assertEquals("in-process", RolloutExecutors.inProcess().describe(16));
+    }
+
+    /**
+     * The executor is part of the run's config.json: --resume continues on it; another --executor is allowed (where
+     * rollouts run is deployment, as in TRL) and, when that switches where the old log-probs come from, says so in one
+     * line and records the new executor.
+     */
+    @Test
+    void aResumeKeepsTheRunsExecutorAndSaysWhenAnotherOneSwitchesTheOldLogProbs(@TempDir Path dir) throws IOException {
+        String[] tiny = {"math", "--max-digits", "2", "--width", "16", "--layers", "1", "--heads", "2", "--sft-steps", "1",
+            "--sft-batch", "4", "--prompts", "3", "--k", "2", "--m", "2", "--eval-problems", "1", "--eval-samples", "0",
+            "--eval-every", "0", "--out", dir.toString()};
+        assertEquals(0, run(with(tiny, "--rl-steps", "1", "--executor", "threads")), err.toString(StandardCharsets.UTF_8));
+        String config = Files.readString(dir.resolve("config.json"));
+        assertTrue(config.contains("\"executor\" : \"threads\""), config);
+        assertTrue(Files.readString(dir.resolve("summary.txt")).contains("rollouts: threads x 2 shards; old log-probs"
+                + " recomputed by the trainer"), Files.readString(dir.resolve("summary.txt")));
+
+        assertEquals(0, run("math", "--resume", "--rl-steps", "2", "--out", dir.toString()), err.toString(StandardCharsets.UTF_8));
+        String same = out.toString(StandardCharsets.UTF_8);
+        assertTrue(same.contains("rollouts threads x 2 shards"), "continues on the run's executor: " + same);
+        assertFalse(same.contains("old log-probs switch"), same);
+
+        assertEquals(0, run("math", "--resume", "--rl-steps", "3", "--executor", "in-process", "--out", dir.toString()),
+                err.toString(StandardCharsets.UTF_8));
+        List<String> notes = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("old log-probs switch")).toList();
+        assertEquals(List.of("[resume] --executor in-process: the run's rollouts ran on threads x 2 shards, whose old"
+                + " log-probs the trainer recomputed; from here the old log-probs switch to the rollout's own (OldLogProbs"
+                + " AUTO), so the weights can differ from an uninterrupted run by rounding; fix: resume with --executor"
+                + " threads to keep it exact"), notes);
+        assertTrue(Files.readString(dir.resolve("config.json")).contains("\"executor\" : \"in-process\""));
+        assertEquals(4, Files.readAllLines(dir.resolve("rl_metrics.csv")).size(), "header + 3 RL steps");
+    }
+
+    private static String[] with(String[] base, String... more) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    /** The executor flags apply over the run's saved executor. */
+    @Test
+    void flagsApplyOverTheSavedExecutor() throws UsageException {
+        org.apache.commons.cli.Options o = new org.apache.commons.cli.Options();
+        RolloutExecutors.addOptions(o);
+        ExecutorSettings threads = new ExecutorSettings("threads", RolloutExecutors.DEFAULT_MASTER, 3);
+        assertEquals(threads, RolloutExecutors.parse(CliSupport.parse(o, new String[0]), threads).settings());
+        assertEquals(new ExecutorSettings("threads", RolloutExecutors.DEFAULT_MASTER, 4), RolloutExecutors.parse(
+                CliSupport.parse(o, new String[] {"--partitions", "4"}), threads).settings(), "--partitions of a threads run");
+        assertEquals(ExecutorSettings.defaults(), RolloutExecutors.parse(CliSupport.parse(o, new String[] {"--executor",
+            "in-process"}), threads).settings());
+        assertEquals(new ExecutorSettings("spark", "local[3]", 0), RolloutExecutors.parse(CliSupport.parse(o,
+                new String[] {"--spark", "local[3]"}), threads).settings(), "the saved partitions belong to the saved executor");
+        assertTrue(threads.recomputesOldLogProbs());
+        assertFalse(new ExecutorSettings("threads", RolloutExecutors.DEFAULT_MASTER, 1).recomputesOldLogProbs());
+        assertFalse(ExecutorSettings.defaults().recomputesOldLogProbs());
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ExecutorSettings("gpu", "local[2]", 0));
+        assertTrue(bad.getMessage().contains("ExecutorSettings.executor = gpu") && bad.getMessage().contains("in-process"),
+                bad.getMessage());
+    }
+
     /** A tiny math run on embedded Spark records the Spark metrics (equality with in-process: the spark module's tests). */
     @Test
     void mathRunsOnEmbeddedSpark(@TempDir Path dir) throws IOException {
@@ -61,7 +139,9 @@ class RolloutExecutorsCommandTest {
                 "--sft-batch", "4", "--rl-steps", "1", "--prompts", "3", "--k", "2", "--m", "2", "--eval-problems", "1",
                 "--eval-samples", "0", "--eval-every", "0", "--spark", "local[2]", "--out", dir.toString()),
                 err.toString(StandardCharsets.UTF_8));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("rollouts spark local[2]"), out.toString(StandardCharsets.UTF_8));
+        // the resolved number (Spark's default parallelism of local[2]), not "default"
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("rollouts spark local[2] x 2 partitions (Spark's default"
+                + " parallelism)"), out.toString(StandardCharsets.UTF_8));
         Map<String, String> row = rows(dir.resolve("rl_metrics.csv")).get(0);
         assertEquals(2.0, Double.parseDouble(row.get("spark/partitions")), 0);
         assertTrue(Double.parseDouble(row.get("spark/job_ms")) > 0);
@@ -74,9 +154,12 @@ class RolloutExecutorsCommandTest {
     void codeRunsOnEmbeddedSpark(@TempDir Path dir) throws IOException {
         assertEquals(0, run("code", "--width", "16", "--layers", "1", "--heads", "2", "--sft-steps", "1", "--sft-batch", "4",
                 "--rl-steps", "1", "--prompts", "2", "--k", "2", "--m", "2", "--eval-problems", "1", "--pass-k", "1",
-                "--executor", "spark", "--master", "local[2]", "--out", dir.toString()), err.toString(StandardCharsets.UTF_8));
+                "--executor", "spark", "--master", "local[2]", "--partitions", "4096", "--out", dir.toString()),
+                err.toString(StandardCharsets.UTF_8));
         Map<String, String> row = rows(dir.resolve("rl_metrics.csv")).get(0);
-        assertEquals(2.0, Double.parseDouble(row.get("spark/partitions")), 0);
+        assertEquals(2.0, Double.parseDouble(row.get("spark/partitions")), 0, "one shard per prompt at most");
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("rollouts spark local[2] x 2 partitions (--partitions 4096,"
+                + " at most one per prompt of a step)"), out.toString(StandardCharsets.UTF_8));
         assertTrue(Double.parseDouble(row.get("spark/weights_mb")) > 0);
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("during RL:       not counted here (rewards ran in Spark tasks"),
                 out.toString(StandardCharsets.UTF_8));

@@ -13,6 +13,7 @@ import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ConfigOptions;
 import io.github.dl4jgrpoma.examples.ConfigOptions.Flag;
 import io.github.dl4jgrpoma.examples.RunDirectory;
+import io.github.dl4jgrpoma.examples.PhaseTimes;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.examples.RolloutExecutors;
@@ -48,8 +49,8 @@ public final class CodeCommand implements Command {
             Flag.of("reward-threads", "rewardThreads", "N", "threads scoring the answers of a step"),
             Flag.of("reward-timeout-ms", "rewardTimeoutMs", "N", "wall-clock limit per answer's reward; over it scores 0")));
     /** What a code run writes into its folder (their presence means the folder holds a run). */
-    static final List<String> OUTPUTS = List.of("config.json", "checkpoints", "summary.txt", "samples.txt", "reward.png",
-            "grad_norm.png", "sft_metrics.csv", "rl_metrics.csv");
+    static final List<String> OUTPUTS = List.of("config.json", PhaseTimes.FILE, "checkpoints", "summary.txt", "samples.txt",
+            "reward.png", "grad_norm.png", "sft_metrics.csv", "rl_metrics.csv");
     static final String DEFAULT_OUT = "runs/code";
 
     /** The defaults of {@code bin/grpoma code}. */
@@ -83,9 +84,14 @@ public final class CodeCommand implements Command {
             CliSupport.printUsage(out, name(), summary(), options);
             return 0;
         }
-        CodeSettings s = FLAGS.parseRun(cl, CodeSettings.defaults(), DEFAULT_OUT);
-        try (RolloutExecutors executors = RolloutExecutors.parse(cl);
+        CodeSettings given = FLAGS.parseRun(cl, CodeSettings.defaults(), DEFAULT_OUT);
+        try (RolloutExecutors executors = RolloutExecutors.parse(cl, given.rollouts());
              RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS)) {
+            CodeSettings s = given.with("rollouts", executors.settings());
+            dir.requireSftUnchangedOnceRlStarted(s.sftSteps());
+            if (dir.resume()) {
+                executors.resumeNote(given.rollouts(), s.promptsPerStep()).ifPresent(out::println);
+            }
             RunTimer timer = new RunTimer();
             CodeResult r = CodeExperiment.run(s, dir.path(), dir.resume(), executors, out, err);
             out.println();

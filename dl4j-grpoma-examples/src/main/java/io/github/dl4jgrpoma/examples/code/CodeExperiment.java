@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import io.github.dl4jgrpoma.examples.PhaseTimes;
 import io.github.dl4jgrpoma.examples.ProgressBars;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.code.lang.Sandbox;
 import io.github.dl4jgrpoma.examples.code.lang.SandboxLimits;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
@@ -36,6 +38,7 @@ import io.github.dl4jgrpoma.reward.RewardErrorPolicy;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
 import io.github.dl4jgrpoma.train.GrpoMaTrainer;
+import io.github.dl4jgrpoma.train.RolloutExecutorFactory;
 import io.github.dl4jgrpoma.optim.OptimizerConfig;
 import io.github.dl4jgrpoma.train.SftConfig;
 import io.github.dl4jgrpoma.data.SftExample;
@@ -112,8 +115,8 @@ public final class CodeExperiment {
         if (progress != null) {
             sftListeners.add(ProgressBars.create(progress, List.of("sft/loss", "sft/token_acc")));
         }
-        print(out, "[SFT %s] SFT warm-up: %d steps x %d traces (%.0f%% with a mistake)%n", tag, s.sftSteps(),
-                s.sftBatch(), 100 * s.mistakeRate());
+        print(out, "[SFT %s] SFT warm-up: %s (%.0f%% with a mistake)%n", tag, ReportText.sftPlan(s.sftSteps(), s.sftBatch()),
+                100 * s.mistakeRate());
         SftConfig sftConfig = new SftConfig(s.sftSteps(), s.sftBatch(),
                 OptimizerConfig.defaults().withLearningRate(s.sftLr()), s.seed(), SFT_CHECKPOINT_EVERY, 2);
         SftTrainer sftTrainer = new SftTrainer(policy, tok, examples, sftConfig, sftListeners,
@@ -123,10 +126,12 @@ public final class CodeExperiment {
             ResumedSft r = ResumedMetrics.resumeSft(sftTrainer, dir.resolve("sft_metrics.csv"));
             long k = r.step();
             lastLoss = r.lastLoss();
-            print(out, "[SFT %s] resuming SFT after step %d%n", tag, k);
+            if (k > 0) {
+                print(out, "[SFT %s] resuming SFT after step %d%n", tag, k);
+            }
         }
         TrainingResult sft = sftTrainer.fit();
-        double sftSeconds = sftTimer.seconds();
+        double sftSeconds = PhaseTimes.report(dir, "sft", !resume || sft.stepsRun() > 0, sftTimer.seconds());
 
         CodeEvaluator evaluator = evaluator(s, policy, tok);
         CodeEval heldBefore = evaluator.evaluate(heldOut(s), s.seed() + 1);
@@ -164,23 +169,26 @@ public final class CodeExperiment {
         if (progress != null) {
             rlListeners.add(ProgressBars.create(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
-        print(out, "[%s %s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers, rewards on %d threads,"
-                + " rollouts %s%n", s.shape(), tag, s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers(),
-                s.rewardThreads(), executors.describe());
+        RolloutExecutorFactory rollouts = executors.factory(CodeWorkerSpec.of(s));     // starts Spark, if asked for
+        print(out, "[%s %s] GRPO-MA (%s): %s, rewards on %s, rollouts %s%n", s.shape(), tag, s.estimator(),
+                ReportText.rlPlan(s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers()),
+                ReportText.count(s.rewardThreads(), "thread"), executors.describe(s.promptsPerStep()));
         RunTimer rlTimer = new RunTimer();
         GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tok)
                 .promptSource(new CodePromptSource(s.task(), tok)).reward(reward).config(rl).listeners(rlListeners)
                 .parallelRewards(s.rewardThreads(), Duration.ofMillis(s.rewardTimeoutMs()))
                 .checkpointDirectory(dir.resolve("checkpoints").resolve("rl")).runName("code-" + s.shape())
-                .rolloutExecutor(executors.factory(CodeWorkerSpec.of(s))).build();
+                .rolloutExecutor(rollouts).build();
         if (resume) {
             long k = trainer.restoreLatest().orElse(0);
             ConfigJson.write(dir.resolve("config.json"), s);      // both phases accepted the settings
             history.preload(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), k));
-            print(out, "[%s %s] resuming RL after step %d%n", s.shape(), tag, k);
+            if (k > 0) {
+                print(out, "[%s %s] resuming RL after step %d%n", s.shape(), tag, k);
+            }
         }
         TrainingResult rlResult = trainer.fit();
-        double rlSeconds = rlTimer.seconds();
+        double rlSeconds = PhaseTimes.report(dir, "rl", !resume || rlResult.stepsRun() > 0, rlTimer.seconds());
 
         List<CodeProblem> heldOut = heldOut(s);
         CodeEvaluator evaluator = evaluator(s, policy, tok);

@@ -12,6 +12,7 @@ import io.github.dl4jgrpoma.examples.code.lang.FailureCause;
 import io.github.dl4jgrpoma.data.Prompt;
 import io.github.dl4jgrpoma.examples.math.MathEvaluator;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.TrainingPlots;
 import io.github.dl4jgrpoma.examples.plot.LinePlot;
 import io.github.dl4jgrpoma.policy.Tokenizer;
@@ -49,8 +50,10 @@ final class CodeOutputs {
                 s.seed()));
         sb.append(String.format(Locale.ROOT, "model: width %d, %d layers, %d heads, max length %d%n", s.width(),
                 s.layers(), s.heads(), s.maxLength()));
-        sb.append(String.format(Locale.ROOT, "SFT: %d steps in %.0f s; RL: %d steps in %.0f s%n", s.sftSteps(),
-                r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()));
+        sb.append(ReportText.timings(s.sftSteps(), r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()))
+                .append(System.lineSeparator());
+        sb.append("rollouts: ").append(s.rollouts().describe(s.promptsPerStep(), 0)).append("; old log-probs ").append(s.rollouts().oldLogProbs())
+                .append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%-40s %10s %10s%n", "", "after SFT", "after RL"));
         CodeEval b = r.heldOutBefore();
         CodeEval a = r.heldOutAfter();
@@ -87,7 +90,7 @@ final class CodeOutputs {
     }
 
     private static void row(StringBuilder sb, String name, double before, double after) {
-        sb.append(String.format(Locale.ROOT, "%-40s %10.3f %10.3f%n", name, before, after));
+        sb.append(ReportText.beforeAfter(40, name, before, after));
     }
 
     /** A few K x M rollout trees of held-out problems with their rewards, for a human to read. */

@@ -1,5 +1,6 @@
 package io.github.dl4jgrpoma.examples.code;
 
+import io.github.dl4jgrpoma.examples.ExecutorSettings;
 import io.github.dl4jgrpoma.examples.SettingsChecks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -33,11 +34,12 @@ import io.github.dl4jgrpoma.config.ConfigJson;
  * @param rewardThreads  threads scoring rewards
  * @param rewardTimeoutMs per-answer reward timeout in ms
  * @param seed           seed of everything
+ * @param rollouts       where the RL rollouts and rewards run ({@code --executor}, {@code --master}, {@code --partitions})
  */
 public record CodeSettings(CodeTask task, int width, int layers, int heads, int sftSteps, int sftBatch, double sftLr,
                            double mistakeRate, int sftTraces, int rlSteps, int thoughts, int answers, int promptsPerStep,
                            double rlLr, double temperature, String estimator, double parseWeight, int evalProblems,
-                           int passK, int rewardThreads, int rewardTimeoutMs, long seed) {
+                           int passK, int rewardThreads, int rewardTimeoutMs, long seed, ExecutorSettings rollouts) {
 
     private static final SettingsChecks CHECKS = new SettingsChecks("CodeSettings");
 
@@ -54,12 +56,13 @@ public record CodeSettings(CodeTask task, int width, int layers, int heads, int 
         require(rewardThreads >= 1 && rewardThreads <= 256, "rewardThreads", rewardThreads, "use 1..256");
         require(rewardTimeoutMs >= 1 && rewardTimeoutMs <= 3_600_000, "rewardTimeoutMs", rewardTimeoutMs,
                 "use 1..3600000 ms per answer");
+        require(rollouts != null, "rollouts", rollouts, "give {\"executor\": \"in-process\"} or leave the field out");
     }
 
     /** The defaults of {@code bin/grpoma code} (the only place they are written down). */
     public static CodeSettings defaults() {
         return new CodeSettings(CodeTask.defaults(), 64, 2, 4, 500, 32, 3e-3, 0.2, 20_000, 60, 4, 4, 8, 3e-4, 1.0,
-                GrpoMaEstimator.NAME, 0.1, 50, 4, 2, 1000, 1);
+                GrpoMaEstimator.NAME, 0.1, 50, 4, 2, 1000, 1, ExecutorSettings.defaults());
     }
 
     /**

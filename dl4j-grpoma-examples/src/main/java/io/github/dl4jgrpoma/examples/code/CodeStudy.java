@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
 import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.CliSupport;
+import io.github.dl4jgrpoma.examples.ExecutorSettings;
 import io.github.dl4jgrpoma.examples.RolloutExecutors;
 import io.github.dl4jgrpoma.examples.RunDirectory;
 import io.github.dl4jgrpoma.examples.RunTimer;
@@ -82,7 +83,8 @@ public final class CodeStudy {
             return 0;
         }
         cl = StudyArgs.resumePlan(cl, args, options, PLAN_KEYS, DEFAULT_OUT);
-        CodeSettings base = CodeCommand.FLAGS.parseRun(cl, defaults(), DEFAULT_OUT);
+        // the study's runs are in-process (a --config from a run on another executor must not say otherwise)
+        CodeSettings base = CodeCommand.FLAGS.parseRun(cl, defaults(), DEFAULT_OUT).with("rollouts", ExecutorSettings.defaults());
         int seeds = CliSupport.intOpt(cl, "seeds", 3, 1, 100);
         List<StudyShape> shapes = StudyArgs.shapes(cl, "T16A1,T4A4,T4A1", shape -> withShape(base, shape));
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, List.of("config.json", "seed-*", "study.md",

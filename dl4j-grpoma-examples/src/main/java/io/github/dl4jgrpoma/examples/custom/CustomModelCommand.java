@@ -23,6 +23,7 @@ import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ConfigOptions;
 import io.github.dl4jgrpoma.examples.ConfigOptions.Flag;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.RunDirectory;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.graph.SafeOps;
@@ -84,8 +85,9 @@ public final class CustomModelCommand implements Command {
         GrpoMaConfig config = FLAGS.parseRun(cl, defaults(), DEFAULT_OUT);
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS)) {
             TrainingResult r = train(config, dir.path(), dir.resume());
-            out.printf(Locale.ROOT, "custom model: %d steps (%d in this run) in %.1f s, final reward/mean %.3f, accuracy"
-                    + " %.3f; outputs in %s%n", r.completedSteps(), r.stepsRun(), r.elapsedMillis() / 1000.0,
+            out.printf(Locale.ROOT, "custom model: %s (%d in this run) in %.1f s, final reward/mean %.3f, accuracy"
+                    + " %.3f; outputs in %s%n", ReportText.count(r.completedSteps(), "step"), r.stepsRun(),
+                    r.elapsedMillis() / 1000.0,
                     r.finalMetrics().getOrDefault("reward/mean", Double.NaN),
                     r.finalMetrics().getOrDefault("accuracy", Double.NaN), dir.path());
         }

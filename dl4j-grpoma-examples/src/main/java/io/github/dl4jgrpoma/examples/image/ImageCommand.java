@@ -14,6 +14,7 @@ import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ConfigOptions;
 import io.github.dl4jgrpoma.examples.ConfigOptions.Flag;
+import io.github.dl4jgrpoma.examples.PhaseTimes;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.RunDirectory;
 import io.github.dl4jgrpoma.examples.RunTimer;
@@ -56,8 +57,8 @@ public final class ImageCommand implements Command {
             Flag.of("eval-problems", "evalProblems", "N", "test-split problems evaluated before and after RL"),
             Flag.of("eval-samples", "evalSamples", "N", "samples per problem for the sampled score (0: greedy only)")));
     /** What an image run writes into its folder (their presence means the folder holds a run). */
-    static final List<String> OUTPUTS = List.of("config.json", "checkpoints", "summary.txt", "samples.txt", "reward.png",
-            "grad_norm.png", "sft_metrics.csv", "rl_metrics.csv");
+    static final List<String> OUTPUTS = List.of("config.json", PhaseTimes.FILE, "checkpoints", "summary.txt", "samples.txt",
+            "reward.png", "grad_norm.png", "sft_metrics.csv", "rl_metrics.csv");
     static final String DEFAULT_OUT = "runs/image";
 
     @Override
@@ -106,6 +107,7 @@ public final class ImageCommand implements Command {
         }
         ImageSettings s = settings(cl, DEFAULT_OUT);
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS)) {
+            dir.requireSftUnchangedOnceRlStarted(s.sftSteps());
             MnistImages[] data = data(cl);
             RunTimer timer = new RunTimer();
             ImageResult r = ImageExperiment.run(s, dir.path(), dir.resume(), data[0], data[1], out, err);

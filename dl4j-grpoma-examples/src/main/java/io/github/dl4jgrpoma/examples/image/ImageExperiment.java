@@ -13,7 +13,9 @@ import java.util.SplittableRandom;
 import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.data.SftExample;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
+import io.github.dl4jgrpoma.examples.PhaseTimes;
 import io.github.dl4jgrpoma.examples.ProgressBars;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
 import io.github.dl4jgrpoma.examples.ResumedSft;
 import io.github.dl4jgrpoma.examples.RunTimer;
@@ -98,8 +100,8 @@ public final class ImageExperiment {
         if (progress != null) {
             sftListeners.add(ProgressBars.create(progress, List.of("sft/loss", "sft/token_acc")));
         }
-        out.printf(Locale.ROOT, "[%s] %s encoder: %d image tokens; SFT warm-up: %d steps x %d traces (%.0f%% with a mistake)%n",
-                tag, s.encoder(), policy.prefixLength(), s.sftSteps(), s.sftBatch(), 100 * s.mistakeRate());
+        out.printf(Locale.ROOT, "[%s] %s encoder: %d image tokens; SFT warm-up: %s (%.0f%% with a mistake)%n",
+                tag, s.encoder(), policy.prefixLength(), ReportText.sftPlan(s.sftSteps(), s.sftBatch()), 100 * s.mistakeRate());
         SftConfig sftConfig = new SftConfig(s.sftSteps(), s.sftBatch(),
                 s.optimizer(s.sftLr(), s.sftSteps()), s.seed(), SFT_CHECKPOINT_EVERY, 2);
         SftTrainer sftTrainer = new SftTrainer(policy, tok, examples, sftConfig, sftListeners,
@@ -109,15 +111,17 @@ public final class ImageExperiment {
             ResumedSft r = ResumedMetrics.resumeSft(sftTrainer, dir.resolve("sft_metrics.csv"));
             long k = r.step();
             lastLoss = r.lastLoss();
-            out.printf(Locale.ROOT, "[%s] resuming SFT after step %d%n", tag, k);
+            if (k > 0) {
+                out.printf(Locale.ROOT, "[%s] resuming SFT after step %d%n", tag, k);
+            }
         }
         TrainingResult sft = sftTrainer.fit();
         examples.clear();
-        double sftSeconds = sftTimer.seconds();
+        double sftSeconds = PhaseTimes.report(dir, "sft", !resume || sft.stepsRun() > 0, sftTimer.seconds());
         ImageEvalResult before = evaluator(s, policy, test).evaluate(heldOut(s, test), s.evalSamples(), s.seed() + 1);
-        out.printf(Locale.ROOT, "[%s] after SFT (%.0f s, loss %.3f): test reading %.3f, greedy %s %.3f, sampled %.3f%n", tag,
+        out.printf(Locale.ROOT, "[%s] after SFT (%.0f s, loss %.3f): test reading %.3f, greedy %s %.3f, sampled %s%n", tag,
                 sftSeconds, sft.finalMetrics().getOrDefault("sft/loss", lastLoss), before.readingAccuracy(),
-                task.scoreName(), before.greedyScore(), before.sampledScore());
+                task.scoreName(), before.greedyScore(), ReportText.scoreOr(before.sampledScore(), "n/a (--eval-samples 0)"));
         return new ImageWarmUp(policy, sftSeconds, before);
     }
 
@@ -152,8 +156,8 @@ public final class ImageExperiment {
         if (progress != null) {
             rlListeners.add(ProgressBars.create(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
-        out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers%n", tag,
-                s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers());
+        out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %s%n", tag, s.estimator(),
+                ReportText.rlPlan(s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers()));
         RunTimer rlTimer = new RunTimer();
         GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tok).promptSource(trainPrompts)
                 .reward(reward).config(rl).listeners(rlListeners).checkpointDirectory(dir.resolve("checkpoints").resolve("rl"))
@@ -163,11 +167,13 @@ public final class ImageExperiment {
             done = trainer.restoreLatest().orElse(0);
             ConfigJson.write(dir.resolve("config.json"), s);      // both phases accepted the settings
             history.preload(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), done));
-            out.printf(Locale.ROOT, "[%s] resuming RL after step %d%n", tag, done);
+            if (done > 0) {
+                out.printf(Locale.ROOT, "[%s] resuming RL after step %d%n", tag, done);
+            }
         }
         long encodedBefore = policy.prefixRowsComputed();
         TrainingResult rlResult = trainer.fit();
-        double rlSeconds = rlTimer.seconds();
+        double rlSeconds = PhaseTimes.report(dir, "rl", !resume || rlResult.stepsRun() > 0, rlTimer.seconds());
         long stepsRun = s.rlSteps() - done;
         double encodedPerStep = stepsRun <= 0 ? 0 : (policy.prefixRowsComputed() - encodedBefore) / (double) stepsRun;
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.TrainingPlots;
 
 /** Writes an image run's plots, samples and summary next to its metrics files. */
@@ -26,16 +27,18 @@ final class ImageOutputs {
                 s.estimator(), s.seed()));
         sb.append(String.format(Locale.ROOT, "model: %s encoder (%s), width %d, %d layers, %d heads, %d text positions%n",
                 s.encoder(), s.visionEncoder(), s.width(), s.layers(), s.heads(), s.maxLength()));
-        sb.append(String.format(Locale.ROOT, "SFT: %d steps in %.0f s; RL: %d steps in %.0f s; encoder ran on %.1f images"
-                        + " per RL step for rollout and update (%d prompts x %d thoughts x %d answers)%n", s.sftSteps(), r.sftSeconds(),
-                r.rlSteps().size(), r.rlSeconds(), r.imagesEncodedPerStep(), s.promptsPerStep(), s.thoughts(), s.answers()));
+        sb.append(String.format(Locale.ROOT, "%s; encoder ran on %.1f images per RL step for rollout and update (%s x %s x"
+                        + " %s)%n", ReportText.timings(s.sftSteps(), r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()),
+                r.imagesEncodedPerStep(), ReportText.count(s.promptsPerStep(), "prompt"), ReportText.count(s.thoughts(), "thought"),
+                ReportText.count(s.answers(), "answer")));
         sb.append(String.format(Locale.ROOT, "%-34s %10s %10s%n", "MNIST test split", "after SFT", "after RL"));
         row(sb, "greedy reading accuracy", r.before().readingAccuracy(), r.after().readingAccuracy());
         row(sb, "greedy " + t.scoreName(), r.before().greedyScore(), r.after().greedyScore());
         row(sb, "sampled " + (t instanceof DigitSumTask ? "pass@1" : t.scoreName()), r.before().sampledScore(),
                 r.after().sampledScore());
-        sb.append(String.format(Locale.ROOT, "(%d test-split problems, %d samples each for the sampled row)%n",
-                r.after().problems(), s.evalSamples()));
+        sb.append(s.evalSamples() == 0 ? String.format(Locale.ROOT, "(%d test-split problems; sampled row not measured"
+                + " (--eval-samples 0))%n", r.after().problems()) : String.format(Locale.ROOT,
+                "(%d test-split problems, %d samples each for the sampled row)%n", r.after().problems(), s.evalSamples()));
         sb.append("greedy examples after RL:").append(System.lineSeparator());
         for (String e : r.after().examples()) {
             sb.append("  ").append(e).append(System.lineSeparator());
@@ -44,6 +47,6 @@ final class ImageOutputs {
     }
 
     private static void row(StringBuilder sb, String name, double before, double after) {
-        sb.append(String.format(Locale.ROOT, "%-34s %10.3f %10.3f%n", name, before, after));
+        sb.append(ReportText.beforeAfter(34, name, before, after));
     }
 }

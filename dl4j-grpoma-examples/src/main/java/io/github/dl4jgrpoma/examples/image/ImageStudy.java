@@ -18,6 +18,7 @@ import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
 import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.RunDirectory;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.RunTimer;
 import io.github.dl4jgrpoma.examples.StudyArgs;
 import io.github.dl4jgrpoma.examples.StudyRun;
@@ -124,10 +125,11 @@ public final class ImageStudy {
                         r.rlSteps());
                 table.add(run);
                 runs.add(run);
-                out.printf(Locale.ROOT, "[study %s] seed %d %-6s greedy %s %.3f -> %.3f, sampled %.3f -> %.3f, RL %.0f s"
+                out.printf(Locale.ROOT, "[study %s] seed %d %-6s greedy %s %.3f -> %.3f, sampled %s, RL %.0f s"
                                 + " (%.0f min so far)%n", task.name(), seed, shape.name(), task.scoreName(), r.before().greedyScore(),
-                        r.after().greedyScore(), r.before().sampledScore(), r.after().sampledScore(), r.rlSeconds(),
-                        total.seconds() / 60);
+                        r.after().greedyScore(), s.evalSamples() == 0 ? "n/a (--eval-samples 0)"
+                                : ReportText.score(r.before().sampledScore()) + " -> " + ReportText.score(r.after().sampledScore()),
+                        r.rlSeconds(), total.seconds() / 60);
             }
         }
         String md = "# GRPO-MA study on the image task " + task.name() + "\n\n" + table.markdown();

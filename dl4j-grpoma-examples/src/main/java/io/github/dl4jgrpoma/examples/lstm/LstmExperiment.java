@@ -10,6 +10,7 @@ import io.github.dl4jgrpoma.examples.math.MathPromptSource;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.dl4jgrpoma.checkpoint.CheckpointException;
 import io.github.dl4jgrpoma.config.ConfigJson;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
 import io.github.dl4jgrpoma.examples.math.Operation;
 import io.github.dl4jgrpoma.examples.RunTimer;
@@ -76,8 +77,9 @@ public final class LstmExperiment {
         Nd4j.getRandom().setSeed(s.seed());
         CharTokenizer tok = new CharTokenizer(MathTask.ALPHABET);
         String tag = "seed " + s.seed();
-        out.printf(Locale.ROOT, "[SFT %s] SFT warm-up: %d steps x %d traces (%.0f%% with a mistake), ops %s, %d-%d digits%n",
-                tag, s.sftSteps(), s.sftBatch(), 100 * s.mistakeRate(), ops(s), s.task().minDigits(), s.task().maxDigits());
+        out.printf(Locale.ROOT, "[SFT %s] SFT warm-up: %s (%.0f%% with a mistake), ops %s, %d-%d digits%n",
+                tag, ReportText.sftPlan(s.sftSteps(), s.sftBatch()), 100 * s.mistakeRate(), ops(s), s.task().minDigits(),
+                s.task().maxDigits());
         RunTimer sftTimer = new RunTimer();
         long sftDone = sftSaved.map(LstmCheckpoints.Saved::step).orElse(0L);
         MultiLayerNetwork net;
@@ -103,14 +105,17 @@ public final class LstmExperiment {
         double sftSeconds = sftTimer.seconds();
         EvalResult heldBefore = evaluate(s, net, tok, false);
         EvalResult oodBefore = evaluate(s, net, tok, true);
-        out.printf(Locale.ROOT, "[SFT %s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %.3f | OOD greedy %.3f%n",
-                tag, sftSeconds, sftLoss, heldBefore.greedyAccuracy(), heldBefore.sampledPass1(), oodBefore.greedyAccuracy());
+        out.printf(Locale.ROOT, "[SFT %s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %s | OOD greedy %.3f%n",
+                tag, sftSeconds, sftLoss, heldBefore.greedyAccuracy(),
+                ReportText.scoreOr(heldBefore.sampledPass1(), "n/a (--eval-samples 0)"), oodBefore.greedyAccuracy());
 
         List<StepEvent> steps = new ArrayList<>();
         int rlDone = rlSaved.map(c -> (int) c.step()).orElse(0);
         if (rlSaved.isPresent()) {
             net = LstmCheckpoints.load(rlSaved.get(), s.sftSteps() + rlDone);
-            out.printf(Locale.ROOT, "[%s %s] resuming RL after step %d%n", s.shape(), tag, rlDone);
+            if (rlDone > 0) {
+                out.printf(Locale.ROOT, "[%s %s] resuming RL after step %d%n", s.shape(), tag, rlDone);
+            }
         }
         if (resume) {
             steps.addAll(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), rlDone));
@@ -124,8 +129,8 @@ public final class LstmExperiment {
         };
         List<TrainingListener> listeners = List.of(new NanGuardListener(), history, new LogLineListener(25),
                 new CsvMetricsListener(dir.resolve("rl_metrics.csv")));
-        out.printf(Locale.ROOT, "[%s %s] GRPO-MA through net.fit(GrpoMaDataSetIterator): %d steps x %d prompts x %d thoughts"
-                + " x %d answers%n", s.shape(), tag, s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers());
+        out.printf(Locale.ROOT, "[%s %s] GRPO-MA through net.fit(GrpoMaDataSetIterator): %s%n", s.shape(), tag,
+                ReportText.rlPlan(s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers()));
         RunTimer rlTimer = new RunTimer();
         if (rlDone < s.rlSteps()) {
             LstmPipeline.reinforce(net, s, tok, new MathPromptSource(s.task(), tok), listeners, rlDone,
@@ -164,8 +169,8 @@ public final class LstmExperiment {
             }
             List<String> changed = ConfigJson.differences(before, now);
             if (!changed.isEmpty()) {
-                throw new CheckpointException("--resume: the run in " + dir + " was made with other " + changed + "; fix: drop"
-                        + " those flags to continue it, or start over with --overwrite");
+                throw new CheckpointException("--resume: the run in " + dir + " was made with other settings: "
+                        + LstmCommand.FLAGS.describeChanges(changed, before, now));
             }
         }
         if (rlDone > s.rlSteps()) {
@@ -211,20 +216,22 @@ public final class LstmExperiment {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "GRPO-MA on a DL4J LSTM MultiLayerNetwork, math task (ops %s, %d-%d digits), %s, seed %d%n",
                 ops(s), s.task().minDigits(), s.task().maxDigits(), s.shape(), s.seed()));
-        sb.append(String.format(Locale.ROOT, "model: LSTM %d units, max length %d; SFT: %d x %d traces in %.0f s; RL: %d steps in %.0f s%n",
-                s.hidden(), s.maxLength(), s.sftSteps(), s.sftBatch(), r.sftSeconds(), r.steps().size(), r.rlSeconds()));
+        sb.append(String.format(Locale.ROOT, "model: LSTM %d units, max length %d; SFT: %d x %s in %.0f s; RL: %s in %.0f s%n",
+                s.hidden(), s.maxLength(), s.sftSteps(), ReportText.count(s.sftBatch(), "trace"), r.sftSeconds(),
+                ReportText.count(r.steps().size(), "step"), r.rlSeconds()));
         sb.append(String.format(Locale.ROOT, "%-34s %10s %10s%n", "", "after SFT", "after RL"));
         row(sb, "held-out greedy accuracy", r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy());
         row(sb, "held-out sampled pass@1", r.heldOutBefore().sampledPass1(), r.heldOutAfter().sampledPass1());
         row(sb, "OOD (" + (s.task().maxDigits() + 1) + " digits) greedy accuracy", r.oodBefore().greedyAccuracy(),
                 r.oodAfter().greedyAccuracy());
         row(sb, "OOD sampled pass@1", r.oodBefore().sampledPass1(), r.oodAfter().sampledPass1());
-        sb.append(String.format(Locale.ROOT, "(%d held-out and %d OOD problems, disjoint from training)%n",
-                r.heldOutAfter().problems(), r.oodAfter().problems()));
+        sb.append(String.format(Locale.ROOT, "(%d held-out and %d OOD problems, disjoint from training%s)%n",
+                r.heldOutAfter().problems(), r.oodAfter().problems(),
+                s.evalSamples() == 0 ? "; pass@1 not measured (--eval-samples 0)" : ""));
         return sb.toString();
     }
 
     private static void row(StringBuilder sb, String name, double before, double after) {
-        sb.append(String.format(Locale.ROOT, "%-34s %10.3f %10.3f%n", name, before, after));
+        sb.append(ReportText.beforeAfter(34, name, before, after));
     }
 }

@@ -12,6 +12,7 @@ import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ConfigOptions;
 import io.github.dl4jgrpoma.examples.ConfigOptions.Flag;
+import io.github.dl4jgrpoma.examples.PhaseTimes;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.RolloutExecutors;
 import io.github.dl4jgrpoma.examples.RunDirectory;
@@ -78,8 +79,8 @@ public final class MathCommand implements Command {
     }
 
     /** What a math run writes into its folder (their presence means the folder holds a run). */
-    static final List<String> OUTPUTS = List.of("config.json", "checkpoints", "summary.txt", "samples.txt", "reward.png",
-            "accuracy.png", "grad_norm.png", "sft_metrics.csv", "rl_metrics.csv", "eval_curve.csv");
+    static final List<String> OUTPUTS = List.of("config.json", PhaseTimes.FILE, "checkpoints", "summary.txt", "samples.txt",
+            "reward.png", "accuracy.png", "grad_norm.png", "sft_metrics.csv", "rl_metrics.csv", "eval_curve.csv");
     static final String DEFAULT_OUT = "runs/math";
 
     @Override
@@ -117,9 +118,14 @@ public final class MathCommand implements Command {
             CliSupport.printUsage(out, name(), summary(), options);
             return 0;
         }
-        MathSettings s = settings(cl, MathSettings.defaults(), DEFAULT_OUT);
-        RolloutExecutors executors = RolloutExecutors.parse(cl);
+        MathSettings given = settings(cl, MathSettings.defaults(), DEFAULT_OUT);
+        RolloutExecutors executors = RolloutExecutors.parse(cl, given.rollouts());
+        MathSettings s = given.with("rollouts", executors.settings());
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS); executors) {
+            dir.requireSftUnchangedOnceRlStarted(s.sftSteps());
+            if (dir.resume()) {
+                executors.resumeNote(given.rollouts(), s.promptsPerStep()).ifPresent(out::println);
+            }
             RunTimer timer = new RunTimer();
             MathResult r = MathExperiment.run(s, dir.path(), dir.resume(), executors, out, err);
             out.println();

@@ -15,7 +15,9 @@ import java.util.SplittableRandom;
 import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.RolloutExecutors;
 import io.github.dl4jgrpoma.examples.MetricsHistory;
+import io.github.dl4jgrpoma.examples.PhaseTimes;
 import io.github.dl4jgrpoma.examples.ProgressBars;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.ResumedMetrics;
 import io.github.dl4jgrpoma.examples.ResumedSft;
 import io.github.dl4jgrpoma.examples.RunTimer;
@@ -33,6 +35,7 @@ import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
 import io.github.dl4jgrpoma.train.GrpoMaTrainer;
+import io.github.dl4jgrpoma.train.RolloutExecutorFactory;
 import io.github.dl4jgrpoma.optim.OptimizerConfig;
 import io.github.dl4jgrpoma.train.SftConfig;
 import io.github.dl4jgrpoma.data.SftExample;
@@ -128,8 +131,8 @@ public final class MathExperiment {
         }
         SftConfig sftConfig = new SftConfig(s.sftSteps(), s.sftBatch(),
                 OptimizerConfig.defaults().withLearningRate(s.sftLr()), s.seed(), SFT_CHECKPOINT_EVERY, 2);
-        out.printf(Locale.ROOT, "[%s] SFT warm-up: %d steps x %d traces (%.0f%% with a mistake)%n", tag, s.sftSteps(),
-                s.sftBatch(), 100 * s.mistakeRate());
+        out.printf(Locale.ROOT, "[%s] SFT warm-up: %s (%.0f%% with a mistake)%n", tag,
+                ReportText.sftPlan(s.sftSteps(), s.sftBatch()), 100 * s.mistakeRate());
         SftTrainer sftTrainer = new SftTrainer(policy, tok, examples, sftConfig, sftListeners,
                 dir.resolve("checkpoints").resolve("sft"));
         double lastLoss = Double.NaN;
@@ -137,16 +140,18 @@ public final class MathExperiment {
             ResumedSft r = ResumedMetrics.resumeSft(sftTrainer, dir.resolve("sft_metrics.csv"));
             long k = r.step();
             lastLoss = r.lastLoss();
-            out.printf(Locale.ROOT, "[%s] resuming SFT after step %d%n", tag, k);
+            if (k > 0) {
+                out.printf(Locale.ROOT, "[%s] resuming SFT after step %d%n", tag, k);
+            }
         }
         TrainingResult sft = sftTrainer.fit();
-        double sftSeconds = sftTimer.seconds();
+        double sftSeconds = PhaseTimes.report(dir, "sft", !resume || sft.stepsRun() > 0, sftTimer.seconds());
         MathEvaluator evaluator = evaluator(s, policy, s.evalSamples());
         EvalResult heldBefore = evaluator.evaluate(heldOut(s), s.seed() + 1);
         EvalResult oodBefore = evaluator.evaluate(outOfDistribution(s), s.seed() + 2);
-        out.printf(Locale.ROOT, "[%s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %.3f | OOD greedy %.3f%n",
+        out.printf(Locale.ROOT, "[%s] after SFT (%.0f s, loss %.3f): held-out greedy %.3f, pass@1 %s | OOD greedy %.3f%n",
                 tag, sftSeconds, sft.finalMetrics().getOrDefault("sft/loss", lastLoss), heldBefore.greedyAccuracy(),
-                heldBefore.sampledPass1(), oodBefore.greedyAccuracy());
+                ReportText.scoreOr(heldBefore.sampledPass1(), "n/a (--eval-samples 0)"), oodBefore.greedyAccuracy());
         return new WarmUp(policy, sftSeconds, heldBefore, oodBefore);
     }
 
@@ -183,22 +188,27 @@ public final class MathExperiment {
         if (progress != null) {
             rlListeners.add(ProgressBars.create(progress, List.of("reward/mean", "accuracy", "grad_norm")));
         }
-        out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %d steps x %d prompts x %d thoughts x %d answers, rollouts %s%n", tag,
-                s.estimator(), s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers(), executors.describe());
+        RolloutExecutorFactory rollouts = executors.factory(MathWorkerSpec.of(s));     // starts Spark, if asked for
+        out.printf(Locale.ROOT, "[%s] GRPO-MA (%s): %s, rollouts %s%n", tag, s.estimator(),
+                ReportText.rlPlan(s.rlSteps(), s.promptsPerStep(), s.thoughts(), s.answers()),
+                executors.describe(s.promptsPerStep()));
         RunTimer rlTimer = new RunTimer();
         GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tok)
                 .promptSource(new MathPromptSource(s.task(), tok)).reward(reward).config(rl).listeners(rlListeners)
                 .checkpointDirectory(dir.resolve("checkpoints").resolve("rl")).runName("math-" + s.shape())
-                .rolloutExecutor(executors.factory(MathWorkerSpec.of(s))).build();
+                .rolloutExecutor(rollouts).build();
         if (resume) {
             long k = trainer.restoreLatest().orElse(0);
             ConfigJson.write(dir.resolve("config.json"), s);      // both phases accepted the settings
             history.preload(ResumedMetrics.truncateAndRead(dir.resolve("rl_metrics.csv"), k));
             periodic.resumeAt(k);
-            out.printf(Locale.ROOT, "[%s] resuming RL after step %d%n", tag, k);
+            if (k > 0) {
+                out.printf(Locale.ROOT, "[%s] resuming RL after step %d%n", tag, k);
+            }
         }
         TrainingResult rlResult = trainer.fit();
-        double rlSeconds = rlTimer.seconds() - periodic.evalSeconds();
+        double rlSeconds = PhaseTimes.report(dir, "rl", !resume || rlResult.stepsRun() > 0,
+                rlTimer.seconds() - periodic.evalSeconds());
 
         MathEvaluator evaluator = evaluator(s, policy, s.evalSamples());
         EvalResult heldAfter = evaluator.evaluate(heldOut, s.seed() + 1);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.TrainingPlots;
 import io.github.dl4jgrpoma.examples.plot.LinePlot;
 
@@ -36,16 +37,19 @@ final class MathOutputs {
                 s.estimator(), s.seed(), s.thoughtStyle().cliName()));
         sb.append(String.format(Locale.ROOT, "model: width %d, %d layers, %d heads, max length %d; loss %s, w_th %s%n",
                 s.width(), s.layers(), s.heads(), s.maxLength(), s.aggregation(), s.thoughtWeight()));
-        sb.append(String.format(Locale.ROOT, "SFT: %d steps in %.0f s; RL: %d steps in %.0f s%n", s.sftSteps(),
-                r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()));
+        sb.append(ReportText.timings(s.sftSteps(), r.sftSeconds(), r.rlSteps().size(), r.rlSeconds()))
+                .append(System.lineSeparator());
+        sb.append("rollouts: ").append(s.rollouts().describe(s.promptsPerStep(), 0)).append("; old log-probs ").append(s.rollouts().oldLogProbs())
+                .append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%-34s %10s %10s%n", "", "after SFT", "after RL"));
         row(sb, "held-out greedy accuracy", r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy());
         row(sb, "held-out sampled pass@1", r.heldOutBefore().sampledPass1(), r.heldOutAfter().sampledPass1());
         row(sb, "OOD (" + (s.task().maxDigits() + 1) + " digits) greedy accuracy", r.oodBefore().greedyAccuracy(),
                 r.oodAfter().greedyAccuracy());
         row(sb, "OOD sampled pass@1", r.oodBefore().sampledPass1(), r.oodAfter().sampledPass1());
-        sb.append(String.format(Locale.ROOT, "(%d held-out and %d OOD problems, disjoint from training)%n",
-                r.heldOutAfter().problems(), r.oodAfter().problems()));
+        sb.append(String.format(Locale.ROOT, "(%d held-out and %d OOD problems, disjoint from training%s)%n",
+                r.heldOutAfter().problems(), r.oodAfter().problems(),
+                s.evalSamples() == 0 ? "; pass@1 not measured (--eval-samples 0)" : ""));
         sb.append("greedy examples after RL:").append(System.lineSeparator());
         for (String e : r.heldOutAfter().examples()) {
             sb.append("  ").append(e).append(System.lineSeparator());
@@ -54,6 +58,6 @@ final class MathOutputs {
     }
 
     private static void row(StringBuilder sb, String name, double before, double after) {
-        sb.append(String.format(Locale.ROOT, "%-34s %10.3f %10.3f%n", name, before, after));
+        sb.append(ReportText.beforeAfter(34, name, before, after));
     }
 }

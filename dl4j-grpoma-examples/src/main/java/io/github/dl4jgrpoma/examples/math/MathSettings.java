@@ -1,5 +1,6 @@
 package io.github.dl4jgrpoma.examples.math;
 
+import io.github.dl4jgrpoma.examples.ExecutorSettings;
 import io.github.dl4jgrpoma.examples.SettingsChecks;
 import io.github.dl4jgrpoma.algo.RewardScaling;
 import io.github.dl4jgrpoma.loss.ImportanceRatioRegistry;
@@ -54,6 +55,7 @@ import io.github.dl4jgrpoma.loss.LossConfig;
  *                       the thought cap plus the answer cap
  * @param entropyTopFraction fraction of the highest-entropy loss tokens that keep their loss, (0, 1] (1 = all;
  *                       the 80/20 study uses 0.2)
+ * @param rollouts       where the RL rollouts and rewards run ({@code --executor}, {@code --master}, {@code --partitions})
  */
 public record MathSettings(MathTask task, int width, int layers, int heads, int sftSteps, int sftBatch, double sftLr,
                            double mistakeRate, int sftTraces, int rlSteps, int thoughts, int answers,
@@ -61,7 +63,8 @@ public record MathSettings(MathTask task, int width, int layers, int heads, int 
                            double beta, double formatWeight, int evalProblems, int evalSamples, int evalEvery,
                            long seed, ThoughtStyle thoughtStyle, String aggregation, double thoughtWeight,
                            double epsLow, double epsHigh, String importanceRatio, RewardScaling scaleRewards,
-                           boolean maskTruncated, int overlongCache, double entropyTopFraction) {
+                           boolean maskTruncated, int overlongCache, double entropyTopFraction,
+                           ExecutorSettings rollouts) {
 
     private static final SettingsChecks CHECKS = new SettingsChecks("MathSettings");
 
@@ -92,6 +95,7 @@ public record MathSettings(MathTask task, int width, int layers, int heads, int 
                 "use 0 (off) .. " + responseCap + " (the response length cap)");
         require(entropyTopFraction > 0 && entropyTopFraction <= 1, "entropyTopFraction", entropyTopFraction,
                 "use a fraction in (0, 1], e.g. 0.2; 1 trains on every token");
+        require(rollouts != null, "rollouts", rollouts, "give {\"executor\": \"in-process\"} or leave the field out");
     }
 
     /** The defaults of {@code bin/grpoma math} (the only place they are written down). */
@@ -100,7 +104,7 @@ public record MathSettings(MathTask task, int width, int layers, int heads, int 
                 "grpo-ma", 1, 0.0, 0.1, 200, 4, 25, 1, ThoughtStyle.FULL, LossConfig.DEFAULT_AGGREGATION,
                 LossConfig.DEFAULT_THOUGHT_WEIGHT, LossConfig.DEFAULT_EPS_LOW, LossConfig.DEFAULT_EPS_HIGH,
                 LossConfig.DEFAULT_IMPORTANCE_RATIO, RewardScaling.defaultScaling(), false, 0,
-                LossConfig.DEFAULT_ENTROPY_TOP_FRACTION);
+                LossConfig.DEFAULT_ENTROPY_TOP_FRACTION, ExecutorSettings.defaults());
     }
 
     /**

@@ -36,7 +36,8 @@ public record MathTask(Set<Operation> operations, int minDigits, int maxDigits, 
         operations = java.util.Collections.unmodifiableSet(EnumSet.copyOf(operations));
         if (minDigits < 1 || maxDigits < minDigits || maxDigits > 8) {
             throw new IllegalArgumentException("MathTask digits must satisfy 1 <= minDigits <= maxDigits <= 8, got minDigits="
-                    + minDigits + ", maxDigits=" + maxDigits);
+                    + minDigits + ", maxDigits=" + maxDigits + "; fix: " + (maxDigits < minDigits && minDigits >= 1
+                    ? "make maxDigits at least minDigits" : "use digit counts in 1..8"));
         }
         if (heldOutPercent < 1 || heldOutPercent > 50) {
             throw new IllegalArgumentException("MathTask.heldOutPercent must be in [1, 50], got " + heldOutPercent);

@@ -17,6 +17,8 @@ import io.github.dl4jgrpoma.checkpoint.AtomicFiles;
 import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.CliSupport;
 import io.github.dl4jgrpoma.examples.Command;
+import io.github.dl4jgrpoma.examples.ExecutorSettings;
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.RunDirectory;
 import io.github.dl4jgrpoma.examples.StudyArgs;
 import io.github.dl4jgrpoma.examples.UsageException;
@@ -83,7 +85,9 @@ public final class StudyCommand implements Command {
             return 0;
         }
         cl = StudyArgs.resumePlan(cl, args, options, PLAN_KEYS, DEFAULT_OUT);
-        MathSettings base = MathCommand.settings(cl, MathSettings.defaults(), DEFAULT_OUT);
+        // the study's runs are in-process (a --config from a run on another executor must not say otherwise)
+        MathSettings base = MathCommand.settings(cl, MathSettings.defaults(), DEFAULT_OUT)
+                .with("rollouts", ExecutorSettings.defaults());
         int seeds = CliSupport.intOpt(cl, "seeds", 3, 1, 100);
         List<StudyShape> shapes = new ArrayList<>();
         if (cl.hasOption("shapes")) {
@@ -175,9 +179,10 @@ public final class StudyCommand implements Command {
                 MathResult r = MathExperiment.reinforce(s, seedDir.resolve(name), dir.resume(),
                         TransformerPolicy.load(sftModel), w, out, err);
                 report.add(name, r);
-                out.printf(Locale.ROOT, "[study] seed %d %-6s held-out %.3f -> %.3f, pass@1 %.3f -> %.3f, RL %.0f s (%.0f min so far)%n",
+                out.printf(Locale.ROOT, "[study] seed %d %-6s held-out %.3f -> %.3f, pass@1 %s, RL %.0f s (%.0f min so far)%n",
                         seed, name, r.heldOutBefore().greedyAccuracy(), r.heldOutAfter().greedyAccuracy(),
-                        r.heldOutBefore().sampledPass1(), r.heldOutAfter().sampledPass1(), r.rlSeconds(), total.seconds() / 60);
+                        s.evalSamples() == 0 ? "n/a (--eval-samples 0)" : ReportText.score(r.heldOutBefore().sampledPass1())
+                        + " -> " + ReportText.score(r.heldOutAfter().sampledPass1()), r.rlSeconds(), total.seconds() / 60);
             }
         }
         double target = CliSupport.doubleOpt(cl, "target", report.defaultTarget(), 0, 1);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.github.dl4jgrpoma.examples.ReportText;
 import io.github.dl4jgrpoma.examples.StudyTable;
 import io.github.dl4jgrpoma.examples.plot.LinePlot;
 import io.github.dl4jgrpoma.listener.StepEvent;
@@ -91,12 +92,12 @@ public final class StudyReport {
             String reachedSecs = secs.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f",
                     mean(secs.stream().mapToDouble(Double::doubleValue).toArray()));
             sb.append(String.format(Locale.ROOT,
-                    "| %s | %s | %d | %d | %.3f ± %.3f | %.3f..%.3f | %+.3f | %.3f | %.3f | %s | %s | %.2f | %.2f | %.1f | %.2f |%n",
+                    "| %s | %s | %d | %d | %.3f ± %.3f | %.3f..%.3f | %+.3f | %s | %.3f | %s | %s | %.2f | %.2f | %.1f | %s |%n",
                     e.getKey(), s.estimator(), s.thoughts() * s.answers(), rs.size(), mean(acc), sd(acc), min(acc), max(acc),
-                    mean(gain), mean(pass), mean(ood), reached, reachedSecs,
+                    mean(gain), ReportText.score(mean(pass)), mean(ood), reached, reachedSecs,
                     mean(rs.stream().mapToDouble(r -> r.meanMetric("time/rollout_ms")).toArray()) / 1000,
                     mean(rs.stream().mapToDouble(r -> r.meanMetric("time/update_ms")).toArray()) / 1000,
-                    spikes / rs.size(), maxSpike));
+                    spikes / rs.size(), ReportText.format("%.2f", maxSpike)));
         }
         return sb.toString();
     }

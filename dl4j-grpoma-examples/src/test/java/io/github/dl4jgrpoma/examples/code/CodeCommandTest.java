@@ -77,6 +77,11 @@ class CodeCommandTest {
             assertEquals(whole.get(i).split(",")[loss], cut.get(i).split(",")[loss], "loss at step " + i);
             assertEquals(whole.get(i).split(",")[reward], cut.get(i).split(",")[reward], "reward at step " + i);
         }
+        // a resume of the finished run runs no step: the summary keeps the seconds of the processes that ran the phases
+        Files.writeString(dir.resolve("cut").resolve("times.json"), "{\"sftSeconds\": 1234.4, \"rlSeconds\": 567.0}");
+        assertEquals(0, run("code", "--resume", "--out", dir.resolve("cut").toString()), err.toString(StandardCharsets.UTF_8));
+        String summary = Files.readString(dir.resolve("cut").resolve("summary.txt"));
+        assertTrue(summary.contains("SFT: 3 steps in 1234 s; RL: 4 steps in 567 s"), summary);
     }
 
     private static String[] concat(String[] a, String[] b) {

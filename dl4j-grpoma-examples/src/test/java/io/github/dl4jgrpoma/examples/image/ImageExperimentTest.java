@@ -70,6 +70,13 @@ class ImageExperimentTest {
         }
         assertEquals(whole.after(), resumed.after(), "same test-split evaluation after RL");
         assertEquals(5, Files.readAllLines(dir.resolve("cut").resolve("rl_metrics.csv")).size(), "header + 4 RL steps");
+        // a resume of the finished run runs no step: it reports the seconds of the processes that ran the phases
+        Files.writeString(dir.resolve("cut").resolve("times.json"), "{\"sftSeconds\": 1234.4, \"rlSeconds\": 567.0}");
+        ImageResult again = ImageExperiment.run(four, dir.resolve("cut"), true, train, test, quiet, null);
+        assertEquals(1234.4, again.sftSeconds());
+        assertEquals(567.0, again.rlSeconds());
+        String summary = Files.readString(dir.resolve("cut").resolve("summary.txt"));
+        assertTrue(summary.contains("SFT: 3 steps in 1234 s; RL: 4 steps in 567 s"), summary);
     }
 
     @Test

@@ -63,7 +63,7 @@ class LstmCommandTest {
         err.reset();
         assertEquals(2, run("lstm", "--rl-steps", "4", "--lr", "1e-3", "--resume", "--out", dir.resolve("cut").toString()));
         String refused = err.toString(StandardCharsets.UTF_8);
-        assertTrue(refused.contains("was made with other [rlLr]"), refused);
+        assertTrue(refused.contains("--lr 0.001 (the run has "), refused);
         assertTrue(!refused.contains("\tat "), "one line, no stack trace: " + refused);
         assertEquals(savedConfig, Files.readString(dir.resolve("cut").resolve("config.json")), "a refused resume keeps config.json");
         for (String cut : new String[] {"cut", "cutSft"}) {
@@ -107,6 +107,32 @@ class LstmCommandTest {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    /**
+     * A resume with other settings is refused before any work, in one line naming the flags, the given and the saved
+     * values and the fix (not the JSON fields); so is a digit range given backwards.
+     */
+    @Test
+    void refusalsNameTheFlagsTheValuesAndTheFix(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("checkpoints"));
+        io.github.dl4jgrpoma.config.ConfigJson.write(dir.resolve("config.json"), LstmSettings.defaults());
+        err.reset();
+        assertEquals(2, run("lstm", "--resume", "--lr", "0.5", "--ops", "add,mul", "--eval-samples", "0", "--out", dir.toString()));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, e.lines().count(), e);
+        assertTrue(e.contains("--lr 0.5 (the run has "
+                + java.math.BigDecimal.valueOf(LstmSettings.defaults().rlLr()).stripTrailingZeros().toPlainString() + ")"), e);
+        assertTrue(e.contains("--ops add,mul (the run has add)"), e);
+        assertTrue(e.contains("fix: drop --lr and --ops (or give the run's values) to continue it, or start over with"
+                + " --overwrite"), e);
+        assertTrue(!e.contains("rlLr") && !e.contains("task.operations") && !e.contains("evalSamples"), e);
+        err.reset();
+        assertEquals(2, run("lstm", "--min-digits", "3", "--max-digits", "2", "--out", dir.resolve("new").toString()));
+        String digits = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, digits.lines().count(), digits);
+        assertTrue(digits.contains("--min-digits 3 --max-digits 2: ") && digits.contains("fix:"), digits);
+        assertEquals(List.of(), out.toString(StandardCharsets.UTF_8).lines().toList(), "no work done");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.dl4jgrpoma.examples.math;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -72,13 +73,25 @@ class MathCommandTest {
 
         assertEquals(0, run(with(with(new String[] {"math"}, common), "--sft-steps", "2", "--rl-steps", "0", "--out",
                 b.toString())), err.toString(StandardCharsets.UTF_8));
+        out.reset();
         assertEquals(0, run("math", "--resume", "--sft-steps", "3", "--rl-steps", "2", "--out", b.toString()),
                 err.toString(StandardCharsets.UTF_8));
+        String continued = out.toString(StandardCharsets.UTF_8);
+        assertTrue(continued.contains("resuming SFT after step 2"), continued);
+        assertFalse(continued.contains("resuming RL"), "RL had no checkpoint, so nothing was resumed: " + continued);
         Path rl = b.resolve("rl_metrics.csv");
         Files.writeString(rl, "rl,3,4,999,0.5\nrl,4,4,10", java.nio.file.StandardOpenOption.APPEND);
         out.reset();
         assertEquals(0, run("math", "--resume", "--rl-steps", "4", "--out", b.toString()), err.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("resuming RL after step 2"), out.toString(StandardCharsets.UTF_8));
+        err.reset();
+        out.reset();
+        assertEquals(2, run("math", "--resume", "--sft-steps", "5", "--out", b.toString()), "RL started from 3 SFT steps");
+        String mixed = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, mixed.lines().count(), mixed);
+        assertTrue(mixed.contains("--sft-steps 5: the run's RL has started from the policy of its 3 SFT steps")
+                && mixed.contains("fix: drop --sft-steps (or give 3)"), mixed);
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "refused before any work");
         for (String f : new String[] {"sft_metrics.csv", "rl_metrics.csv"}) {
             assertEquals(rows(a.resolve(f)), rows(b.resolve(f)), f);
         }
@@ -97,8 +110,12 @@ class MathCommandTest {
             String locked = err.toString(StandardCharsets.UTF_8);
             assertTrue(locked.contains("is in use by another run") && locked.contains("process "), locked);
         }
+        out.reset();
         assertEquals(0, run(with(with(new String[] {"math"}, TINY), "--overwrite", "--sft-steps", "1", "--rl-steps", "1",
                 "--out", b.toString())), err.toString(StandardCharsets.UTF_8));
+        String one = out.toString(StandardCharsets.UTF_8);
+        assertTrue(one.contains("SFT warm-up: 1 step x 4 traces") && one.contains("GRPO-MA (grpo-ma): 1 step x 2 prompts x 4"
+                + " thoughts x 4 answers") && one.contains("SFT: 1 step in ") && one.contains("; RL: 1 step in "), one);
         assertEquals(1, rows(rl).size(), "a new run starts its metrics fresh");
         assertEquals(1, rows(b.resolve("sft_metrics.csv")).size());
     }
