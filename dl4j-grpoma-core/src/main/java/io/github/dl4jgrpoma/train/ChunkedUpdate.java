@@ -142,6 +142,9 @@ final class ChunkedUpdate implements AutoCloseable {
             Map<String, Double> m = combine(names, chunks, r.outputs());
             m.put("grad_norm", r.gradNorm());
             epochs.add(m);
+            if (e + 1 < innerEpochs && chunks.size() > 1 && !ChunkTasks.collectAfterEachTask(executor, chunks.size())) {
+                System.gc();                   // the epoch's chunks ran at once; the trainer collects after the last
+            }
             fwdBwd += r.forwardBackwardNanos();
             optim += r.optimizerNanos();
         }
@@ -187,6 +190,7 @@ final class ChunkedUpdate implements AutoCloseable {
     private INDArray forward(PackedBatch packed, List<UpdateChunks.Chunk> chunks, SameDiff sd,
                              BiFunction<Map<String, INDArray>, INDArray, INDArray> pass, ExecutorService executor) {
         List<Callable<INDArray>> tasks = new ArrayList<>();
+        boolean collectEach = ChunkTasks.collectAfterEachTask(executor, chunks.size());
         for (UpdateChunks.Chunk ch : chunks) {
             Map<String, INDArray> in = policy.feed(input(packed, ch));
             INDArray tgt = rows(packed.targets(), ch);
@@ -194,7 +198,9 @@ final class ChunkedUpdate implements AutoCloseable {
                 INDArray out = pass.apply(in, tgt);
                 if (chunks.size() > 1) {
                     SameDiffMemory.releaseThisThread(sd);
-                    System.gc();
+                    if (collectEach) {
+                        System.gc();
+                    }
                 }
                 return out;
             });
@@ -204,6 +210,9 @@ final class ChunkedUpdate implements AutoCloseable {
             parts = ChunkTasks.run(executor, tasks, "a forward pass");
         } finally {
             SameDiffMemory.release(sd);
+        }
+        if (chunks.size() > 1 && !collectEach) {
+            System.gc();                       // the chunks ran at once: one collection frees all their arrays
         }
         return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
     }

@@ -80,7 +80,8 @@ final class GraphUpdater {
      * One update from several feeds (chunks of a batch): the gradient is {@code sum_c weights[c] grad L_c},
      * summed in chunk order (so the result does not depend on which thread ran which chunk), then one Adam step.
      * With a pool the chunks run concurrently, one SameDiff session per thread; the arrays the graph holds
-     * afterwards are released ({@link SameDiffMemory#release}).
+     * afterwards are released ({@link SameDiffMemory#release}). A chunk ends with {@code System.gc()} only when its
+     * thread runs another chunk after it ({@link ChunkTasks#collectAfterEachTask}); otherwise the caller collects.
      *
      * @param outputs    names of scalar outputs to return per chunk
      * @param pool       executor for the chunks, or null to run them one after another on this thread
@@ -94,6 +95,7 @@ final class GraphUpdater {
             wanted.add(loss);
         }
         long t0 = System.nanoTime();
+        boolean collectEach = ChunkTasks.collectAfterEachTask(pool, feeds.size());
         List<Callable<Chunk>> tasks = new ArrayList<>();
         for (int c = 0; c < feeds.size(); c++) {
             Map<String, INDArray> feed = feeds.get(c);
@@ -109,7 +111,9 @@ final class GraphUpdater {
                 if (feeds.size() > 1) {
                     // free this chunk's arrays before the next chunk allocates its own (SameDiffMemory)
                     SameDiffMemory.releaseThisThread(policy.sameDiff());
-                    System.gc();
+                    if (collectEach) {
+                        System.gc();
+                    }
                 }
                 return new Chunk(g, o);
             });
