@@ -63,7 +63,7 @@ public final class ConfigOptions<T> {
         for (Flag f : flags) {
             if (!excluded.contains(f.name())) {
                 o.addOption(Option.builder().longOpt(f.name()).hasArg().argName(f.argName())
-                        .desc(f.description() + " (default " + text(at(d, f.path())) + ")").build());
+                        .desc(f.description() + " (default " + text(ConfigJson.at(d, f.path())) + ")").build());
             }
         }
     }
@@ -212,14 +212,6 @@ public final class ConfigOptions<T> {
             return nodes.booleanNode(Boolean.parseBoolean(value));
         }
         return nodes.textNode(value);
-    }
-
-    private static JsonNode at(ObjectNode tree, String path) {
-        JsonNode n = tree;
-        for (String p : path.split("\\.")) {
-            n = n == null ? null : n.get(p);
-        }
-        return n;
     }
 
     /** {@link #text} with fractions written out (0.0003, not 3.0E-4), as a user would type them. */
