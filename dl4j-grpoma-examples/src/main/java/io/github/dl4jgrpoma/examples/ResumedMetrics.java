@@ -58,6 +58,9 @@ public final class ResumedMetrics {
     /**
      * {@link #truncateAfter} of a listener CSV, returning the kept rows as step events (empty cells are left
      * out of the metrics).
+     *
+     * @throws io.github.dl4jgrpoma.checkpoint.CheckpointException for a kept row that does not parse (names the file,
+     *                                                             the row and the fix)
      */
     public static List<StepEvent> truncateAndRead(Path file, long step) throws IOException {
         List<String> rows = truncateAfter(file, step, 1);
@@ -69,12 +72,18 @@ public final class ResumedMetrics {
         for (String row : rows) {
             String[] c = row.split(",", -1);
             Map<String, Double> metrics = new LinkedHashMap<>();
-            for (int i = 4; i < Math.min(c.length, header.length); i++) {
-                if (!c[i].isEmpty()) {
-                    metrics.put(header[i], Double.parseDouble(c[i]));
+            try {
+                for (int i = 4; i < Math.min(c.length, header.length); i++) {
+                    if (!c[i].isEmpty()) {
+                        metrics.put(header[i], Double.parseDouble(c[i]));
+                    }
                 }
+                out.add(new StepEvent(c[0], Long.parseLong(c[1]), Long.parseLong(c[2]), Long.parseLong(c[3]), metrics));
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                throw new io.github.dl4jgrpoma.checkpoint.CheckpointException(file + ": the row '" + row + "' is not a"
+                        + " metrics row (" + e.getMessage() + "); fix: delete that row (the resume redoes its step) or"
+                        + " start over with --overwrite");
             }
-            out.add(new StepEvent(c[0], Long.parseLong(c[1]), Long.parseLong(c[2]), Long.parseLong(c[3]), metrics));
         }
         return out;
     }
