@@ -125,6 +125,47 @@ public final class ConfigOptions<T> {
     }
 
     /**
+     * With {@code --resume}, refuses a run whose settings would change in a field outside {@code mayChange} (top-level
+     * field names such as {@code rlSteps}): every other field shaped the weights or the rewards so far, and a silent
+     * change would mix two runs (reward weights and the SFT mistake rate are not part of the trainers' checkpoint
+     * fingerprints). Also refuses a folder that holds checkpoints but no {@code config.json}: its settings are
+     * unknown, and the defaults would be taken for them. Checked before any work starts.
+     *
+     * @param dir       the run folder (already known to hold a run)
+     * @param given     this invocation's settings
+     * @param mayChange top-level fields a resume may change
+     * @param why       appended to the refusal (e.g. why a field cannot change here); "" for none
+     * @throws UsageException naming the flags, the given and the run's values and the fix
+     */
+    public void requireResumable(Path dir, T given, Set<String> mayChange, String why) throws UsageException {
+        Path saved = dir.resolve("config.json");
+        if (!Files.isRegularFile(saved)) {
+            if (Files.isDirectory(dir.resolve("checkpoints"))) {
+                throw new UsageException("--resume: " + dir + " holds checkpoints but no config.json, so the run's settings"
+                        + " are unknown and the defaults would be taken for them; fix: put the run's config.json back (or"
+                        + " write one with its settings) and resume, or start over with --overwrite");
+            }
+            return;
+        }
+        ObjectNode before;
+        try {
+            before = ConfigJson.tree(ConfigJson.read(saved, type, given));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--resume: the run's " + e.getMessage());
+        }
+        ObjectNode now = ConfigJson.tree(given);
+        for (String free : mayChange) {
+            before.remove(free);
+            now.remove(free);
+        }
+        List<String> changed = ConfigJson.differences(before, now);
+        if (!changed.isEmpty()) {
+            throw new UsageException("--resume: the run in " + dir + " was made with other settings: "
+                    + describeChanges(changed, before, now) + why);
+        }
+    }
+
+    /**
      * A resume's changed settings in the command line's terms, for a refusal: the flag of each changed field path (as
      * {@link ConfigJson#differences} names them) with the value given and the run's, e.g. {@code --lr 0.5 (the run has
      * 0.001)}; a field no flag sets is named as {@code config field 'x'}. The last element is the fix.

@@ -82,6 +82,34 @@ class CliErrorsTest {
     }
 
     @Test
+    void aResumeRefusesChangedSettingsAndUnknownOnesBeforeAnyWork(@TempDir Path dir) throws Exception {
+        Path image = Files.createDirectories(dir.resolve("image").resolve("checkpoints"));
+        io.github.dl4jgrpoma.config.ConfigJson.write(image.getParent().resolve("config.json"),
+                io.github.dl4jgrpoma.examples.image.ImageSettings.defaults());
+        String out = image.getParent().toString();
+        // the reward's weights and the SFT mistake rate are not in any checkpoint fingerprint: they were accepted
+        usageError(new String[] {"image", "--out", out, "--resume", "--format-weight", "0.5"},
+                "--format-weight 0.5 (the run has 0.1)", "fix: drop --format-weight");
+        usageError(new String[] {"image", "--out", out, "--resume", "--mistake-rate", "0.5", "--lr", "0.001"},
+                "--mistake-rate 0.5 (the run has 0.2)", "--lr 0.001 (the run has 0.0002)");
+        Path linear = Files.createDirectories(dir.resolve("linear").resolve("checkpoints"));
+        io.github.dl4jgrpoma.config.ConfigJson.write(linear.getParent().resolve("config.json"),
+                io.github.dl4jgrpoma.examples.image.ImageSettings.defaults().with("lrSchedule", "linear"));
+        usageError(new String[] {"image", "--out", linear.getParent().toString(), "--resume", "--rl-steps", "300"},
+                "--rl-steps 300 (the run has 60)", "--lr-schedule linear", "cannot be lengthened");
+        Path math = Files.createDirectories(dir.resolve("math").resolve("checkpoints"));
+        io.github.dl4jgrpoma.config.ConfigJson.write(math.getParent().resolve("config.json"),
+                io.github.dl4jgrpoma.examples.math.MathSettings.defaults());
+        usageError(new String[] {"math", "--out", math.getParent().toString(), "--resume", "--format-weight", "0.5"},
+                "--format-weight 0.5", "fix: drop --format-weight");
+        Files.delete(math.getParent().resolve("config.json"));
+        usageError(new String[] {"math", "--out", math.getParent().toString(), "--resume"},
+                "holds checkpoints but no config.json", "settings are unknown", "fix:");
+        Files.delete(image.getParent().resolve("config.json"));
+        usageError(new String[] {"image", "--out", out, "--resume"}, "holds checkpoints but no config.json");
+    }
+
+    @Test
     void aConfigFileIsReadAndFlagsOverrideIt(@TempDir Path dir) throws Exception {
         Path cfg = Files.writeString(dir.resolve("run.json"), "{\"width\": 24, \"heads\": 3, \"thoughts\": 2}");
         org.apache.commons.cli.CommandLine cl = CliSupport.parse(io.github.dl4jgrpoma.examples.math.MathCommandAccess

@@ -17,6 +17,7 @@ import io.github.dl4jgrpoma.examples.ConfigOptions.Flag;
 import io.github.dl4jgrpoma.examples.PhaseTimes;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.RunDirectory;
+import io.github.dl4jgrpoma.examples.math.MathCommand;
 import io.github.dl4jgrpoma.examples.RunTimer;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.multimodal.data.DataFileException;
@@ -60,6 +61,8 @@ public final class ImageCommand implements Command {
     static final List<String> OUTPUTS = List.of("config.json", PhaseTimes.FILE, "checkpoints", "summary.txt", "samples.txt",
             "reward.png", "grad_norm.png", "sft_metrics.csv", "rl_metrics.csv");
     static final String DEFAULT_OUT = "runs/image";
+    /** What a resume may change when the learning rate decays over each phase's steps: only the evaluation. */
+    static final Set<String> RESUMABLE_LINEAR = Set.of("evalProblems", "evalSamples");
 
     @Override
     public String name() {
@@ -108,6 +111,12 @@ public final class ImageCommand implements Command {
         ImageSettings s = settings(cl, DEFAULT_OUT);
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS)) {
             dir.requireSftUnchangedOnceRlStarted(s.sftSteps());
+            if (dir.resume()) {
+                boolean linear = ImageSettings.LINEAR.equals(s.lrSchedule());
+                FLAGS.requireResumable(dir.path(), s, linear ? RESUMABLE_LINEAR : MathCommand.RESUMABLE,
+                        linear ? " (with --lr-schedule linear the learning rate falls to 0 over each phase's steps, so"
+                                + " a phase cannot be lengthened)" : "");
+            }
             MnistImages[] data = data(cl);
             RunTimer timer = new RunTimer();
             ImageResult r = ImageExperiment.run(s, dir.path(), dir.resume(), data[0], data[1], out, err);
