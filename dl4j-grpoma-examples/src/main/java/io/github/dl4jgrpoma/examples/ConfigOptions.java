@@ -114,7 +114,7 @@ public final class ConfigOptions<T> {
         }
         for (Flag f : flags) {
             if (cl.hasOption(f.name())) {
-                set(tree, f, CliSupport.value(cl, f.name(), null));
+                set(tree, base, f, CliSupport.value(cl, f.name(), null));
             }
         }
         try {
@@ -194,6 +194,9 @@ public final class ConfigOptions<T> {
      */
     private String withFlag(CommandLine cl, String message) {
         StringBuilder given = new StringBuilder();
+        if (message.contains("unknown field")) {      // the message lists the valid fields: no flag is at fault
+            return message.replaceFirst("^options: ", "");
+        }
         for (Flag f : flags) {
             String leaf = f.path().substring(f.path().lastIndexOf('.') + 1);
             boolean named = message.contains("'" + f.path() + "'") || message.contains("'" + f.path() + "[")
@@ -213,7 +216,11 @@ public final class ConfigOptions<T> {
      * text, and the JSON mapper refuses quoted numbers and booleans (they come from hand-edited files), so
      * {@code --rl-steps 60} is put as the number 60; a value that is not a number stays text and is reported as such.
      */
-    private static void set(ObjectNode tree, Flag f, String value) {
+    /**
+     * Sets the flag's field in {@code tree} to {@code value}, typed as the field is in {@code template} (the defaults
+     * or the run's config: a wrongly typed value in a --config file must not decide how a flag is read).
+     */
+    private static void set(ObjectNode tree, JsonNode template, Flag f, String value) {
         String[] parts = f.path().split("\\.");
         ObjectNode parent = tree;
         for (int i = 0; i < parts.length - 1; i++) {
@@ -221,7 +228,7 @@ public final class ConfigOptions<T> {
             parent = child instanceof ObjectNode o ? o : parent.putObject(parts[i]);
         }
         String leaf = parts[parts.length - 1];
-        JsonNode old = parent.get(leaf);
+        JsonNode old = ConfigJson.at(template, f.path());
         if (f.list()) {
             ArrayNode a = JsonNodeFactory.instance.arrayNode();
             JsonNode like = old != null && old.isArray() && old.size() > 0 ? old.get(0) : null;

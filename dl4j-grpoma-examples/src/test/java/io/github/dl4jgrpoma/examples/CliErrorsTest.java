@@ -68,6 +68,12 @@ class CliErrorsTest {
         Files.writeString(cfg, "{\"rlSteps\": \"60\"}");
         usageError(new String[] {"math", "--config", cfg.toString()}, "field 'rlSteps' = \"60\"", "must be an integer",
                 "fix: write 60 without quotes");
+        Files.writeString(cfg, "{\"rlSteps\": \"60\"}");
+        String e = usageError(new String[] {"math", "--config", cfg.toString(), "--rl-steps", "2", "--k", "0"}, "--k 0");
+        assertFalse(e.contains("rlSteps") || e.contains("\"2\""), "the flag overrides the file's quoted value: " + e);
+        Files.writeString(cfg, "{\"thougths\": 4}");
+        e = usageError(new String[] {"math", "--config", cfg.toString(), "--rl-steps", "2"}, "unknown field 'thougths'");
+        assertFalse(e.startsWith("--rl-steps"), "no flag is blamed for a file's unknown field: " + e);
         Files.writeString(cfg, "{\"maskTruncated\": \"true\"}");
         usageError(new String[] {"math", "--config", cfg.toString()}, "'maskTruncated'", "true or false", "without quotes");
         Files.writeString(cfg, "{\"heads\": 5}");
