@@ -183,6 +183,13 @@ public final class ConfigJson {
             }
             throw new IllegalArgumentException(source + ": field '" + path(e) + "' has the wrong type; fix: give "
                     + expected(e.getTargetType()), e);
+        } catch (JsonMappingException e) {
+            String where = path(e);
+            if (where.isEmpty()) {
+                throw new IllegalArgumentException(source + ": " + e.getOriginalMessage(), e);
+            }
+            throw new IllegalArgumentException(source + ": field '" + where + "' = " + at(tree, where) + " is invalid ("
+                    + e.getOriginalMessage() + "); fix: give a value in the field's documented range", e);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(source + ": " + e.getOriginalMessage(), e);
         }

@@ -106,6 +106,8 @@ class ConfigJsonTest {
         String word = error("{\"promptsPerStep\": \"many\"}");
         assertTrue(word.contains("'many'") && word.contains("integer") && !word.contains("without quotes"), word);
         assertEquals(16, GrpoMaConfig.fromJson("{\"promptsPerStep\": 16}", "run.json").promptsPerStep());
+        String huge = error("{\"promptsPerStep\": 99999999999}");
+        assertTrue(huge.contains("'promptsPerStep'") && huge.contains("99999999999") && huge.contains("fix:"), huge);
     }
 
     private static String error(String json) {
