@@ -57,7 +57,7 @@ class CodeCommandTest {
         err.reset();
         assertEquals(2, run("code", "--rl-steps", "4", "--lr", "1e-3", "--resume", "--out", dir.resolve("cut").toString()));
         String refused = err.toString(StandardCharsets.UTF_8);
-        assertTrue(refused.contains("another config") || refused.contains("differ"), refused);
+        assertTrue(refused.contains("--lr 0.001 (the run has 0.0003)") && refused.contains("fix: drop --lr"), refused);
         assertTrue(!refused.contains("\tat "), "one line, no stack trace: " + refused);
         assertEquals(savedConfig, Files.readString(dir.resolve("cut").resolve("config.json")), "a refused resume keeps config.json");
         err.reset();
