@@ -7,7 +7,6 @@ import io.github.dl4jgrpoma.dl4j.OffHeapGcListener;
 import io.github.dl4jgrpoma.examples.math.EvalResult;
 import io.github.dl4jgrpoma.examples.math.MathEvaluator;
 import io.github.dl4jgrpoma.examples.math.MathPromptSource;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.dl4jgrpoma.checkpoint.CheckpointException;
 import io.github.dl4jgrpoma.config.ConfigJson;
 import io.github.dl4jgrpoma.examples.ReportText;
@@ -29,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
@@ -159,19 +159,10 @@ public final class LstmExperiment {
 
     /** A resume must keep every setting that shaped the weights so far; more or fewer RL steps are fine. */
     private static void checkResumable(LstmSettings s, Path dir, long rlDone) throws IOException {
-        Path saved = dir.resolve("config.json");
-        if (Files.isRegularFile(saved)) {
-            ObjectNode before = ConfigJson.tree(ConfigJson.read(saved, LstmSettings.class, s));
-            ObjectNode now = ConfigJson.tree(s);
-            for (String free : RESUMABLE) {
-                before.remove(free);
-                now.remove(free);
-            }
-            List<String> changed = ConfigJson.differences(before, now);
-            if (!changed.isEmpty()) {
-                throw new CheckpointException("--resume: the run in " + dir + " was made with other settings: "
-                        + LstmCommand.FLAGS.describeChanges(changed, before, now));
-            }
+        try {
+            LstmCommand.FLAGS.requireResumable(dir, s, Set.copyOf(RESUMABLE), "");
+        } catch (io.github.dl4jgrpoma.examples.UsageException e) {
+            throw new CheckpointException(e.getMessage());
         }
         if (rlDone > s.rlSteps()) {
             throw new CheckpointException("--resume: the run has done " + rlDone + " RL steps, more than rlSteps = "
