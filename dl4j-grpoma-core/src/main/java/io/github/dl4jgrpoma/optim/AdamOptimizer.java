@@ -19,7 +19,7 @@ import org.nd4j.linalg.learning.config.Adam;
  *   n = sqrt(sum_p ||g_p||^2)                                   (reported as the gradient norm)
  *   g_p <- g_p * min(1, maxGradNorm / n)                          (skipped when maxGradNorm = 0)
  *   theta_p <- theta_p - lr * wd * theta_p                        (AdamW, only when wd > 0)
- *   lr = the scheduled rate of this step ({@link OptimizerConfig#learningRateAt(int)})
+ *   lr = the scheduled rate of this step ({@link OptimizerConfig#learningRateAt(long)})
  *   theta_p <- theta_p - Adam(g_p)                                 (bias-corrected moments)
  * </pre>
  * A non-finite gradient is refused before anything is changed: the parameters and the optimiser state
