@@ -42,6 +42,13 @@ public final class ConfigOptions<T> {
         }
     }
 
+    /**
+     * What a {@code --resume} of a math, code or image run may change ({@link #requireResumable}): more SFT steps
+     * (until RL has a checkpoint), more RL steps, another evaluation, another executor (with a note).
+     */
+    public static final Set<String> RUN_RESUMABLE = Set.of("sftSteps", "rlSteps", "evalProblems", "evalSamples",
+            "rollouts");
+
     private final Class<T> type;
     private final List<Flag> flags;
 

@@ -13,7 +13,6 @@ import io.github.dl4jgrpoma.examples.Command;
 import io.github.dl4jgrpoma.examples.ConfigOptions;
 import io.github.dl4jgrpoma.examples.ConfigOptions.Flag;
 import io.github.dl4jgrpoma.examples.RunDirectory;
-import io.github.dl4jgrpoma.examples.math.MathCommand;
 import io.github.dl4jgrpoma.examples.PhaseTimes;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.UsageException;
@@ -91,7 +90,7 @@ public final class CodeCommand implements Command {
             CodeSettings s = given.with("rollouts", executors.settings());
             dir.requireSftUnchangedOnceRlStarted(s.sftSteps());
             if (dir.resume()) {
-                FLAGS.requireResumable(dir.path(), s, MathCommand.RESUMABLE, "");
+                FLAGS.requireResumable(dir.path(), s, ConfigOptions.RUN_RESUMABLE, "");
                 executors.resumeNote(given.rollouts(), s.promptsPerStep()).ifPresent(out::println);
             }
             RunTimer timer = new RunTimer();

@@ -17,7 +17,6 @@ import io.github.dl4jgrpoma.examples.ConfigOptions.Flag;
 import io.github.dl4jgrpoma.examples.PhaseTimes;
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 import io.github.dl4jgrpoma.examples.RunDirectory;
-import io.github.dl4jgrpoma.examples.math.MathCommand;
 import io.github.dl4jgrpoma.examples.RunTimer;
 import io.github.dl4jgrpoma.examples.UsageException;
 import io.github.dl4jgrpoma.multimodal.data.DataFileException;
@@ -113,7 +112,7 @@ public final class ImageCommand implements Command {
             dir.requireSftUnchangedOnceRlStarted(s.sftSteps());
             if (dir.resume()) {
                 boolean linear = ImageSettings.LINEAR.equals(s.lrSchedule());
-                FLAGS.requireResumable(dir.path(), s, linear ? RESUMABLE_LINEAR : MathCommand.RESUMABLE,
+                FLAGS.requireResumable(dir.path(), s, linear ? RESUMABLE_LINEAR : ConfigOptions.RUN_RESUMABLE,
                         linear ? " (with --lr-schedule linear the learning rate falls to 0 over each phase's steps, so"
                                 + " a phase cannot be lengthened)" : "");
             }

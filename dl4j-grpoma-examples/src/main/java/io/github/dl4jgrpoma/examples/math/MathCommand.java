@@ -109,9 +109,6 @@ public final class MathCommand implements Command {
         return FLAGS.parseRun(cl, defaults, defaultOut);
     }
 
-    /** What a {@code --resume} may change: more steps, another evaluation, another executor (with a note). */
-    public static final Set<String> RESUMABLE = Set.of("sftSteps", "rlSteps", "evalProblems", "evalSamples", "rollouts");
-
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         Options options = options(DEFAULT_OUT, Set.of());
@@ -127,7 +124,7 @@ public final class MathCommand implements Command {
         try (RunDirectory dir = RunDirectory.open(cl, DEFAULT_OUT, OUTPUTS); executors) {
             dir.requireSftUnchangedOnceRlStarted(s.sftSteps());
             if (dir.resume()) {
-                FLAGS.requireResumable(dir.path(), s, RESUMABLE, "");
+                FLAGS.requireResumable(dir.path(), s, ConfigOptions.RUN_RESUMABLE, "");
                 executors.resumeNote(given.rollouts(), s.promptsPerStep()).ifPresent(out::println);
             }
             RunTimer timer = new RunTimer();
