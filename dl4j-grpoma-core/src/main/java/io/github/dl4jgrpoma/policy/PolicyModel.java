@@ -181,6 +181,15 @@ public interface PolicyModel {
         return new RecomputeDecoder(this);
     }
 
+    /**
+     * The model's own forward and backward pass, which trainers use instead of differentiating the SameDiff graph
+     * (faster; see {@link LogitsBackprop}). Empty (the default): trainers differentiate {@link #sameDiff()}. A model
+     * that returns one must compute the same logits and gradients as its graph up to float rounding.
+     */
+    default java.util.Optional<LogitsBackprop> logitsBackprop() {
+        return java.util.Optional.empty();
+    }
+
     /** Writes the graph with its weights and updater state in SameDiff's format ({@code sd.save(file, true)}). */
     default void save(File file) throws IOException {
         File parent = file.getAbsoluteFile().getParentFile();

@@ -354,6 +354,17 @@ public final class TransformerPolicy implements PolicyModel {
         return feed;
     }
 
+    /**
+     * For a text model ({@link #supportsPackedRows()}): the hand-derived forward and backward pass of
+     * {@code TransformerPass}, the same logits and gradients as the graph up to float rounding, several times faster
+     * in the update ({@code bin/grpoma bench-step}, README "Speed"). Empty for a model with an {@link EmbeddingPrefix}
+     * (its encoder is the user's SameDiff code).
+     */
+    @Override
+    public java.util.Optional<io.github.dl4jgrpoma.policy.LogitsBackprop> logitsBackprop() {
+        return supportsPackedRows() ? java.util.Optional.of(new TransformerBackprop(config)) : java.util.Optional.empty();
+    }
+
     /** The key/value-cache decoder ({@link KvCacheDecoder}): logits equal the full forward up to float rounding. */
     @Override
     public IncrementalDecoder decoder() {

@@ -2,11 +2,13 @@ package io.github.dl4jgrpoma.transformer;
 
 import io.github.dl4jgrpoma.transformer.TransformerConfig;
 import io.github.dl4jgrpoma.transformer.TransformerPolicy;
+import java.util.Map;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The weight arrays of a {@link TransformerPolicy}, read by name from its graph at the start of a rollout.
- * They are the graph's own arrays ({@code sd.getVariable(name).getArr()}), not copies.
+ * The weight arrays of a {@link TransformerPolicy}, read by name from its graph at the start of a rollout (or from a
+ * map of arrays by the same names, a frozen copy's). They are the given arrays, not copies.
  */
 final class TransformerWeights {
     final TransformerConfig config;
@@ -30,10 +32,30 @@ final class TransformerWeights {
     final INDArray bhead;
 
     TransformerWeights(TransformerPolicy p) {
-        this.config = p.config();
+        this(p.config(), p::weight);
+    }
+
+    /**
+     * The arrays of a map by variable name.
+     *
+     * @throws IllegalArgumentException if a variable of the model is missing
+     */
+    TransformerWeights(TransformerConfig config, Map<String, INDArray> byName) {
+        this(config, name -> {
+            INDArray a = byName.get(name);
+            if (a == null) {
+                throw new IllegalArgumentException("no array for the transformer variable '" + name + "'; pass every"
+                        + " variable of TransformerPolicy.variableNames(" + config.layers() + ")");
+            }
+            return a;
+        });
+    }
+
+    private TransformerWeights(TransformerConfig config, java.util.function.Function<String, INDArray> p) {
+        this.config = config;
         int layers = config.layers();
-        wte = p.weight(TransformerPolicy.WTE);
-        wpe = p.weight(TransformerPolicy.WPE);
+        wte = p.apply(TransformerPolicy.WTE);
+        wpe = p.apply(TransformerPolicy.WPE);
         ln1g = new INDArray[layers];
         ln1b = new INDArray[layers];
         wqkv = new INDArray[layers];
@@ -47,22 +69,22 @@ final class TransformerWeights {
         w2 = new INDArray[layers];
         b2 = new INDArray[layers];
         for (int l = 0; l < layers; l++) {
-            ln1g[l] = p.weight(TransformerPolicy.layerVar(l, "ln1_g"));
-            ln1b[l] = p.weight(TransformerPolicy.layerVar(l, "ln1_b"));
-            wqkv[l] = p.weight(TransformerPolicy.layerVar(l, "wqkv"));
-            bqkv[l] = p.weight(TransformerPolicy.layerVar(l, "bqkv"));
-            wo[l] = p.weight(TransformerPolicy.layerVar(l, "wo"));
-            bo[l] = p.weight(TransformerPolicy.layerVar(l, "bo"));
-            ln2g[l] = p.weight(TransformerPolicy.layerVar(l, "ln2_g"));
-            ln2b[l] = p.weight(TransformerPolicy.layerVar(l, "ln2_b"));
-            w1[l] = p.weight(TransformerPolicy.layerVar(l, "w1"));
-            b1[l] = p.weight(TransformerPolicy.layerVar(l, "b1"));
-            w2[l] = p.weight(TransformerPolicy.layerVar(l, "w2"));
-            b2[l] = p.weight(TransformerPolicy.layerVar(l, "b2"));
+            ln1g[l] = p.apply(TransformerPolicy.layerVar(l, "ln1_g"));
+            ln1b[l] = p.apply(TransformerPolicy.layerVar(l, "ln1_b"));
+            wqkv[l] = p.apply(TransformerPolicy.layerVar(l, "wqkv"));
+            bqkv[l] = p.apply(TransformerPolicy.layerVar(l, "bqkv"));
+            wo[l] = p.apply(TransformerPolicy.layerVar(l, "wo"));
+            bo[l] = p.apply(TransformerPolicy.layerVar(l, "bo"));
+            ln2g[l] = p.apply(TransformerPolicy.layerVar(l, "ln2_g"));
+            ln2b[l] = p.apply(TransformerPolicy.layerVar(l, "ln2_b"));
+            w1[l] = p.apply(TransformerPolicy.layerVar(l, "w1"));
+            b1[l] = p.apply(TransformerPolicy.layerVar(l, "b1"));
+            w2[l] = p.apply(TransformerPolicy.layerVar(l, "w2"));
+            b2[l] = p.apply(TransformerPolicy.layerVar(l, "b2"));
         }
-        lnfg = p.weight(TransformerPolicy.LNF_G);
-        lnfb = p.weight(TransformerPolicy.LNF_B);
-        whead = p.weight(TransformerPolicy.W_HEAD);
-        bhead = p.weight(TransformerPolicy.B_HEAD);
+        lnfg = p.apply(TransformerPolicy.LNF_G);
+        lnfb = p.apply(TransformerPolicy.LNF_B);
+        whead = p.apply(TransformerPolicy.W_HEAD);
+        bhead = p.apply(TransformerPolicy.B_HEAD);
     }
 }
