@@ -1,6 +1,7 @@
 package io.github.dl4jgrpoma.policy;
 
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -10,24 +11,35 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the logits; only the model's part of the chain rule is computed here, from {@code d loss / d logits} to the
  * parameter gradients.
  *
- * <p>Why (our choice, issue 13): SameDiff M2.1 allocates and zeroes a fresh array for every op output and gradient
- * of every pass, and some of its backward kernels are slow on small shapes ({@code layer_norm_bp}); a model written
- * with a few large matrix products per layer avoids both. An implementation must give the gradients of its SameDiff
- * graph up to float rounding (the transformer's is checked against it in double precision).
+ * <p>Why (our choice, issue 13): in DL4J M2.1 a matrix product into a freshly allocated array runs at 4-15 GFLOP/s on
+ * this project's 2-core machines, into a reused one at 50-90 GFLOP/s (OpenBLAS), because each fresh multi-megabyte
+ * output faults its pages in; SameDiff allocates a fresh array for every op output and gradient of every pass. A
+ * model written with a few large products per layer into arrays of a reused workspace avoids both. An implementation
+ * must give the logits and gradients of its SameDiff graph up to float rounding (the transformer's is checked against
+ * it in double precision).
  *
- * <p>Implementations are stateless and thread-safe: two threads may run passes on the same weights at once.
+ * <p>Implementations are thread-safe: two threads may run passes on the same weights at once.
  */
 public interface LogitsBackprop {
 
     /**
-     * The forward pass of {@code input} with the given parameter arrays.
+     * The logits {@code [B, L, V]} of a forward pass of {@code input} with the given parameter arrays.
      *
-     * @param input           the rows, with the model's placeholders' meaning ({@link PolicyModel#feed})
-     * @param weights         parameter arrays by trainable-variable name: the policy's own ({@link PolicyModel#parameters()})
-     *                        or a frozen copy's (a reference model); read, never written
-     * @param keepActivations keep what {@link BackpropPass#backward} needs; false for a forward pass only
+     * @param input   the rows, with the meaning of the model's placeholders ({@link PolicyModel#feed})
+     * @param weights parameter arrays by trainable-variable name: the policy's own ({@link PolicyModel#parameters()}) or
+     *                a frozen copy's (a reference model); read, never written
      * @throws IllegalArgumentException if the input does not fit the model (token or position ids out of range,
-     *                                  conditioning it does not read)
+     *                                  conditioning it does not read) or a weight is missing
      */
-    BackpropPass forward(PolicyInput input, Map<String, INDArray> weights, boolean keepActivations);
+    INDArray logits(PolicyInput input, Map<String, INDArray> weights);
+
+    /**
+     * Parameter gradients of a scalar loss of the logits, by trainable-variable name, each shaped like its parameter:
+     * a forward pass, {@code logitsGradient} applied to its logits, then the backward pass.
+     *
+     * @param logitsGradient maps the logits {@code [B, L, V]} to {@code d loss / d logits} of the same shape; called
+     *                       once, outside any ND4J workspace (it may run a SameDiff graph)
+     * @throws IllegalArgumentException as {@link #logits}, or if the returned gradient's shape differs from the logits'
+     */
+    Map<String, INDArray> gradients(PolicyInput input, Map<String, INDArray> weights, UnaryOperator<INDArray> logitsGradient);
 }

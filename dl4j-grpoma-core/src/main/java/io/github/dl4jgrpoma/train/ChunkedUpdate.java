@@ -50,15 +50,18 @@ final class ChunkedUpdate implements AutoCloseable {
     private final PolicyModel policy;
     private final int chunkTokens;
     private final ExecutorService pool;
+    private final ModelBackprop direct;
     private boolean executedOnce;
 
     /**
      * @param chunkTokens target rows x T per chunk (a chunk holds at least one whole prompt)
      * @param threads     Java threads for the chunks (1: all on the caller's thread)
+     * @param direct      the policy's own forward and backward pass, or null to differentiate the policy graph
      */
     ChunkedUpdate(PolicyModel policy, LossGraph loss, LossConfig lossConfig, GraphUpdater updater,
-                  ReferencePolicy reference, int chunkTokens, int threads) {
+                  ReferencePolicy reference, int chunkTokens, int threads, ModelBackprop direct) {
         this.policy = policy;
+        this.direct = direct;
         this.loss = loss;
         this.lossConfig = lossConfig;
         this.updater = updater;
@@ -83,8 +86,11 @@ final class ChunkedUpdate implements AutoCloseable {
         Map<String, Double> selection = new LinkedHashMap<>();
         if (lossConfig.entropyTopFraction() < 1) {
             SameDiff sd = policy.sameDiff();
-            INDArray entropy = forward(packed, plan(packed), sd, (in, tgt) -> sd.output(in, loss.tokenEntropy())
-                    .get(loss.tokenEntropy()).dup(), executor);
+            INDArray entropy = direct != null
+                    ? forward(packed, plan(packed), null, (in, tgt) -> direct.perToken(in, tgt, policy.parameters(),
+                            direct.loss().tokenEntropy()), executor)
+                    : forward(packed, plan(packed), sd, (in, tgt) -> sd.output(policy.feed(in), loss.tokenEntropy())
+                            .get(loss.tokenEntropy()).dup(), executor);
             packed = LossTokenSelection.topEntropy(packed, entropy, lossConfig.entropyTopFraction(), selection);
         }
         List<UpdateChunks.Chunk> chunks = plan(packed);
@@ -92,11 +98,14 @@ final class ChunkedUpdate implements AutoCloseable {
         if (recomputeOld) {
             long r0 = System.nanoTime();
             SameDiff sd = policy.sameDiff();
-            INDArray fresh = forward(packed, chunks, sd, (in, tgt) -> {
-                Map<String, INDArray> feed = new LinkedHashMap<>(in);
-                feed.put(loss.targets(), tgt);
-                return sd.output(feed, loss.tokenLogProbs()).get(loss.tokenLogProbs()).dup();
-            }, executor);
+            INDArray fresh = direct != null
+                    ? forward(packed, chunks, null, (in, tgt) -> direct.perToken(in, tgt, policy.parameters(),
+                            direct.loss().tokenLogProbs()), executor)
+                    : forward(packed, chunks, sd, (in, tgt) -> {
+                        Map<String, INDArray> feed = new LinkedHashMap<>(policy.feed(in));
+                        feed.put(loss.targets(), tgt);
+                        return sd.output(feed, loss.tokenLogProbs()).get(loss.tokenLogProbs()).dup();
+                    }, executor);
             RolloutDrift drift = RolloutDrift.of(packed, fresh);
             packed = drift.packed();
             recomputed.put("rollout/logprob_diff_max", drift.diffMax());
@@ -106,39 +115,50 @@ final class ChunkedUpdate implements AutoCloseable {
         }
         boolean checkInLoss = !recomputeOld;
         long t0 = System.nanoTime();
-        INDArray ref = reference == null ? null
-                : forward(packed, chunks, reference.sameDiff(), (in, tgt) -> reference.tokenLogProbs(in, tgt).dup(), executor);
+        Map<String, INDArray> refWeights = reference == null || direct == null ? null
+                : reference.parameters(policy.trainableVariables());
+        INDArray ref = reference == null ? null : direct != null
+                ? forward(packed, chunks, null, (in, tgt) -> direct.perToken(in, tgt, refWeights,
+                        direct.loss().tokenLogProbs()), executor)
+                : forward(packed, chunks, reference.sameDiff(), (in, tgt) -> reference.tokenLogProbs(policy.feed(in), tgt).dup(),
+                        executor);
         long t1 = System.nanoTime();
+        LossGraph lg = direct != null ? direct.loss() : loss;
         List<Map<String, INDArray>> feeds = new ArrayList<>();
         double[] weights = new double[chunks.size()];
         for (int c = 0; c < chunks.size(); c++) {
             UpdateChunks.Chunk ch = chunks.get(c);
-            Map<String, INDArray> feed = new LinkedHashMap<>(loss.feed(rows(packed.targets(), ch), rows(packed.thoughtMask(), ch),
+            Map<String, INDArray> feed = new LinkedHashMap<>(lg.feed(rows(packed.targets(), ch), rows(packed.thoughtMask(), ch),
                     rows(packed.answerMask(), ch), rows(packed.advantages(), ch), rows(packed.oldLogProbs(), ch),
                     ref == null ? null : rows(ref, ch), rows(packed.sequenceWeights(), ch)));
-            feed.putAll(policy.feed(input(packed, ch)));
+            if (direct == null) {
+                feed.putAll(policy.feed(input(packed, ch)));
+            }
             feeds.add(feed);
             weights[c] = ch.lossWeight();
         }
         Map<String, String> names = new LinkedHashMap<>();
-        names.put("loss", loss.loss());
-        loss.refKl().ifPresent(n -> names.put("kl", n));
-        names.put("approx_kl", loss.approxKl());
-        names.put("clip_frac/low", loss.clipFracLow());
-        names.put("clip_frac/high", loss.clipFracHigh());
-        names.put("ratio/mean", loss.ratioMean());
-        names.put("entropy", loss.entropy());
+        names.put("loss", lg.loss());
+        lg.refKl().ifPresent(n -> names.put("kl", n));
+        names.put("approx_kl", lg.approxKl());
+        names.put("clip_frac/low", lg.clipFracLow());
+        names.put("clip_frac/high", lg.clipFracHigh());
+        names.put("ratio/mean", lg.ratioMean());
+        names.put("entropy", lg.entropy());
         List<Map<String, Double>> epochs = new ArrayList<>();
         long fwdBwd = 0;
         long optim = 0;
         for (int e = 0; e < innerEpochs; e++) {
             boolean first = e == 0;
-            GraphUpdater.ChunkedResult r = updater.update(feeds, weights, new ArrayList<>(names.values()), executor,
-                    outs -> {
-                        if (first && checkInLoss) {
-                            firstEpochCheck.accept(combine(names, chunks, outs));
-                        }
-                    });
+            java.util.function.Consumer<List<Map<String, Double>>> beforeStep = outs -> {
+                if (first && checkInLoss) {
+                    firstEpochCheck.accept(combine(names, chunks, outs));
+                }
+            };
+            GraphUpdater.ChunkedResult r = direct != null
+                    ? updater.update(directTasks(packed, chunks, feeds, weights, new ArrayList<>(names.values()), executor),
+                            executor, beforeStep)
+                    : updater.update(feeds, weights, new ArrayList<>(names.values()), executor, beforeStep);
             Map<String, Double> m = combine(names, chunks, r.outputs());
             m.put("grad_norm", r.gradNorm());
             epochs.add(m);
@@ -181,18 +201,40 @@ final class ChunkedUpdate implements AutoCloseable {
                 lossConfig.aggregation(), lossConfig, Math.max(1, chunkTokens / packed.input().length()));
     }
 
+    /** The model's own forward + backward pass on every chunk ({@link ModelBackprop}), weighted gradients and outputs. */
+    private List<Callable<GraphUpdater.Chunk>> directTasks(PackedBatch packed, List<UpdateChunks.Chunk> chunks,
+                                                         List<Map<String, INDArray>> feeds, double[] weights,
+                                                         List<String> outputs, ExecutorService executor) {
+        boolean collectEach = ChunkTasks.collectAfterEachTask(executor, chunks.size());
+        Map<String, INDArray> params = policy.parameters();
+        List<Callable<GraphUpdater.Chunk>> tasks = new ArrayList<>();
+        for (int c = 0; c < chunks.size(); c++) {
+            PolicyInput in = input(packed, chunks.get(c));
+            Map<String, INDArray> feed = feeds.get(c);
+            double w = weights[c];
+            tasks.add(() -> {
+                GraphUpdater.Chunk out = direct.gradient(in, params, feed, outputs, w);
+                if (collectEach && chunks.size() > 1) {
+                    System.gc();                          // free this chunk's activations before the next one's
+                }
+                return out;
+            });
+        }
+        return tasks;
+    }
+
     /**
-     * A forward pass of {@code sd} over the chunks (on {@code executor}, or serially when null), rows concatenated:
-     * {@code [R,T]}.
+     * A forward pass over the chunks (on {@code executor}, or serially when null), rows concatenated: {@code [R,T]}.
      *
-     * @param pass (policy feed of the chunk's rows, the rows' targets) to a detached {@code [rows,T]} array
+     * @param sd   the graph the pass executes, whose sessions are released afterwards, or null (a model's own pass)
+     * @param pass (the chunk's rows, their targets) to a detached {@code [rows,T]} array
      */
     private INDArray forward(PackedBatch packed, List<UpdateChunks.Chunk> chunks, SameDiff sd,
-                             BiFunction<Map<String, INDArray>, INDArray, INDArray> pass, ExecutorService executor) {
+                             BiFunction<PolicyInput, INDArray, INDArray> pass, ExecutorService executor) {
         List<Callable<INDArray>> tasks = new ArrayList<>();
         boolean collectEach = ChunkTasks.collectAfterEachTask(executor, chunks.size());
         for (UpdateChunks.Chunk ch : chunks) {
-            Map<String, INDArray> in = policy.feed(input(packed, ch));
+            PolicyInput in = input(packed, ch);
             INDArray tgt = rows(packed.targets(), ch);
             tasks.add(() -> {
                 INDArray out = pass.apply(in, tgt);

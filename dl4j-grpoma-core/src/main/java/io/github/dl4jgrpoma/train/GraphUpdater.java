@@ -118,12 +118,28 @@ final class GraphUpdater {
                 return new Chunk(g, o);
             });
         }
-        List<Chunk> done;
         try {
-            done = ChunkTasks.run(pool, tasks, "the forward + backward pass");
+            return update(tasks, pool, beforeStep, t0);
         } finally {
             SameDiffMemory.release(policy.sameDiff());
         }
+    }
+
+    /**
+     * One update from chunk tasks that each return their weighted gradients and scalar outputs (a model's own
+     * backward pass, {@link ModelBackprop}): the gradients summed in task order, then one Adam step.
+     *
+     * @param pool       executor for the tasks, or null to run them one after another on this thread
+     * @param beforeStep sees the chunk outputs before the weights change
+     */
+    ChunkedResult update(List<Callable<Chunk>> tasks, ExecutorService pool,
+                         java.util.function.Consumer<List<Map<String, Double>>> beforeStep) {
+        return update(tasks, pool, beforeStep, System.nanoTime());
+    }
+
+    private ChunkedResult update(List<Callable<Chunk>> tasks, ExecutorService pool,
+                                 java.util.function.Consumer<List<Map<String, Double>>> beforeStep, long t0) {
+        List<Chunk> done = ChunkTasks.run(pool, tasks, "the forward + backward pass");
         Map<String, INDArray> sum = done.get(0).grads();
         for (int c = 1; c < done.size(); c++) {
             Map<String, INDArray> g = done.get(c).grads();
@@ -136,7 +152,8 @@ final class GraphUpdater {
         return new ChunkedResult(chunkOutputs, norm, t1 - t0, System.nanoTime() - t1);
     }
 
-    private record Chunk(Map<String, INDArray> grads, Map<String, Double> outputs) {
+    /** A chunk's gradients (already multiplied by its weight) and scalar outputs. */
+    record Chunk(Map<String, INDArray> grads, Map<String, Double> outputs) {
     }
 
     /** Makes {@link #loss} the graph's only loss variable and ensures the gradient function exists. */

@@ -126,6 +126,7 @@ public final class GrpoMaTrainer {
     private final ReferencePolicy reference;
     private final GraphUpdater updater;
     private final ChunkedUpdate chunked;
+    private final ModelBackprop modelBackprop;
     private final GradientSpikeTracker spikes = new GradientSpikeTracker();
     private final String fingerprint;
     private long completed;
@@ -179,7 +180,12 @@ public final class GrpoMaTrainer {
         }
         this.updater = new GraphUpdater(policy, loss.loss(), config.optimizer());
         int threads = b.sameDiffListeners.isEmpty() ? b.updateThreads : 1;     // listeners may not be thread-safe
-        this.chunked = new ChunkedUpdate(policy, loss, config.loss(), updater, reference, b.updateChunkTokens, threads);
+        boolean tree = rowPacking == RowPacking.TREE;
+        this.modelBackprop = b.modelBackprop && b.sameDiffListeners.isEmpty() ? policy.logitsBackprop()
+                .map(bp -> new ModelBackprop(bp, () -> new LogitsLoss(policy.vocabSize(), policy.dataType(), temperature,
+                        config.loss(), tree))).orElse(null) : null;
+        this.chunked = new ChunkedUpdate(policy, loss, config.loss(), updater, reference, b.updateChunkTokens, threads,
+                modelBackprop);
         this.fingerprint = TrainingCheckpoints.fingerprint(config, GrpoMaConfig.NOT_FINGERPRINTED, policy);
     }
 
@@ -218,6 +224,14 @@ public final class GrpoMaTrainer {
     /** How the update lays rollout trees out in rows (AUTO resolved). */
     public RowPacking rowPacking() {
         return rowPacking;
+    }
+
+    /**
+     * Whether the update runs the policy's own forward and backward pass ({@link GrpoMaTrainerBuilder#modelBackprop})
+     * rather than differentiating its SameDiff graph.
+     */
+    public boolean usesModelBackprop() {
+        return modelBackprop != null;
     }
 
     /** The names of the loss placeholders and outputs in the policy graph. */

@@ -38,6 +38,7 @@ public final class GrpoMaTrainerBuilder {
     int updateChunkTokens = DEFAULT_UPDATE_CHUNK_TOKENS;
     int updateThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
     RowPacking rowPacking = RowPacking.AUTO;
+    boolean modelBackprop = true;
     RolloutExecutorFactory rolloutExecutor = RolloutExecutorFactory.inProcess();
 
     /** Default of {@link #updateChunkTokens(int)}. */
@@ -168,6 +169,18 @@ public final class GrpoMaTrainerBuilder {
             throw new IllegalArgumentException("GrpoMaTrainer.rowPacking is null; use AUTO (default), PER_ANSWER or TREE");
         }
         rowPacking = v;
+        return this;
+    }
+
+    /**
+     * Whether the update uses the policy's own forward and backward pass when it has one
+     * ({@link PolicyModel#logitsBackprop()}: the built-in text transformer) instead of differentiating its SameDiff
+     * graph (default true; same loss and gradients up to float rounding, several times faster, README "Speed"). The
+     * graph is differentiated anyway when SameDiff listeners are attached ({@link #sameDiffListeners}), since they
+     * watch the graph's ops. False: always the graph (for comparisons).
+     */
+    public GrpoMaTrainerBuilder modelBackprop(boolean v) {
+        modelBackprop = v;
         return this;
     }
 

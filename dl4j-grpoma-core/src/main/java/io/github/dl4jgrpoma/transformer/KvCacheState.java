@@ -11,11 +11,6 @@ import io.github.dl4jgrpoma.transformer.TransformerConfig;
 import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.MirroringPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.LayerNorm;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -138,7 +133,7 @@ final class KvCacheState implements DecodingState {
             java.util.Arrays.fill(validNew[b], true);
             java.util.Arrays.fill(valid[b], 0, n, true);
         }
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(workspaceConfig(), WORKSPACE_ID)) {
+        try (MemoryWorkspace ws = PassWorkspace.open(WORKSPACE_ID)) {
             int d = w.config.width();
             INDArray pos = w.wpe.get(interval(0, n), all()).dup('c').reshape('c', 1, (long) n * d);
             INDArray hidden = embeddings.castTo(w.config.dataType()).dup('c').reshape('c', rows, (long) n * d)
@@ -191,7 +186,7 @@ final class KvCacheState implements DecodingState {
         }
         // Intermediates live in a workspace (a reused block: no per-op off-heap allocation); only the new
         // next-token logits leave it (detach) and the caches, allocated outside, are written by assign.
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(workspaceConfig(), WORKSPACE_ID)) {
+        try (MemoryWorkspace ws = PassWorkspace.open(WORKSPACE_ID)) {
             next = forward(tokFlat, posFlat, validNew, anyInactive, n, s).detach();
         }
         slots = s;
@@ -273,16 +268,6 @@ final class KvCacheState implements DecodingState {
             }
         }
         return Nd4j.create(m, new long[] {rows, 1, n, s}, 'c').castTo(dt);
-    }
-
-    /**
-     * Per-thread workspace for the intermediates of one step: it learns its size on the first step, reuses the
-     * block afterwards and grows (reallocates) when a later step needs more.
-     */
-    private static WorkspaceConfiguration workspaceConfig() {
-        return WorkspaceConfiguration.builder().initialSize(0).overallocationLimit(0.5)
-                .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
-                .policyMirroring(MirroringPolicy.FULL).policySpill(SpillPolicy.REALLOCATE).build();
     }
 
     /** {@code x · w + b} in one op (xw_plus_b) instead of a matmul and a broadcast add. */

@@ -10,12 +10,13 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 
-import io.github.dl4jgrpoma.policy.BackpropPass;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+
 import io.github.dl4jgrpoma.policy.PolicyInput;
 
 /**
@@ -24,10 +25,11 @@ import io.github.dl4jgrpoma.policy.PolicyInput;
  * one, GELU {@code x * sigmoid(1.702 x)} as libnd4j's {@code gelu}) and its backward pass by the chain rule, with the
  * activations of the forward pass kept for it. Per layer the backward pass costs six matrix products of the token rows
  * with the layer's weights, four batched products for attention, and a few elementwise ops; no per-op graph
- * bookkeeping. {@code TransformerBackpropTest} checks logits and gradients against the SameDiff graph in double
- * precision.
+ * bookkeeping. Every product writes into a new c-ordered array ({@link #mm}), which in M2.1 is what sends it to BLAS;
+ * run inside a {@link PassWorkspace} so those arrays are reused memory ({@link TransformerBackprop}).
+ * {@code TransformerBackpropTest} checks logits and gradients against the SameDiff graph in double precision.
  */
-final class TransformerPass implements BackpropPass {
+final class TransformerPass {
     private final TransformerWeights w;
     private final int rows;
     private final int length;
@@ -75,13 +77,15 @@ final class TransformerPass implements BackpropPass {
             s.ln1 = NormalizedRows.of(x);
             s.a = s.ln1.scale(w.ln1g[l], w.ln1b[l]);
             INDArray qkv = affine(s.a, w.wqkv[l], w.bqkv[l]).reshape('c', rows, length, 3, h, dh).permute(2, 0, 3, 1, 4);
-            s.q = qkv.get(point(0), all(), all(), all(), all()).dup('c');                            // [B,H,L,dh]
-            s.k = qkv.get(point(1), all(), all(), all(), all()).dup('c');
-            s.v = qkv.get(point(2), all(), all(), all(), all()).dup('c');
-            INDArray scores = Nd4j.matmul(s.q, s.k, false, true, false).muli(scale).addi(mask);       // [B,H,L,L]
+            s.q = heads(qkv, 0);                                                                       // [B*H,L,dh]
+            s.k = heads(qkv, 1);
+            s.v = heads(qkv, 2);
+            INDArray scores = mm(s.q, s.k, false, true).muli(scale);                                 // [B*H,L,L]
+            scores.reshape('c', rows, h, length, length).addi(mask);
             s.p = scores.ulike();
-            Nd4j.exec(new SoftMax(scores, s.p, 3));
-            s.o = Nd4j.matmul(s.p, s.v).permute(0, 2, 1, 3).dup('c').reshape('c', n, d);               // [N,D]
+            Nd4j.exec(new SoftMax(scores, s.p, 2));
+            s.o = mm(s.p, s.v, false, false).reshape('c', rows, h, length, dh).permute(0, 2, 1, 3).dup('c')
+                    .reshape('c', n, d);                                                                // [N,D]
             x.addi(affine(s.o, w.wo[l], w.bo[l]));
             s.ln2 = NormalizedRows.of(x);
             s.b = s.ln2.scale(w.ln2g[l], w.ln2b[l]);
@@ -98,13 +102,18 @@ final class TransformerPass implements BackpropPass {
         this.logits = affine(xf, w.whead, w.bhead).reshape('c', rows, length, c.vocabSize());
     }
 
-    @Override
-    public INDArray logits() {
+    /** Logits {@code [B, L, V]} (in the scope the pass ran in). */
+    INDArray logits() {
         return logits;
     }
 
-    @Override
-    public Map<String, INDArray> backward(INDArray logitsGradient) {
+    /**
+     * Parameter gradients for {@code d loss / d logits} (by variable name, shaped like the parameters); once per pass.
+     *
+     * @throws IllegalStateException    if the pass kept no activations or backward already ran
+     * @throws IllegalArgumentException if the gradient's shape differs from the logits'
+     */
+    Map<String, INDArray> backward(INDArray logitsGradient) {
         if (layers == null) {
             throw new IllegalStateException("this pass kept no activations; run forward(input, weights, true) for a backward pass");
         }
@@ -125,56 +134,62 @@ final class TransformerPass implements BackpropPass {
         Map<String, INDArray> grads = new LinkedHashMap<>();
         INDArray[] ln = new INDArray[2];
         INDArray dl = logitsGradient.castTo(c.dataType()).dup('c').reshape('c', n, c.vocabSize());
-        grads.put(TransformerPolicy.W_HEAD, Nd4j.matmul(xf, dl, true, false, false));
+        grads.put(TransformerPolicy.W_HEAD, mm(xf, dl, true, false));
         grads.put(TransformerPolicy.B_HEAD, dl.sum(0));
-        INDArray dx = lnf.backward(Nd4j.matmul(dl, w.whead, false, true, false), w.lnfg, ln);
+        INDArray dx = lnf.backward(mm(dl, w.whead, false, true), w.lnfg, ln);
         grads.put(TransformerPolicy.LNF_G, ln[0]);
         grads.put(TransformerPolicy.LNF_B, ln[1]);
         Map<String, INDArray> perLayer = new LinkedHashMap<>();
         for (int l = layers.length - 1; l >= 0; l--) {
             Layer s = layers[l];
             // MLP: x += gelu(b w1 + b1) w2 + b2
-            put(perLayer, l, "w2", Nd4j.matmul(s.g, dx, true, false, false));
+            put(perLayer, l, "w2", mm(s.g, dx, true, false));
             put(perLayer, l, "b2", dx.sum(0));
-            INDArray du = Nd4j.matmul(dx, w.w2[l], false, true, false);                               // [N,F]
+            INDArray du = mm(dx, w.w2[l], false, true);                               // [N,F]
             Nd4j.exec(new GELUDerivative(s.u, s.u));
             du.muli(s.u);
-            put(perLayer, l, "w1", Nd4j.matmul(s.b, du, true, false, false));
+            put(perLayer, l, "w1", mm(s.b, du, true, false));
             put(perLayer, l, "b1", du.sum(0));
-            dx.addi(s.ln2.backward(Nd4j.matmul(du, w.w1[l], false, true, false), w.ln2g[l], ln));
+            dx.addi(s.ln2.backward(mm(du, w.w1[l], false, true), w.ln2g[l], ln));
             put(perLayer, l, "ln2_g", ln[0]);
             put(perLayer, l, "ln2_b", ln[1]);
             // attention: x += concat_heads(softmax(q k^T * scale + mask) v) wo + bo
-            put(perLayer, l, "wo", Nd4j.matmul(s.o, dx, true, false, false));
+            put(perLayer, l, "wo", mm(s.o, dx, true, false));
             put(perLayer, l, "bo", dx.sum(0));
-            INDArray dO = Nd4j.matmul(dx, w.wo[l], false, true, false).reshape('c', rows, length, h, dh)
-                    .permute(0, 2, 1, 3).dup('c');                                                      // [B,H,L,dh]
-            INDArray dp = Nd4j.matmul(dO, s.v, false, true, false);                                   // [B,H,L,L]
-            INDArray dv = Nd4j.matmul(s.p, dO, true, false, false);
-            INDArray ds = dp.subi(dp.mul(s.p).sum(true, 3)).muli(s.p).muli(scale);                    // softmax backward
-            INDArray dq = Nd4j.matmul(ds, s.k);
-            INDArray dk = Nd4j.matmul(ds, s.q, true, false, false);
+            INDArray dO = mm(dx, w.wo[l], false, true).reshape('c', rows, length, h, dh)
+                    .permute(0, 2, 1, 3).dup('c').reshape('c', (long) rows * h, length, dh);            // [B*H,L,dh]
+            INDArray dp = mm(dO, s.v, false, true);                                                   // [B*H,L,L]
+            INDArray dv = mm(s.p, dO, true, false);
+            INDArray ds = dp.subi(dp.mul(s.p).sum(true, 2)).muli(s.p).muli(scale);                    // softmax backward
+            INDArray dq = mm(ds, s.k, false, false);
+            INDArray dk = mm(ds, s.q, true, false);
             INDArray dqkv = Nd4j.create(c.dataType(), rows, length, 3, h, dh);
             INDArray view = dqkv.permute(2, 0, 3, 1, 4);
-            view.get(point(0), all(), all(), all(), all()).assign(dq);
-            view.get(point(1), all(), all(), all(), all()).assign(dk);
-            view.get(point(2), all(), all(), all(), all()).assign(dv);
+            view.get(point(0), all(), all(), all(), all()).assign(dq.reshape('c', rows, h, length, dh));
+            view.get(point(1), all(), all(), all(), all()).assign(dk.reshape('c', rows, h, length, dh));
+            view.get(point(2), all(), all(), all(), all()).assign(dv.reshape('c', rows, h, length, dh));
             dqkv = dqkv.reshape('c', n, 3L * d);
-            put(perLayer, l, "wqkv", Nd4j.matmul(s.a, dqkv, true, false, false));
+            put(perLayer, l, "wqkv", mm(s.a, dqkv, true, false));
             put(perLayer, l, "bqkv", dqkv.sum(0));
-            dx.addi(s.ln1.backward(Nd4j.matmul(dqkv, w.wqkv[l], false, true, false), w.ln1g[l], ln));
+            dx.addi(s.ln1.backward(mm(dqkv, w.wqkv[l], false, true), w.ln1g[l], ln));
             put(perLayer, l, "ln1_g", ln[0]);
             put(perLayer, l, "ln1_b", ln[1]);
             layers[l] = null;                                          // its arrays may go before the next layer's
         }
-        grads.put(TransformerPolicy.WTE, Nd4j.matmul(oneHot(tokens, c.vocabSize(), c.dataType()), dx, true, false, false));
-        grads.put(TransformerPolicy.WPE, Nd4j.matmul(oneHot(positions, c.maxLength(), c.dataType()), dx, true, false, false));
+        grads.put(TransformerPolicy.WTE, mm(oneHot(tokens, c.vocabSize(), c.dataType()), dx, true, false));
+        grads.put(TransformerPolicy.WPE, mm(oneHot(positions, c.maxLength(), c.dataType()), dx, true, false));
         Map<String, INDArray> ordered = new LinkedHashMap<>();
         for (String name : TransformerPolicy.variableNames(c.layers())) {
             INDArray g = grads.containsKey(name) ? grads.get(name) : perLayer.get(name);
             ordered.put(name, g.reshape(shapeOf(name)));
         }
         return ordered;
+    }
+
+    /** Part {@code i} (0 q, 1 k, 2 v) of {@code qkv [3,B,H,L,dh]} as a c-ordered {@code [B*H, L, dh]}. */
+    private INDArray heads(INDArray qkv, int i) {
+        INDArray part = qkv.get(point(i), all(), all(), all(), all()).dup('c');
+        return part.reshape('c', part.size(0) * part.size(1), length, part.size(3));
     }
 
     private long[] shapeOf(String name) {
@@ -214,9 +229,38 @@ final class TransformerPass implements BackpropPass {
         m.put(TransformerPolicy.layerVar(layer, suffix), g);
     }
 
-    /** {@code x w + b} in one op. */
+    /** {@code x w + b}. */
     private static INDArray affine(INDArray x, INDArray w, INDArray b) {
-        return Nd4j.exec(new XwPlusB(x, w, b))[0];
+        return mm(x, w, false, false).addiRowVector(b);
+    }
+
+    /**
+     * {@code op(a) op(b)} for matrices, or per batch entry for {@code [..., m, k]} arrays of equal leading dimensions,
+     * into a new c-ordered array. M2.1 runs a product whose output array is given to BLAS (50-90 GFLOP/s measured on one
+     * core here: {@code Nd4j.gemm} for matrices, the {@code Mmul} op for batches), one that allocates its own output
+     * (INDArray.mmul, Nd4j.matmul) through slower paths (4-15 GFLOP/s).
+     */
+    static INDArray mm(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
+        INDArray x = plain(a);
+        INDArray y = plain(b);
+        long[] sa = x.shape();
+        long[] sb = y.shape();
+        int r = sa.length;
+        long[] out = sa.clone();
+        out[r - 2] = transposeA ? sa[r - 1] : sa[r - 2];
+        out[r - 1] = transposeB ? sb[r - 2] : sb[r - 1];
+        INDArray c = Nd4j.create(x.dataType(), out, 'c');
+        if (r == 2) {
+            Nd4j.gemm(x, y, c, transposeA, transposeB, 1.0, 0.0);
+        } else {
+            Nd4j.exec(new Mmul(x, y, c, MMulTranspose.builder().transposeA(transposeA).transposeB(transposeB).build()));
+        }
+        return c;
+    }
+
+    /** {@code a} itself if it is c-ordered with default strides, else a c-ordered copy. */
+    private static INDArray plain(INDArray a) {
+        return a.ordering() == 'c' && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
     }
 
     private int[] defaultPositions() {

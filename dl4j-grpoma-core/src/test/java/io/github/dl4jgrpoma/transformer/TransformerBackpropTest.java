@@ -22,7 +22,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.github.dl4jgrpoma.graph.GradFunctions;
-import io.github.dl4jgrpoma.policy.BackpropPass;
 import io.github.dl4jgrpoma.policy.LogitsBackprop;
 import io.github.dl4jgrpoma.policy.PolicyInput;
 
@@ -91,17 +90,22 @@ class TransformerBackpropTest {
             int length = tree ? maxLength + 1 + rnd.nextInt(4) : maxLength;
             PolicyInput in = input(rnd, 1 + rnd.nextInt(3), length, maxLength, tree);
             LogitsBackprop bp = p.logitsBackprop().orElseThrow();
-            BackpropPass pass = bp.forward(in, p.parameters(), true);
+            INDArray logits = bp.logits(in, p.parameters());
             INDArray expectedLogits = p.forward(in);
-            assertArrayEquals(expectedLogits.shape(), pass.logits().shape());
-            double logitsDiff = pass.logits().sub(expectedLogits).amaxNumber().doubleValue();
+            assertArrayEquals(expectedLogits.shape(), logits.shape());
+            double logitsDiff = logits.sub(expectedLogits).amaxNumber().doubleValue();
             assertTrue(logitsDiff < 1e-10, "logits differ by " + logitsDiff);
 
             INDArray r = Nd4j.rand(DataType.DOUBLE, expectedLogits.shape()).subi(0.5);
             Map<String, INDArray> feed = new HashMap<>(p.feed(in));
             feed.put("r", r);
             Map<String, INDArray> expected = p.sameDiff().calculateGradients(feed, p.trainableVariables());
-            Map<String, INDArray> actual = pass.backward(r);
+            INDArray[] seen = new INDArray[1];
+            Map<String, INDArray> actual = bp.gradients(in, p.parameters(), l -> {
+                seen[0] = l;
+                return r;
+            });
+            assertEquals(0.0, seen[0].sub(logits).amaxNumber().doubleValue(), 0.0, "the loss sees the pass's logits");
             assertEquals(p.trainableVariables(), List.copyOf(actual.keySet()));
             for (String n : p.trainableVariables()) {
                 INDArray e = expected.get(n);
@@ -124,7 +128,7 @@ class TransformerBackpropTest {
         LogitsBackprop bp = p.logitsBackprop().orElseThrow();
         Map<String, INDArray> weights = new LinkedHashMap<>(p.parameters());
         INDArray r = Nd4j.rand(DataType.DOUBLE, 2, 11, V).subi(0.5);
-        Map<String, INDArray> grads = bp.forward(in, weights, true).backward(r);
+        Map<String, INDArray> grads = bp.gradients(in, weights, l -> r);
         double eps = 1e-6;
         int checked = 0;
         for (String n : p.trainableVariables()) {
@@ -133,9 +137,9 @@ class TransformerBackpropTest {
                 long j = rnd.nextInt((int) w.length());
                 double orig = w.getDouble(j);
                 w.putScalar(j, orig + eps);
-                double up = bp.forward(in, weights, false).logits().mul(r).sumNumber().doubleValue();
+                double up = bp.logits(in, weights).mul(r).sumNumber().doubleValue();
                 w.putScalar(j, orig - eps);
-                double down = bp.forward(in, weights, false).logits().mul(r).sumNumber().doubleValue();
+                double down = bp.logits(in, weights).mul(r).sumNumber().doubleValue();
                 w.putScalar(j, orig);
                 double fd = (up - down) / (2 * eps);
                 double g = grads.get(n).reshape(grads.get(n).length()).getDouble(j);
@@ -151,20 +155,19 @@ class TransformerBackpropTest {
         TransformerPolicy p = policy(1, 6);
         LogitsBackprop bp = p.logitsBackprop().orElseThrow();
         IllegalArgumentException tok = assertThrows(IllegalArgumentException.class,
-                () -> bp.forward(PolicyInput.of(Nd4j.createFromArray(new int[][] {{1, 2, 11, 0, 0, 0}})), p.parameters(), true));
+                () -> bp.logits(PolicyInput.of(Nd4j.createFromArray(new int[][] {{1, 2, 11, 0, 0, 0}})), p.parameters()));
         assertTrue(tok.getMessage().contains("token id 11"), tok.getMessage());
         PolicyInput ok = PolicyInput.of(Nd4j.createFromArray(new int[][] {{1, 2, 3, 0, 0, 0}}));
         Map<String, INDArray> missing = new HashMap<>(p.parameters());
         missing.remove("h1_w2");
-        IllegalArgumentException w = assertThrows(IllegalArgumentException.class, () -> bp.forward(ok, missing, true));
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class, () -> bp.logits(ok, missing));
         assertTrue(w.getMessage().contains("h1_w2"), w.getMessage());
-        BackpropPass forwardOnly = bp.forward(ok, p.parameters(), false);
-        assertThrows(IllegalStateException.class, () -> forwardOnly.backward(forwardOnly.logits()));
-        BackpropPass pass = bp.forward(ok, p.parameters(), true);
-        assertThrows(IllegalArgumentException.class, () -> pass.backward(Nd4j.zeros(DataType.DOUBLE, 1, 5, V)));
-        pass.backward(pass.logits());
-        IllegalStateException twice = assertThrows(IllegalStateException.class, () -> pass.backward(pass.logits()));
-        assertTrue(twice.getMessage().contains("already"), twice.getMessage());
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> bp.gradients(ok, p.parameters(), l -> Nd4j.zeros(DataType.DOUBLE, 1, 5, V)));
+        assertTrue(shape.getMessage().contains("[1, 5, 11]"), shape.getMessage());
+        IllegalArgumentException cond = assertThrows(IllegalArgumentException.class, () -> bp.logits(
+                PolicyInput.of(ok.tokens(), Map.of("pixels", Nd4j.zeros(DataType.DOUBLE, 1, 4))), p.parameters()));
+        assertTrue(cond.getMessage().contains("pixels"), cond.getMessage());
     }
 
     @Test

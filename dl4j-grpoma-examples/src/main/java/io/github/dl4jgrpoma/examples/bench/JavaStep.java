@@ -73,6 +73,7 @@ final class JavaStep {
         this.trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tokenizer).promptSource(inOrder)
                 .reward(RewardFunction.of("digits", ctx -> digitFraction(ctx.answerTokens()))).config(config)
                 .updateThreads(s.updateThreads()).updateChunkTokens(s.chunkTokens()).rowPacking(s.rowPacking())
+                .modelBackprop(s.modelBackprop())
                 .runName("bench-step").build();
     }
 

@@ -91,6 +91,11 @@ public final class StepBenchmarkCommand implements Command {
         options.addOption(Option.builder().longOpt("row-packing").hasArg().argName("MODE")
                 .desc("update rows: auto (default: tree for M > 1), per-answer (one row per answer) or tree (one row per"
                         + " thought with its answers)").build());
+        options.addOption(Option.builder().longOpt("backprop").hasArg().argName("MODE")
+                .desc("update gradients: model (default: the transformer's own forward and backward pass) or graph"
+                        + " (SameDiff differentiates the graph)").build());
+        options.addOption(Option.builder().longOpt("compare-backprop")
+                .desc("also run the Java step with the other --backprop, interleaved, and print the ratios").build());
         options.addOption(Option.builder().longOpt("quick").desc("tiny model, 1 rep, no warm-up (smoke test)").build());
         CommandLine cl = CliSupport.parse(options, args);
         if (cl.hasOption("help")) {
@@ -125,19 +130,27 @@ public final class StepBenchmarkCommand implements Command {
             default -> throw new UsageException("--row-packing must be auto, per-answer or tree, got '"
                     + cl.getOptionValue("row-packing") + "'");
         };
+        String backprop = cl.getOptionValue("backprop", "model");
+        if (!List.of("model", "graph").contains(backprop)) {
+            throw new UsageException("--backprop must be model or graph, got '" + backprop + "'");
+        }
+        if (cl.hasOption("compare-backprop") && cl.hasOption("compare-threads")) {
+            throw new UsageException("--compare-backprop and --compare-threads each add a second Java step; give one of them");
+        }
+        boolean modelBackprop = backprop.equals("model");
         String python = cl.getOptionValue("python", "python3");
         out.printf("bench-step: V=%d L=%d H=%d; %d prompts x %d tokens, thoughts %d, answers %d tokens (fixed lengths);"
                         + " beta %.2f, 1 inner epoch; warm-up %d, median of %d%n", o.get("vocab"), o.get("layers"),
                 o.get("heads"), o.get("prompts"), o.get("prompt-length"), o.get("thought"), o.get("answer"), beta,
                 o.get("warmup"), o.get("reps"));
-        out.printf("Java: row packing %s, update threads %d, chunks of %d tokens; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s"
+        out.printf("Java: backprop %s, row packing %s, update threads %d, chunks of %d tokens; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s"
                         + " MALLOC_ARENA_MAX=%s MALLOC_MMAP_THRESHOLD_=%s (the PyTorch peer inherits them), ND4J threads %d,"
-                        + " %d cores; load average %s%n", rowPacking, o.get("update-threads"), o.get("chunk-tokens"),
+                        + " %d cores; load average %s%n", backprop, rowPacking, o.get("update-threads"), o.get("chunk-tokens"),
                 System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("MALLOC_ARENA_MAX"),
                 System.getenv("MALLOC_MMAP_THRESHOLD_"),
                 Nd4j.getEnvironment().maxMasterThreads(), Runtime.getRuntime().availableProcessors(), SystemLoad.loadAverage());
         if (o.get("soak") > 0) {
-            SoakRun.run(settings(o, widths[0], SHAPES[1], beta, rowPacking), o.get("soak"), out);
+            SoakRun.run(settings(o, widths[0], SHAPES[1], beta, rowPacking, modelBackprop), o.get("soak"), out);
             return 0;
         }
         if (!torch.equals("off") && !cl.hasOption("python") && !TorchPeer.available(python)
@@ -157,9 +170,11 @@ public final class StepBenchmarkCommand implements Command {
         Path script = TorchPeer.findScript();
         for (int w : widths) {
             for (int[] shape : SHAPES) {
-                StepSettings s = settings(o, w, shape, beta, rowPacking);
-                report.add(s, measure(s, o.get("warmup"), o.get("reps"), useTorch ? python : null, script,
-                        o.get("torch-threads"), report, cl.hasOption("compare-threads")));
+                StepSettings s = settings(o, w, shape, beta, rowPacking, modelBackprop);
+                StepSettings other = cl.hasOption("compare-threads") ? s.withUpdateThreads(1)
+                        : cl.hasOption("compare-backprop") ? s.withModelBackprop(!modelBackprop) : null;
+                report.add(s, measure(s, other, o.get("warmup"), o.get("reps"), useTorch ? python : null, script,
+                        o.get("torch-threads"), report));
             }
         }
         report.summary();
@@ -180,20 +195,21 @@ public final class StepBenchmarkCommand implements Command {
         };
     }
 
-    private static StepSettings settings(Map<String, Integer> o, int width, int[] shape, double beta, RowPacking rows) {
+    private static StepSettings settings(Map<String, Integer> o, int width, int[] shape, double beta, RowPacking rows,
+                                         boolean modelBackprop) {
         return new StepSettings(o.get("vocab"), width, o.get("layers"), o.get("heads"), o.get("prompts"),
                 o.get("prompt-length"), o.get("thought"), o.get("answer"), shape[0], shape[1], beta, o.get("seed"),
-                o.get("update-threads"), o.get("chunk-tokens"), rows);
+                o.get("update-threads"), o.get("chunk-tokens"), rows, modelBackprop);
     }
 
     /**
-     * Warm-up, then {@code reps} interleaved rounds of one Java step, one Java step with 1 update thread (with
-     * {@code compareThreads}) and one PyTorch step.
+     * Warm-up, then {@code reps} interleaved rounds of one Java step, one Java step of the {@code other} settings (1
+     * update thread or the other backprop; none when null) and one PyTorch step.
      */
-    private static StepReport.Entry measure(StepSettings s, int warmup, int reps, String python, Path script, int threads,
-                                            StepReport report, boolean compareThreads) throws IOException {
+    private static StepReport.Entry measure(StepSettings s, StepSettings other, int warmup, int reps, String python,
+                                            Path script, int threads, StepReport report) throws IOException {
         JavaStep java = new JavaStep(s);
-        JavaStep single = compareThreads ? new JavaStep(s.withUpdateThreads(1)) : null;
+        JavaStep single = other != null ? new JavaStep(other) : null;
         List<StepTimes> j = new ArrayList<>();
         List<StepTimes> j1 = new ArrayList<>();
         List<StepTimes> t = new ArrayList<>();
@@ -220,7 +236,7 @@ public final class StepBenchmarkCommand implements Command {
                     t.add(peer.step());
                 }
             }
-            return new StepReport.Entry(s, StepTimes.median(j), single == null ? null : StepTimes.median(j1),
+            return new StepReport.Entry(s, StepTimes.median(j), other, single == null ? null : StepTimes.median(j1),
                     peer == null ? null : StepTimes.median(t),
                     peer == null ? 0 : peer.lastPeakRssKb(), ProcessMemory.currentRss());
         } finally {

@@ -8,9 +8,12 @@ import io.github.dl4jgrpoma.examples.ProcessMemory;
 
 /** Prints the tables of {@code bench-step}: per configuration the split, then the ratios of the run. */
 final class StepReport {
-    /** One configuration's medians; {@code torch} is null without the PyTorch peer. */
-    record Entry(StepSettings settings, StepTimes java, StepTimes javaOneThread, StepTimes torch, long torchPeakRssKb,
-                 String javaRss) {
+    /**
+     * One configuration's medians; {@code torch} is null without the PyTorch peer, {@code other} and {@code javaOther}
+     * (the interleaved second Java step: 1 update thread or the other backprop) without a comparison.
+     */
+    record Entry(StepSettings settings, StepTimes java, StepSettings other, StepTimes javaOther, StepTimes torch,
+                 long torchPeakRssKb, String javaRss) {
     }
 
     private final PrintStream out;
@@ -49,12 +52,16 @@ final class StepReport {
                 withTorch ? String.format("  %10.0f", e.torch().sampledTokens() / e.torch().get("rollout")) : "");
         out.printf("  %-18s %10.0f%s%n", "fwd+bwd tokens/s", e.java().updateTokens() / e.java().get("forward_backward"),
                 withTorch ? String.format("  %10.0f", e.torch().updateTokens() / e.torch().get("forward_backward")) : "");
-        if (e.javaOneThread() != null) {
-            StepTimes one = e.javaOneThread();
-            out.printf("  Java with 1 update thread: whole step %.4f s, reference %.4f s, forward_backward %.4f s;"
-                            + " %d threads / 1 thread: whole step %s, update %s%n", one.get(StepTimes.STEP),
-                    one.get("reference"), one.get("forward_backward"), s.updateThreads(),
-                    ratio(e.java().get(StepTimes.STEP), one.get(StepTimes.STEP)), ratio(update(e.java()), update(one)));
+        if (e.javaOther() != null) {
+            StepTimes one = e.javaOther();
+            boolean threads = e.other().updateThreads() != s.updateThreads();
+            String other = threads ? "1 update thread" : backprop(e.other());
+            out.printf("  Java with %s: whole step %.4f s, reference %.4f s, forward_backward %.4f s, step CPU %.4f s;"
+                            + " %s / %s: whole step %s, update %s, step CPU %s%n", other, one.get(StepTimes.STEP),
+                    one.get("reference"), one.get("forward_backward"), one.get(StepTimes.CPU),
+                    threads ? s.updateThreads() + " threads" : backprop(s), other,
+                    ratio(e.java().get(StepTimes.STEP), one.get(StepTimes.STEP)), ratio(update(e.java()), update(one)),
+                    ratio(e.java().get(StepTimes.CPU), one.get(StepTimes.CPU)));
         }
         out.printf("  RSS: Java now %s%s%n", e.javaRss(), withTorch ? ", PyTorch peak " + e.torchPeakRssKb() + " kB" : "");
     }
@@ -82,6 +89,10 @@ final class StepReport {
         long torchPeak = entries.stream().mapToLong(Entry::torchPeakRssKb).max().orElse(0);
         out.printf("  peak RSS (VmHWM): Java %s%s%n", ProcessMemory.peakRss(),
                 withTorch ? ", PyTorch " + torchPeak + " kB (largest of its processes)" : "");
+    }
+
+    private static String backprop(StepSettings s) {
+        return s.modelBackprop() ? "the model's backprop" : "the graph differentiated";
     }
 
     private static double update(StepTimes t) {

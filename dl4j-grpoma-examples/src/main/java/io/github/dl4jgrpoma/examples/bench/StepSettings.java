@@ -20,15 +20,23 @@ import io.github.dl4jgrpoma.train.RowPacking;
  * @param updateThreads Java threads of the update ({@code GrpoMaTrainerBuilder.updateThreads})
  * @param chunkTokens  packed tokens per update chunk ({@code GrpoMaTrainerBuilder.updateChunkTokens})
  * @param rowPacking   row layout of the update ({@code GrpoMaTrainerBuilder.rowPacking})
+ * @param modelBackprop the model's own forward and backward pass in the update, or the SameDiff graph differentiated
+ *                     ({@code GrpoMaTrainerBuilder.modelBackprop})
  */
 record StepSettings(int vocab, int width, int layers, int heads, int prompts, int promptLength, int thought, int answer,
                     int thoughts, int answers, double beta, long seed, int updateThreads, int chunkTokens,
-                    RowPacking rowPacking) {
+                    RowPacking rowPacking, boolean modelBackprop) {
 
     /** The same settings with another number of update threads. */
     StepSettings withUpdateThreads(int threads) {
         return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
-                beta, seed, threads, chunkTokens, rowPacking);
+                beta, seed, threads, chunkTokens, rowPacking, modelBackprop);
+    }
+
+    /** The same settings with the model's own backward pass on or off. */
+    StepSettings withModelBackprop(boolean on) {
+        return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
+                beta, seed, updateThreads, chunkTokens, rowPacking, on);
     }
 
     /** Sequence length of the policy: prompt + thought + forced end-of-thought + answer. */
