@@ -51,6 +51,7 @@ final class ChunkedUpdate implements AutoCloseable {
     private final int chunkTokens;
     private final ExecutorService pool;
     private final ModelBackprop direct;
+    private final int threads;
     private boolean executedOnce;
 
     /**
@@ -68,6 +69,7 @@ final class ChunkedUpdate implements AutoCloseable {
         this.reference = reference;
         this.chunkTokens = chunkTokens;
         this.pool = ChunkTasks.pool(threads);
+        this.threads = Math.max(1, threads);
     }
 
     /**
@@ -196,9 +198,17 @@ final class ChunkedUpdate implements AutoCloseable {
     }
 
     private List<UpdateChunks.Chunk> plan(PackedBatch packed) {
+        // at most chunkTokens per chunk, and no more rows than a fair share of the threads (our choice: a batch that fits
+        // in one chunk per thread is split evenly instead of into one full chunk and a remainder, which left one core idle
+        // for part of the update)
+        int rows = packed.input().batchSize();
+        int maxRows = Math.max(1, chunkTokens / packed.input().length());
+        if (threads > 1) {
+            maxRows = Math.min(maxRows, Math.max(1, (rows + threads - 1) / threads));
+        }
         return UpdateChunks.plan(packed.rowPrompt(), rowSums(packed.thoughtMask()), rowSums(packed.answerMask()),
                 sequences(packed.thoughtMask(), packed), sequences(packed.answerMask(), packed),
-                lossConfig.aggregation(), lossConfig, Math.max(1, chunkTokens / packed.input().length()));
+                lossConfig.aggregation(), lossConfig, maxRows);
     }
 
     /** The model's own forward + backward pass on every chunk ({@link ModelBackprop}), weighted gradients and outputs. */

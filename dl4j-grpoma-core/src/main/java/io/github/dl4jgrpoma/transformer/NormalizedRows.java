@@ -37,8 +37,8 @@ final class NormalizedRows {
      * gain's and the bias's gradients into {@code grads[0]} and {@code grads[1]}.
      */
     INDArray backward(INDArray dy, INDArray gain, INDArray[] grads) {
-        grads[0] = dy.mul(xhat).sum(0);
-        grads[1] = dy.sum(0);
+        grads[0] = TransformerPass.columnSums(dy.mul(xhat));
+        grads[1] = TransformerPass.columnSums(dy);
         INDArray dxhat = dy.muliRowVector(gain);
         INDArray m2 = dxhat.mul(xhat).mean(true, 1);
         return dxhat.subiColumnVector(dxhat.mean(true, 1)).subi(xhat.mulColumnVector(m2)).muliColumnVector(rstd);
