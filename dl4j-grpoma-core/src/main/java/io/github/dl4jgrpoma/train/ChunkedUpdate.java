@@ -158,13 +158,14 @@ final class ChunkedUpdate implements AutoCloseable {
                 }
             };
             GraphUpdater.ChunkedResult r = direct != null
-                    ? updater.update(directTasks(packed, chunks, feeds, weights, new ArrayList<>(names.values()), executor),
+                    ? updater.update(directTasks(packed, chunks, feeds, weights, new ArrayList<>(names.values())),
                             executor, beforeStep)
                     : updater.update(feeds, weights, new ArrayList<>(names.values()), executor, beforeStep);
             Map<String, Double> m = combine(names, chunks, r.outputs());
             m.put("grad_norm", r.gradNorm());
             epochs.add(m);
-            if (e + 1 < innerEpochs && chunks.size() > 1 && !ChunkTasks.collectAfterEachTask(executor, chunks.size())) {
+            if (direct == null && e + 1 < innerEpochs && chunks.size() > 1
+                    && !ChunkTasks.collectAfterEachTask(executor, chunks.size())) {
                 System.gc();                   // the epoch's chunks ran at once; the trainer collects after the last
             }
             fwdBwd += r.forwardBackwardNanos();
@@ -214,21 +215,16 @@ final class ChunkedUpdate implements AutoCloseable {
     /** The model's own forward + backward pass on every chunk ({@link ModelBackprop}), weighted gradients and outputs. */
     private List<Callable<GraphUpdater.Chunk>> directTasks(PackedBatch packed, List<UpdateChunks.Chunk> chunks,
                                                          List<Map<String, INDArray>> feeds, double[] weights,
-                                                         List<String> outputs, ExecutorService executor) {
-        boolean collectEach = ChunkTasks.collectAfterEachTask(executor, chunks.size());
+                                                         List<String> outputs) {
         Map<String, INDArray> params = policy.parameters();
         List<Callable<GraphUpdater.Chunk>> tasks = new ArrayList<>();
         for (int c = 0; c < chunks.size(); c++) {
             PolicyInput in = input(packed, chunks.get(c));
             Map<String, INDArray> feed = feeds.get(c);
             double w = weights[c];
-            tasks.add(() -> {
-                GraphUpdater.Chunk out = direct.gradient(in, params, feed, outputs, w);
-                if (collectEach && chunks.size() > 1) {
-                    System.gc();                          // free this chunk's activations before the next one's
-                }
-                return out;
-            });
+            // no collection between chunks: the pass's arrays live in a reused workspace (what is left to the GC, the
+            // loss graph's arrays and the detached logits and gradients, is small); the trainer collects after the step
+            tasks.add(() -> direct.gradient(in, params, feed, outputs, w));
         }
         return tasks;
     }
@@ -242,7 +238,7 @@ final class ChunkedUpdate implements AutoCloseable {
     private INDArray forward(PackedBatch packed, List<UpdateChunks.Chunk> chunks, SameDiff sd,
                              BiFunction<PolicyInput, INDArray, INDArray> pass, ExecutorService executor) {
         List<Callable<INDArray>> tasks = new ArrayList<>();
-        boolean collectEach = ChunkTasks.collectAfterEachTask(executor, chunks.size());
+        boolean collectEach = sd != null && ChunkTasks.collectAfterEachTask(executor, chunks.size());
         for (UpdateChunks.Chunk ch : chunks) {
             PolicyInput in = input(packed, ch);
             INDArray tgt = rows(packed.targets(), ch);
@@ -263,7 +259,7 @@ final class ChunkedUpdate implements AutoCloseable {
         } finally {
             SameDiffMemory.release(sd);
         }
-        if (chunks.size() > 1 && !collectEach) {
+        if (sd != null && chunks.size() > 1 && !collectEach) {
             System.gc();                       // the chunks ran at once: one collection frees all their arrays
         }
         return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
