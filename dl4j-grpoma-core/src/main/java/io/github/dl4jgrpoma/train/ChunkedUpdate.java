@@ -84,7 +84,8 @@ final class ChunkedUpdate implements AutoCloseable {
      */
     Map<String, Double> run(PackedBatch packed, int innerEpochs, boolean recomputeOld,
                             Consumer<Map<String, Double>> firstEpochCheck) {
-        ExecutorService executor = executedOnce ? pool : null;
+        // the guard below (first run serial) is for SameDiff's lazy set-up; the model's own passes share no graph
+        ExecutorService executor = executedOnce || direct != null ? pool : null;
         Map<String, Double> selection = new LinkedHashMap<>();
         if (lossConfig.entropyTopFraction() < 1) {
             SameDiff sd = policy.sameDiff();
@@ -101,8 +102,7 @@ final class ChunkedUpdate implements AutoCloseable {
             long r0 = System.nanoTime();
             SameDiff sd = policy.sameDiff();
             INDArray fresh = direct != null
-                    ? forward(packed, chunks, null, (in, tgt) -> direct.perToken(in, tgt, policy.parameters(),
-                            direct.loss().tokenLogProbs()), executor)
+                    ? forward(packed, chunks, null, (in, tgt) -> direct.tokenLogProbs(in, tgt, policy.parameters()), executor)
                     : forward(packed, chunks, sd, (in, tgt) -> {
                         Map<String, INDArray> feed = new LinkedHashMap<>(policy.feed(in));
                         feed.put(loss.targets(), tgt);
@@ -120,8 +120,7 @@ final class ChunkedUpdate implements AutoCloseable {
         Map<String, INDArray> refWeights = reference == null || direct == null ? null
                 : reference.parameters(policy.trainableVariables());
         INDArray ref = reference == null ? null : direct != null
-                ? forward(packed, chunks, null, (in, tgt) -> direct.perToken(in, tgt, refWeights,
-                        direct.loss().tokenLogProbs()), executor)
+                ? forward(packed, chunks, null, (in, tgt) -> direct.tokenLogProbs(in, tgt, refWeights), executor)
                 : forward(packed, chunks, reference.sameDiff(), (in, tgt) -> reference.tokenLogProbs(policy.feed(in), tgt).dup(),
                         executor);
         long t1 = System.nanoTime();

@@ -182,7 +182,7 @@ public final class GrpoMaTrainer {
         int threads = b.sameDiffListeners.isEmpty() ? b.updateThreads : 1;     // listeners may not be thread-safe
         boolean tree = rowPacking == RowPacking.TREE;
         this.modelBackprop = b.modelBackprop && b.sameDiffListeners.isEmpty() ? policy.logitsBackprop()
-                .map(bp -> new ModelBackprop(bp, () -> new LogitsLoss(policy.vocabSize(), policy.dataType(), temperature,
+                .map(bp -> new ModelBackprop(bp, temperature, () -> new LogitsLoss(policy.vocabSize(), policy.dataType(), temperature,
                         config.loss(), tree))).orElse(null) : null;
         this.chunked = new ChunkedUpdate(policy, loss, config.loss(), updater, reference, b.updateChunkTokens, threads,
                 modelBackprop);

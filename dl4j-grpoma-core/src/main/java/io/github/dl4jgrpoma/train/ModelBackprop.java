@@ -5,7 +5,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import io.github.dl4jgrpoma.loss.LossGraph;
 import io.github.dl4jgrpoma.policy.LogitsBackprop;
@@ -22,9 +25,12 @@ final class ModelBackprop {
     private final Supplier<LogitsLoss> newLoss;
     private final ConcurrentLinkedQueue<LogitsLoss> idle = new ConcurrentLinkedQueue<>();
     private final LossGraph names;
+    private final double temperature;
 
-    ModelBackprop(LogitsBackprop backprop, Supplier<LogitsLoss> newLoss) {
+    /** @param temperature the sampling temperature the loss divides the logits by */
+    ModelBackprop(LogitsBackprop backprop, double temperature, Supplier<LogitsLoss> newLoss) {
         this.backprop = backprop;
+        this.temperature = temperature;
         this.newLoss = newLoss;
         LogitsLoss first = newLoss.get();
         this.names = first.graph();
@@ -34,6 +40,30 @@ final class ModelBackprop {
     /** Names of the loss's placeholders and outputs (the same in every thread's graph). */
     LossGraph loss() {
         return names;
+    }
+
+    /**
+     * {@code log_softmax(logits / temperature)[target]} per token, {@code [R,L]} in the logits' type, under
+     * {@code weights}: the loss graph's {@link LossGraph#tokenLogProbs()} (max-shifted, as {@code SafeOps.stableLogSoftmax})
+     * computed with INDArray ops instead of a SameDiff execution per chunk.
+     */
+    INDArray tokenLogProbs(PolicyInput input, INDArray targets, Map<String, INDArray> weights) {
+        INDArray logits = backprop.logits(input, weights);
+        long r = logits.size(0);
+        long l = logits.size(1);
+        INDArray z = logits.reshape('c', r * l, logits.size(2));
+        if (temperature != 1.0) {
+            z = z.div(temperature);
+        }
+        INDArray shifted = z.subColumnVector(z.max(true, 1));
+        double[] logNorm = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false).toDoubleVector();
+        double[][] zs = shifted.toDoubleMatrix();
+        int[] tgt = targets.castTo(DataType.INT32).dup('c').reshape(r * l).toIntVector();
+        double[] out = new double[tgt.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = zs[i][tgt[i]] - logNorm[i];
+        }
+        return Nd4j.create(out, new long[] {r, l}, 'c').castTo(logits.dataType());
     }
 
     /** Per-token output {@code name} ({@code [R,L]}) of the loss for {@code input} under {@code weights}. */
