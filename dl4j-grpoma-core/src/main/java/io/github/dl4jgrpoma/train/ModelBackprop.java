@@ -56,12 +56,13 @@ final class ModelBackprop {
             z = z.div(temperature);
         }
         INDArray shifted = z.subColumnVector(z.max(true, 1));
-        double[] logNorm = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false).toDoubleVector();
-        double[][] zs = shifted.toDoubleMatrix();
+        int v = (int) logits.size(2);
+        double[] zs = shifted.castTo(DataType.DOUBLE).dup('c').data().asDouble();     // one bulk copy, not one per row
+        double[] logNorm = Transforms.log(Transforms.exp(shifted, false).sum(true, 1), false).toDoubleVector();
         int[] tgt = targets.castTo(DataType.INT32).dup('c').reshape(r * l).toIntVector();
         double[] out = new double[tgt.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = zs[i][tgt[i]] - logNorm[i];
+            out[i] = zs[i * v + tgt[i]] - logNorm[i];
         }
         return Nd4j.create(out, new long[] {r, l}, 'c').castTo(logits.dataType());
     }
