@@ -204,7 +204,7 @@ final class KvCacheState implements DecodingState {
         int dh = c.headWidth();
         int x = rows * n;
         DataType dt = c.dataType();
-        INDArray mask = mask(n, n == 1 ? capacity : s, dt);
+        INDArray mask = mask(n, s, dt);
         double scale = 1.0 / Math.sqrt(dh);
         for (int l = 0; l < c.layers(); l++) {
             INDArray a = layerNorm(hidden, w.ln1g[l], w.ln1b[l]);
@@ -213,21 +213,17 @@ final class KvCacheState implements DecodingState {
             INDArray q = qkv.get(point(0), all(), all(), all(), all());
             keys[l].get(all(), all(), interval(slots, s), all()).assign(qkv.get(point(1), all(), all(), all(), all()));
             values[l].get(all(), all(), interval(slots, s), all()).assign(qkv.get(point(2), all(), all(), all(), all()));
+            INDArray k = keys[l].get(all(), all(), interval(0, s), all());
+            INDArray v = values[l].get(all(), all(), interval(0, s), all());
             INDArray y;
             if (n == 1) {
-                // one query per row: rows*H products with the whole cache ([rows*H, capacity, dh], contiguous, so no
-                // copy), the slots at and after s masked out like invalid ones; into new arrays of the workspace this
-                // took about half the time of a broadcast multiply + sum over the valid slots (rows 32-128, s 60 of 96)
-                INDArray q3 = q.dup('c').reshape('c', (long) rows * h, 1, dh);
-                INDArray scores = TransformerPass.mm(q3, keys[l].reshape('c', (long) rows * h, capacity, dh), false, true)
-                        .reshape('c', rows, h, 1, capacity).muli(scale).addi(mask);                 // [rows, H, 1, capacity]
+                // one query per row: broadcast multiply + sum over the cache (measured ~10% faster per step than
+                // rows*H tiny batched GEMMs). scores[b,h,0,j] = sum_e q[b,h,0,e] K[b,h,j,e]
+                INDArray scores = k.mul(q).sum(true, 3).reshape(rows, h, 1, s).muli(scale).addi(mask);   // [rows, H, 1, s]
                 INDArray probs = scores.ulike();
                 Nd4j.exec(new SoftMax(scores, probs, 3));
-                y = TransformerPass.mm(probs.reshape('c', (long) rows * h, 1, capacity),
-                        values[l].reshape('c', (long) rows * h, capacity, dh), false, false).reshape('c', x, d); // [rows, D]
+                y = v.mul(probs.reshape(rows, h, s, 1)).sum(2).reshape(x, d);                              // [rows, D]
             } else {
-                INDArray k = keys[l].get(all(), all(), interval(0, s), all());
-                INDArray v = values[l].get(all(), all(), interval(0, s), all());
                 INDArray scores = Nd4j.matmul(q, k, false, true, false).muli(scale).addi(mask);            // [rows, H, n, s]
                 INDArray probs = scores.ulike();
                 Nd4j.exec(new SoftMax(scores, probs, 3));
@@ -258,10 +254,7 @@ final class KvCacheState implements DecodingState {
         return logits;
     }
 
-    /**
-     * Additive attention mask {@code [rows, 1, n, s]}: 0 where slot j is valid for row b and j <= query slot (so -1e9 at
-     * every slot not yet written when {@code s} is the capacity).
-     */
+    /** Additive attention mask {@code [rows, 1, n, s]}: 0 where slot j is valid for row b and j <= query slot. */
     private INDArray mask(int n, int s, DataType dt) {
         float[] m = new float[rows * n * s];
         for (int b = 0; b < rows; b++) {
