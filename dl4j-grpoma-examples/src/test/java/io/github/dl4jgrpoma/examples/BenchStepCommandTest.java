@@ -41,7 +41,7 @@ class BenchStepCommandTest {
     void perAnswerRowsPackEveryAnswerWithItsThought() {
         String[] r = run("bench-step", "--quick", "--torch", "off", "--row-packing", "per-answer");
         assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("Java: row packing PER_ANSWER"), r[1]);
+        assertTrue(r[1].contains("Java: backprop model, row packing PER_ANSWER"), r[1]);
         assertTrue(r[1].contains("d=16 T4A4 (112 sampled tokens, update 416 packed tokens; one row per answer would be 32 rows x 13)"),
                 r[1]);
     }
@@ -71,5 +71,23 @@ class BenchStepCommandTest {
         assertEquals("2", run("bench-step", "--widths", "130", "--heads", "4")[0]);
         assertEquals("2", run("bench-step", "--vocab", "200")[0]);
         assertEquals("2", run("bench-step", "--row-packing", "maybe")[0]);
+        String[] backprop = run("bench-step", "--backprop", "autograd");
+        assertEquals("2", backprop[0]);
+        assertTrue(backprop[2].contains("--backprop must be model or graph, got 'autograd'"), backprop[2]);
+        assertEquals("2", run("bench-step", "--compare-backprop", "--compare-threads")[0]);
+    }
+
+    @Test
+    void compareBackpropRunsTheGraphDifferentiatedStepAlongside() {
+        String[] r = run("bench-step", "--quick", "--torch", "off", "--compare-backprop");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("Java: backprop model,"), r[1]);
+        Matcher m = Pattern.compile("Java with the graph differentiated: whole step (\\d+\\.\\d{4}) s, .*"
+                + "the model's backprop / the graph differentiated: whole step (\\d+\\.\\d\\d)x").matcher(r[1]);
+        assertTrue(m.find(), r[1]);
+        assertTrue(Double.parseDouble(m.group(1)) > 0, r[1]);
+        String[] g = run("bench-step", "--quick", "--torch", "off", "--backprop", "graph", "--widths", "8", "--layers", "1");
+        assertEquals("0", g[0], g[2]);
+        assertTrue(g[1].contains("Java: backprop graph,"), g[1]);
     }
 }
