@@ -106,7 +106,7 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * run continues exactly as an uninterrupted one. The RNG state is the step counter: all randomness of step
  * {@code s} derives from {@code (seed, s)}.
  */
-public final class GrpoMaTrainer {
+public final class GrpoMaTrainer implements AutoCloseable {
     /** Phase name in step events and checkpoints. */
     public static final String PHASE = StepEvent.PHASE_RL;
     private static final Logger LOG = LoggerFactory.getLogger(GrpoMaTrainer.class);
@@ -127,6 +127,7 @@ public final class GrpoMaTrainer {
     private final GraphUpdater updater;
     private final ChunkedUpdate chunked;
     private final ModelBackprop modelBackprop;
+    private volatile boolean closed;
     private final GradientSpikeTracker spikes = new GradientSpikeTracker();
     private final String fingerprint;
     private long completed;
@@ -244,8 +245,26 @@ public final class GrpoMaTrainer {
         return fingerprint;
     }
 
-    /** Runs one RL step (see the class documentation) and reports it to the listeners. */
+    /**
+     * Stops the update's threads (idle ones also stop by themselves after 30 s); the memory of their workspaces is
+     * freed by the next garbage collection. Call it when a process builds several trainers one after another (the
+     * benchmarks do). Later {@link #step()} calls throw {@link IllegalStateException}; closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        chunked.close();
+    }
+
+    /**
+     * Runs one RL step (see the class documentation) and reports it to the listeners.
+     *
+     * @throws IllegalStateException if the trainer was {@linkplain #close() closed}
+     */
     public StepResult step() {
+        if (closed) {
+            throw new IllegalStateException("this GrpoMaTrainer was closed; build a new one (GrpoMaTrainer.resume continues a run)");
+        }
         if (phaseStart < 0) {
             phaseStart = System.currentTimeMillis();
         }

@@ -26,7 +26,7 @@ final class PassWorkspace {
     }
 
     private static WorkspaceConfiguration config() {
-        return WorkspaceConfiguration.builder().initialSize(0).overallocationLimit(0.5)
+        return WorkspaceConfiguration.builder().initialSize(0).overallocationLimit(0.2)
                 .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
                 .policyMirroring(MirroringPolicy.FULL).policySpill(SpillPolicy.REALLOCATE).build();
     }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,6 +30,7 @@ import io.github.dl4jgrpoma.policy.PolicyInput;
  * {@code TransformerBackpropTest} checks logits and gradients against the SameDiff graph in double precision.
  */
 final class TransformerPass {
+    private static final String LAYER_WORKSPACE = "dl4jgrpoma-transformer-layer-backward";
     /** The constant of libnd4j's {@code gelu}, {@code x * sigmoid(1.702 x)}: the float 1.702f also in double precision. */
     private static final double GELU_SCALE = 1.702f;
     private final TransformerWeights w;
@@ -129,10 +131,6 @@ final class TransformerPass {
         backwardDone = true;
         TransformerConfig c = w.config;
         int n = rows * length;
-        int d = c.width();
-        int h = c.heads();
-        int dh = c.headWidth();
-        double scale = 1.0 / Math.sqrt(dh);
         Map<String, INDArray> grads = new LinkedHashMap<>();
         INDArray[] ln = new INDArray[2];
         INDArray dl = logitsGradient.castTo(c.dataType()).dup('c').reshape('c', n, c.vocabSize());
@@ -143,39 +141,11 @@ final class TransformerPass {
         grads.put(TransformerPolicy.LNF_B, ln[1]);
         Map<String, INDArray> perLayer = new LinkedHashMap<>();
         for (int l = layers.length - 1; l >= 0; l--) {
-            Layer s = layers[l];
-            // MLP: x += gelu(b w1 + b1) w2 + b2
-            put(perLayer, l, "w2", mm(s.g, dx, true, false));
-            put(perLayer, l, "b2", columnSums(dx));
-            INDArray du = mm(dx, w.w2[l], false, true);                               // [N,F]
-            // gelu'(u) = sig + 1.702 u sig (1 - sig) = sig (1 + 1.702 u (1 - sig)), sig = sigmoid(1.702 u)
-            du.muli(s.sig.rsub(1.0).muli(s.u).muli(GELU_SCALE).addi(1.0).muli(s.sig));
-            put(perLayer, l, "w1", mm(s.b, du, true, false));
-            put(perLayer, l, "b1", columnSums(du));
-            dx.addi(s.ln2.backward(mm(du, w.w1[l], false, true), w.ln2g[l], ln));
-            put(perLayer, l, "ln2_g", ln[0]);
-            put(perLayer, l, "ln2_b", ln[1]);
-            // attention: x += concat_heads(softmax(q k^T * scale + mask) v) wo + bo
-            put(perLayer, l, "wo", mm(s.o, dx, true, false));
-            put(perLayer, l, "bo", columnSums(dx));
-            INDArray dO = mm(dx, w.wo[l], false, true).reshape('c', rows, length, h, dh)
-                    .permute(0, 2, 1, 3).dup('c').reshape('c', (long) rows * h, length, dh);            // [B*H,L,dh]
-            INDArray dp = mm(dO, s.v, false, true);                                                   // [B*H,L,L]
-            INDArray dv = mm(s.p, dO, true, false);
-            INDArray ds = dp.subi(dp.mul(s.p).sum(true, 2)).muli(s.p).muli(scale);                    // softmax backward
-            INDArray dq = mm(ds, s.k, false, false);
-            INDArray dk = mm(ds, s.q, true, false);
-            INDArray dqkv = Nd4j.create(c.dataType(), rows, length, 3, h, dh);
-            INDArray view = dqkv.permute(2, 0, 3, 1, 4);
-            view.get(point(0), all(), all(), all(), all()).assign(dq.reshape('c', rows, h, length, dh));
-            view.get(point(1), all(), all(), all(), all()).assign(dk.reshape('c', rows, h, length, dh));
-            view.get(point(2), all(), all(), all(), all()).assign(dv.reshape('c', rows, h, length, dh));
-            dqkv = dqkv.reshape('c', n, 3L * d);
-            put(perLayer, l, "wqkv", mm(s.a, dqkv, true, false));
-            put(perLayer, l, "bqkv", columnSums(dqkv));
-            dx.addi(s.ln1.backward(mm(dqkv, w.wqkv[l], false, true), w.ln1g[l], ln));
-            put(perLayer, l, "ln1_g", ln[0]);
-            put(perLayer, l, "ln1_b", ln[1]);
+            // the layer's temporaries live in an inner workspace reused by every layer; its gradients are copied out
+            // (put) and dx, of the outer scope, is updated in place
+            try (MemoryWorkspace inner = PassWorkspace.open(LAYER_WORKSPACE)) {
+                backwardLayer(l, dx, perLayer);
+            }
             layers[l] = null;                                          // its arrays may go before the next layer's
         }
         grads.put(TransformerPolicy.WTE, mm(oneHot(tokens, c.vocabSize(), c.dataType()), dx, true, false));
@@ -186,6 +156,50 @@ final class TransformerPass {
             ordered.put(name, g.reshape(shapeOf(name)));
         }
         return ordered;
+    }
+
+    /** The backward pass of layer {@code l}: its gradients into {@code perLayer} (detached), {@code dx} updated in place. */
+    private void backwardLayer(int l, INDArray dx, Map<String, INDArray> perLayer) {
+        TransformerConfig c = w.config;
+        int n = rows * length;
+        int d = c.width();
+        int h = c.heads();
+        int dh = c.headWidth();
+        double scale = 1.0 / Math.sqrt(dh);
+        INDArray[] ln = new INDArray[2];
+        Layer s = layers[l];
+        // MLP: x += gelu(b w1 + b1) w2 + b2
+        put(perLayer, l, "w2", mm(s.g, dx, true, false));
+        put(perLayer, l, "b2", columnSums(dx));
+        INDArray du = mm(dx, w.w2[l], false, true);                               // [N,F]
+        // gelu'(u) = sig + 1.702 u sig (1 - sig) = sig (1 + 1.702 u (1 - sig)), sig = sigmoid(1.702 u)
+        du.muli(s.sig.rsub(1.0).muli(s.u).muli(GELU_SCALE).addi(1.0).muli(s.sig));
+        put(perLayer, l, "w1", mm(s.b, du, true, false));
+        put(perLayer, l, "b1", columnSums(du));
+        dx.addi(s.ln2.backward(mm(du, w.w1[l], false, true), w.ln2g[l], ln));
+        put(perLayer, l, "ln2_g", ln[0]);
+        put(perLayer, l, "ln2_b", ln[1]);
+        // attention: x += concat_heads(softmax(q k^T * scale + mask) v) wo + bo
+        put(perLayer, l, "wo", mm(s.o, dx, true, false));
+        put(perLayer, l, "bo", columnSums(dx));
+        INDArray dO = mm(dx, w.wo[l], false, true).reshape('c', rows, length, h, dh)
+                .permute(0, 2, 1, 3).dup('c').reshape('c', (long) rows * h, length, dh);            // [B*H,L,dh]
+        INDArray dp = mm(dO, s.v, false, true);                                                   // [B*H,L,L]
+        INDArray dv = mm(s.p, dO, true, false);
+        INDArray ds = dp.subi(dp.mul(s.p).sum(true, 2)).muli(s.p).muli(scale);                    // softmax backward
+        INDArray dq = mm(ds, s.k, false, false);
+        INDArray dk = mm(ds, s.q, true, false);
+        INDArray dqkv = Nd4j.create(c.dataType(), rows, length, 3, h, dh);
+        INDArray view = dqkv.permute(2, 0, 3, 1, 4);
+        view.get(point(0), all(), all(), all(), all()).assign(dq.reshape('c', rows, h, length, dh));
+        view.get(point(1), all(), all(), all(), all()).assign(dk.reshape('c', rows, h, length, dh));
+        view.get(point(2), all(), all(), all(), all()).assign(dv.reshape('c', rows, h, length, dh));
+        dqkv = dqkv.reshape('c', n, 3L * d);
+        put(perLayer, l, "wqkv", mm(s.a, dqkv, true, false));
+        put(perLayer, l, "bqkv", columnSums(dqkv));
+        dx.addi(s.ln1.backward(mm(dqkv, w.wqkv[l], false, true), w.ln1g[l], ln));
+        put(perLayer, l, "ln1_g", ln[0]);
+        put(perLayer, l, "ln1_b", ln[1]);
     }
 
     /** Part {@code i} (0 q, 1 k, 2 v) of {@code qkv [3,B,H,L,dh]} as a c-ordered {@code [B*H, L, dh]}. */
@@ -228,7 +242,7 @@ final class TransformerPass {
     }
 
     private static void put(Map<String, INDArray> m, int layer, String suffix, INDArray g) {
-        m.put(TransformerPolicy.layerVar(layer, suffix), g);
+        m.put(TransformerPolicy.layerVar(layer, suffix), g.detach());
     }
 
     /** {@code x w + b}. */

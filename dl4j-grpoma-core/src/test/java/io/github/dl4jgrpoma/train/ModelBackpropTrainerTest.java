@@ -91,6 +91,17 @@ class ModelBackpropTrainerTest {
                 "a model without logitsBackprop() is differentiated through its graph");
     }
 
+    @Test
+    void aClosedTrainerRefusesToStep() {
+        GrpoMaTrainer t = trainer(policy(), new Case("closed", RowPacking.AUTO, LossConfig.builder().build(), 1.0,
+                OldLogProbs.AUTO), true);
+        t.step();
+        t.close();
+        t.close();
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, t::step);
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
     private static TransformerPolicy policy() {
         return TransformerPolicy.create(TransformerConfig.builder().vocabSize(Tiny.TOKENIZER.vocabSize()).width(16)
                 .layers(2).heads(2).maxLength(10).seed(3).initStd(0.3).dataType(DataType.DOUBLE).build());

@@ -32,7 +32,7 @@ import io.github.dl4jgrpoma.train.StepResult;
  * <p>Fixed lengths: the head biases of end-of-thought and EOS are set to -20, so every thought and answer runs to
  * its cap. The reward (fraction of digits in the answer) only gives the advantages some spread.
  */
-final class JavaStep {
+final class JavaStep implements AutoCloseable {
     /** The alphabet of the benchmark tokenizer (its first {@code V - 5} characters); shared with the PyTorch peer. */
     static final String ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-*/=()";
 
@@ -75,6 +75,12 @@ final class JavaStep {
                 .updateThreads(s.updateThreads()).updateChunkTokens(s.chunkTokens()).rowPacking(s.rowPacking())
                 .modelBackprop(s.modelBackprop())
                 .runName("bench-step").build();
+    }
+
+    /** Stops the trainer's update threads, so that the next configuration does not add its memory to theirs. */
+    @Override
+    public void close() {
+        trainer.close();
     }
 
     /** The row layout of the update (AUTO resolved). */

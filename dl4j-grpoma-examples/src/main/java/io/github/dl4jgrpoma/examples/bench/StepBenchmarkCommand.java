@@ -243,6 +243,11 @@ public final class StepBenchmarkCommand implements Command {
             if (peer != null) {
                 peer.close();
             }
+            java.close();
+            if (single != null) {
+                single.close();
+            }
+            System.gc();                       // the next configuration starts without this one's arrays
         }
     }
 }
