@@ -61,6 +61,12 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * without ND4J's OpenMP threads. The chunk gradients are weighted so that their sum is the gradient of the whole
  * batch's loss (exact for the built-in aggregations; a custom aggregation keeps one chunk).
  *
+ * <p>When the policy has its own forward and backward pass ({@link PolicyModel#logitsBackprop()}: the built-in text
+ * transformer) the update runs it instead of differentiating the SameDiff graph: the loss, in a copy of its graph
+ * whose input is the logits, gives {@code d loss / d logits} and the model's backward pass the parameter gradients
+ * (the same up to float rounding, several times faster: README "Speed"). {@link GrpoMaTrainerBuilder#modelBackprop}
+ * turns it off; SameDiff listeners ({@link GrpoMaTrainerBuilder#sameDiffListeners}) keep the graph.
+ *
  * <p>Row layout ({@link GrpoMaTrainerBuilder#rowPacking}, {@link RowPacking}): by default, when the policy
  * {@link io.github.dl4jgrpoma.policy.PolicyModel#supportsPackedRows() supports packed rows} and M &gt; 1, each thought
  * and its M answers share one row with a tree attention mask, so a thought's tokens are forwarded once instead of M
