@@ -1,0 +1,82 @@
+package io.github.dl4jgrpoma.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import io.github.dl4jgrpoma.loss.LossConfig;
+import io.github.dl4jgrpoma.optim.OptimizerConfig;
+import io.github.dl4jgrpoma.policy.LogitsBackprop;
+import io.github.dl4jgrpoma.policy.PolicyInput;
+import io.github.dl4jgrpoma.policy.PolicyModel;
+import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
+import io.github.dl4jgrpoma.transformer.TransformerConfig;
+import io.github.dl4jgrpoma.transformer.TransformerPolicy;
+
+/**
+ * The trainer really routes the update through {@link PolicyModel#logitsBackprop()}: {@code ModelBackpropTrainerTest}
+ * compares model backprop with the graph, which also passes when the update silently differentiates the graph in both
+ * runs. Counts the calls of a delegating pass: one gradient per chunk and epoch, one logits pass per chunk for the
+ * reference, recomputed old log-probs and entropies.
+ */
+class ModelBackpropRoutingTest {
+
+    /** The transformer behind a plain PolicyModel whose own pass counts its calls. */
+    private static final class Counting implements PolicyModel, LogitsBackprop {
+        final TransformerPolicy inner = TransformerPolicy.create(TransformerConfig.builder()
+                .vocabSize(Tiny.TOKENIZER.vocabSize()).width(16).layers(2).heads(2).maxLength(10).seed(3).initStd(0.3)
+                .dataType(DataType.DOUBLE).build());
+        final LogitsBackprop own = inner.logitsBackprop().orElseThrow();
+        final AtomicInteger logits = new AtomicInteger();
+        final AtomicInteger gradients = new AtomicInteger();
+
+        public SameDiff sameDiff() { return inner.sameDiff(); }
+        public String tokensPlaceholder() { return inner.tokensPlaceholder(); }
+        public String logitsName() { return inner.logitsName(); }
+        public int vocabSize() { return inner.vocabSize(); }
+        public int maxLength() { return inner.maxLength(); }
+        public DataType dataType() { return inner.dataType(); }
+        public List<String> trainableVariables() { return inner.trainableVariables(); }
+        public boolean supportsPackedRows() { return inner.supportsPackedRows(); }
+        public Map<String, INDArray> feed(PolicyInput in) { return inner.feed(in); }
+        public IncrementalDecoder decoder() { return inner.decoder(); }
+        public Optional<LogitsBackprop> logitsBackprop() { return Optional.of(this); }
+
+        public INDArray logits(PolicyInput input, Map<String, INDArray> weights) {
+            logits.incrementAndGet();
+            return own.logits(input, weights);
+        }
+
+        public Map<String, INDArray> gradients(PolicyInput input, Map<String, INDArray> weights, UnaryOperator<INDArray> g) {
+            gradients.incrementAndGet();
+            return own.gradients(input, weights, g);
+        }
+    }
+
+    @Test
+    void theUpdateRunsTheModelsOwnPass() {
+        Counting policy = new Counting();
+        GrpoMaConfig config = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 3, 3, 3).build()).promptsPerStep(3)
+                .innerEpochs(2).seed(11).optimizer(OptimizerConfig.defaults().withLearningRate(1e-2))
+                .loss(LossConfig.builder().beta(0.04).build()).oldLogProbs(OldLogProbs.RECOMPUTE).build();
+        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(policy).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())
+                .reward(Tiny.parityReward()).config(config).updateChunkTokens(20).updateThreads(2).build();
+        assertTrue(t.usesModelBackprop());
+        Map<String, Double> m = t.step().metrics();
+        int chunks = m.get("update_chunks").intValue();
+        t.close();
+        assertTrue(chunks > 1, "several chunks: " + m);
+        assertEquals(2 * chunks, policy.gradients.get(), "one gradient pass per chunk and inner epoch");
+        assertEquals(2 * chunks, policy.logits.get(), "one logits pass per chunk for the old and one for the reference log-probs");
+    }
+}
