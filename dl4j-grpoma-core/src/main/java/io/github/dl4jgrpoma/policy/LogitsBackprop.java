@@ -18,7 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * must give the logits and gradients of its SameDiff graph up to float rounding (the transformer's is checked against
  * it in double precision).
  *
- * <p>Implementations are thread-safe: two threads may run passes on the same weights at once.
+ * <p>Implementations are thread-safe: two threads may run passes on the same weights at once. What they return is the
+ * caller's: new arrays outside any ND4J workspace, and a mutable map (the trainer scales and sums the gradients in
+ * place).
  */
 public interface LogitsBackprop {
 
@@ -38,7 +40,9 @@ public interface LogitsBackprop {
      * a forward pass, {@code logitsGradient} applied to its logits, then the backward pass.
      *
      * @param logitsGradient maps the logits {@code [B, L, V]} to {@code d loss / d logits} of the same shape; called
-     *                       once, outside any ND4J workspace (it may run a SameDiff graph)
+     *                       once, outside any ND4J workspace (it may run a SameDiff graph); it must not call this
+     *                       object's {@code logits} or {@code gradients} on the same thread (the transformer's passes
+     *                       reuse one workspace per thread, which a nested pass would close under the outer one)
      * @throws IllegalArgumentException as {@link #logits}, or if the returned gradient's shape differs from the logits'
      */
     Map<String, INDArray> gradients(PolicyInput input, Map<String, INDArray> weights, UnaryOperator<INDArray> logitsGradient);
