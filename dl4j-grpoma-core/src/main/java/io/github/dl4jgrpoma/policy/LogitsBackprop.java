@@ -18,9 +18,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * must give the logits and gradients of its SameDiff graph up to float rounding (the transformer's is checked against
  * it in double precision).
  *
- * <p>Implementations are thread-safe: two threads may run passes on the same weights at once. What they return is the
- * caller's: new arrays outside any ND4J workspace, and a mutable map (the trainer scales and sums the gradients in
- * place).
+ * <p>Implementations are thread-safe: two threads may run passes on the same weights at once. The arrays they return
+ * are the caller's: new arrays outside any ND4J workspace, which the trainer scales and sums in place (the map itself
+ * may be immutable; it must hold one gradient per trainable variable, or the trainer stops with an
+ * {@code IllegalStateException} naming the missing one).
  */
 public interface LogitsBackprop {
 

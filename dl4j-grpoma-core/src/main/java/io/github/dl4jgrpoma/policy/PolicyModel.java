@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -186,8 +187,8 @@ public interface PolicyModel {
      * (faster; see {@link LogitsBackprop}). Empty (the default): trainers differentiate {@link #sameDiff()}. A model
      * that returns one must compute the same logits and gradients as its graph up to float rounding.
      */
-    default java.util.Optional<LogitsBackprop> logitsBackprop() {
-        return java.util.Optional.empty();
+    default Optional<LogitsBackprop> logitsBackprop() {
+        return Optional.empty();
     }
 
     /** Writes the graph with its weights and updater state in SameDiff's format ({@code sd.save(file, true)}). */

@@ -15,12 +15,20 @@ final class ChunkTasks {
     private ChunkTasks() {
     }
 
-    /** A pool of {@code threads} daemon threads that exit after 30 s idle, or null for {@code threads <= 1}. */
+    /**
+     * A pool of {@code threads} daemon threads that exit after {@value #IDLE_SECONDS} s idle, or null for
+     * {@code threads <= 1}. Our choice: long enough that a slow rollout between two updates does not cost the threads
+     * (and with them the workspaces of the model's own backward pass: a fresh thread's first pass ran about 2x slower
+     * in a newcomer's measurement), short enough that a process building trainer after trainer without
+     * {@code GrpoMaTrainer.close()} does not keep every one's threads.
+     */
+    static final int IDLE_SECONDS = 300;
+
     static ExecutorService pool(int threads) {
         if (threads <= 1) {
             return null;
         }
-        ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "grpo-ma-update");
                     t.setDaemon(true);

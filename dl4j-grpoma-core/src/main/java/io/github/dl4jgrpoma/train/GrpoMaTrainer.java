@@ -189,7 +189,7 @@ public final class GrpoMaTrainer implements AutoCloseable {
         int threads = b.sameDiffListeners.isEmpty() ? b.updateThreads : 1;     // listeners may not be thread-safe
         boolean tree = rowPacking == RowPacking.TREE;
         this.modelBackprop = b.modelBackprop && b.sameDiffListeners.isEmpty() ? policy.logitsBackprop()
-                .map(bp -> new ModelBackprop(bp, temperature, () -> new LogitsLoss(policy.vocabSize(), policy.dataType(), temperature,
+                .map(bp -> new ModelBackprop(bp, temperature, policy.trainableVariables(), () -> new LogitsLoss(policy.vocabSize(), policy.dataType(), temperature,
                         config.loss(), tree))).orElse(null) : null;
         this.chunked = new ChunkedUpdate(policy, loss, config.loss(), updater, reference, b.updateChunkTokens, threads,
                 modelBackprop);
@@ -252,7 +252,7 @@ public final class GrpoMaTrainer implements AutoCloseable {
     }
 
     /**
-     * Stops the update's threads (idle ones also stop by themselves after 30 s); the memory of their workspaces is
+     * Stops the update's threads (idle ones also stop by themselves after 5 minutes); the memory of their workspaces is
      * freed by the next garbage collection. Call it when a process builds several trainers one after another (the
      * benchmarks do). Later {@link #step()} calls throw {@link IllegalStateException}; closing twice does nothing.
      */

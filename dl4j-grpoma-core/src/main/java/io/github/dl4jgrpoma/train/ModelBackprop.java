@@ -26,10 +26,15 @@ final class ModelBackprop {
     private final ConcurrentLinkedQueue<LogitsLoss> idle = new ConcurrentLinkedQueue<>();
     private final LossGraph names;
     private final double temperature;
+    private final List<String> trainable;
 
-    /** @param temperature the sampling temperature the loss divides the logits by */
-    ModelBackprop(LogitsBackprop backprop, double temperature, Supplier<LogitsLoss> newLoss) {
+    /**
+     * @param temperature the sampling temperature the loss divides the logits by
+     * @param trainable   the policy's trainable variables: the gradients the model's pass must return
+     */
+    ModelBackprop(LogitsBackprop backprop, double temperature, List<String> trainable, Supplier<LogitsLoss> newLoss) {
         this.backprop = backprop;
+        this.trainable = List.copyOf(trainable);
         this.temperature = temperature;
         this.newLoss = newLoss;
         LogitsLoss first = newLoss.get();
@@ -62,6 +67,10 @@ final class ModelBackprop {
         int[] tgt = targets.castTo(DataType.INT32).dup('c').reshape(r * l).toIntVector();
         double[] out = new double[tgt.length];
         for (int i = 0; i < out.length; i++) {
+            if (tgt[i] < 0 || tgt[i] >= v) {
+                throw new IllegalArgumentException("target id " + tgt[i] + " at flat position " + i + " is outside the"
+                        + " vocabulary [0, " + v + ")");
+            }
             out[i] = zs[i * v + tgt[i]] - logNorm[i];
         }
         return Nd4j.create(out, new long[] {r, l}, 'c').castTo(logits.dataType());
@@ -96,8 +105,17 @@ final class ModelBackprop {
                 idle.add(l);
             }
         });
-        grads.replaceAll((k, v) -> v.muli(weight));
-        return new GraphUpdater.Chunk(grads, out);
+        Map<String, INDArray> scaled = new java.util.LinkedHashMap<>();
+        for (String name : trainable) {
+            INDArray g = grads.get(name);
+            if (g == null) {
+                throw new IllegalStateException("the model's backward pass (" + backprop.getClass().getName() + ") returned no"
+                        + " gradient for the trainable variable '" + name + "'; it returned " + grads.keySet()
+                        + "; LogitsBackprop.gradients must return one array per PolicyModel.trainableVariables() entry");
+            }
+            scaled.put(name, g.muli(weight));
+        }
+        return new GraphUpdater.Chunk(scaled, out);
     }
 
     private LogitsLoss borrow() {

@@ -23,9 +23,9 @@ import io.github.dl4jgrpoma.policy.PolicyInput;
  * One forward pass of a text {@link TransformerPolicy} written with INDArray ops (the formulas of its class comment:
  * embeddings by row lookup, pre-LayerNorm layers, additive -1e9 attention mask from the input's 0/1 mask or the causal
  * one, GELU {@code x * sigmoid(1.702 x)}, the formula of libnd4j's {@code gelu}) and its backward pass by the chain rule, with the
- * activations of the forward pass kept for it. Per layer the backward pass costs six matrix products of the token rows
- * with the layer's weights, four batched products for attention, and a few elementwise ops; no per-op graph
- * bookkeeping. Every product writes into a new c-ordered array ({@link #mm}), which in M2.1 is what sends it to BLAS;
+ * activations of the forward pass kept for it. Per layer the backward pass costs eight matrix products of the token
+ * rows with the layer's weights (and products with a row of ones for the bias and gain gradients), four batched
+ * products for attention, and a few elementwise ops; no per-op graph bookkeeping. Every product writes into a new c-ordered array ({@link #mm}), which in M2.1 is what sends it to BLAS;
  * run inside a {@link PassWorkspace} so those arrays are reused memory ({@link TransformerBackprop}).
  * {@code TransformerBackpropTest} checks logits and gradients against the SameDiff graph in double precision.
  */
@@ -119,7 +119,7 @@ final class TransformerPass {
      */
     Map<String, INDArray> backward(INDArray logitsGradient) {
         if (layers == null) {
-            throw new IllegalStateException("this pass kept no activations; run forward(input, weights, true) for a backward pass");
+            throw new IllegalStateException("this pass kept no activations; construct it with keep = true for a backward pass");
         }
         if (backwardDone) {
             throw new IllegalStateException("backward already ran on this pass (it overwrites activations); run a new forward pass");
@@ -146,10 +146,9 @@ final class TransformerPass {
             try (MemoryWorkspace inner = PassWorkspace.open(LAYER_WORKSPACE)) {
                 backwardLayer(l, dx, perLayer);
             }
-            layers[l] = null;                                          // its arrays may go before the next layer's
         }
-        grads.put(TransformerPolicy.WTE, mm(oneHot(tokens, c.vocabSize(), c.dataType()), dx, true, false));
-        grads.put(TransformerPolicy.WPE, mm(oneHot(positions, c.maxLength(), c.dataType()), dx, true, false));
+        grads.put(TransformerPolicy.WTE, scatterRows(tokens, dx, c.vocabSize()));
+        grads.put(TransformerPolicy.WPE, scatterRows(positions, dx, c.maxLength()));
         Map<String, INDArray> ordered = new LinkedHashMap<>();
         for (String name : TransformerPolicy.variableNames(c.layers())) {
             INDArray g = grads.containsKey(name) ? grads.get(name) : perLayer.get(name);
@@ -314,11 +313,34 @@ final class TransformerPass {
         return m01.rsub(1.0).muli(TransformerPolicy.MASK_VALUE).reshape('c', rows, 1, length, length);
     }
 
-    private static INDArray oneHot(int[] ids, int width, DataType dt) {
-        double[] m = new double[ids.length * width];
-        for (int i = 0; i < ids.length; i++) {
-            m[i * width + ids[i]] = 1;
+    /**
+     * The gradient of a row lookup: {@code out[r] = sum of dx[i] over the flat rows i with ids[i] = r}, {@code [rows, D]}.
+     * A loop over the ids (O(N D) time, memory of the output only), not a product with a one-hot {@code [N, rows]}
+     * matrix, which for a large vocabulary would not fit.
+     */
+    private static INDArray scatterRows(int[] ids, INDArray dx, int rows) {
+        int d = (int) dx.size(1);
+        if (dx.dataType() == DataType.DOUBLE) {
+            double[] src = dx.dup('c').data().asDouble();
+            double[] acc = new double[Math.multiplyExact(rows, d)];
+            for (int i = 0; i < ids.length; i++) {
+                int to = ids[i] * d;
+                int from = i * d;
+                for (int j = 0; j < d; j++) {
+                    acc[to + j] += src[from + j];
+                }
+            }
+            return Nd4j.create(acc, new long[] {rows, d}, 'c');
         }
-        return Nd4j.create(m, new long[] {ids.length, width}, 'c').castTo(dt);
+        float[] src = dx.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] acc = new float[Math.multiplyExact(rows, d)];
+        for (int i = 0; i < ids.length; i++) {
+            int to = ids[i] * d;
+            int from = i * d;
+            for (int j = 0; j < d; j++) {
+                acc[to + j] += src[from + j];
+            }
+        }
+        return Nd4j.create(acc, new long[] {rows, d}, 'c').castTo(dx.dataType());
     }
 }

@@ -1,5 +1,6 @@
 package io.github.dl4jgrpoma.transformer;
 
+import io.github.dl4jgrpoma.policy.LogitsBackprop;
 import io.github.dl4jgrpoma.policy.PolicyInput;
 import io.github.dl4jgrpoma.policy.PolicyModel;
 import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,7 +41,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@code mask[t,s] = 1} iff {@code s <= t}). Packed rows (a thought and its M answers in one row, each answer
  * attending to the prompt, its thought and itself) pass their own and may be longer than {@code T}
  * ({@link #supportsPackedRows()}; text models only).
- * Pre-LayerNorm ({@code sd.nn.layerNorm} over the last dimension, with its built-in epsilon), GELU as
+ * Pre-LayerNorm ({@code sd.nn.layerNorm} over the last dimension; libnd4j's op has no epsilon, {@code (x - mean) /
+ * sqrt(var)} with the biased variance, so a row of equal values has no finite normalisation), GELU as
  * {@code sd.nn.gelu}. Attention is written by hand (matmul + additive mask + {@code sd.nn.softmax}) because
  * {@code sd.nn.multiHeadDotProductAttention} of DL4J M2.1 has no causal mask; the embedding is one-hot × matmul
  * because {@code sd.gather} has a wrong gradient in M2.1. Every op used passes a double-precision finite
@@ -361,8 +364,8 @@ public final class TransformerPolicy implements PolicyModel {
      * (its encoder is the user's SameDiff code).
      */
     @Override
-    public java.util.Optional<io.github.dl4jgrpoma.policy.LogitsBackprop> logitsBackprop() {
-        return supportsPackedRows() ? java.util.Optional.of(new TransformerBackprop(config)) : java.util.Optional.empty();
+    public Optional<LogitsBackprop> logitsBackprop() {
+        return supportsPackedRows() ? Optional.of(new TransformerBackprop(config)) : Optional.empty();
     }
 
     /** The key/value-cache decoder ({@link KvCacheDecoder}): logits equal the full forward up to float rounding. */

@@ -39,6 +39,8 @@ class ModelBackpropRoutingTest {
         final LogitsBackprop own = inner.logitsBackprop().orElseThrow();
         final AtomicInteger logits = new AtomicInteger();
         final AtomicInteger gradients = new AtomicInteger();
+        /** Variable the pass leaves out of its result (null: none); the result is an immutable map. */
+        volatile String drop;
 
         public SameDiff sameDiff() { return inner.sameDiff(); }
         public String tokensPlaceholder() { return inner.tokensPlaceholder(); }
@@ -59,7 +61,11 @@ class ModelBackpropRoutingTest {
 
         public Map<String, INDArray> gradients(PolicyInput input, Map<String, INDArray> weights, UnaryOperator<INDArray> g) {
             gradients.incrementAndGet();
-            return own.gradients(input, weights, g);
+            Map<String, INDArray> out = new java.util.LinkedHashMap<>(own.gradients(input, weights, g));
+            if (drop != null) {
+                out.remove(drop);
+            }
+            return Map.copyOf(out);
         }
     }
 
@@ -78,5 +84,19 @@ class ModelBackpropRoutingTest {
         assertTrue(chunks > 1, "several chunks: " + m);
         assertEquals(2 * chunks, policy.gradients.get(), "one gradient pass per chunk and inner epoch");
         assertEquals(2 * chunks, policy.logits.get(), "one logits pass per chunk for the old and one for the reference log-probs");
+    }
+
+    @Test
+    void aPassThatReturnsAnImmutableMapWorksAndOneThatMissesAVariableIsNamed() {
+        Counting policy = new Counting();
+        GrpoMaConfig config = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 3, 3, 3).build()).promptsPerStep(3)
+                .seed(11).build();
+        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(policy).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())
+                .reward(Tiny.parityReward()).config(config).updateChunkTokens(20).updateThreads(2).build();
+        t.step();                                          // Map.copyOf results: the trainer copies before scaling
+        policy.drop = "h1_w2";
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, t::step);
+        t.close();
+        assertTrue(e.getMessage().contains("no gradient for the trainable variable 'h1_w2'"), e.getMessage());
     }
 }

@@ -75,6 +75,9 @@ class BenchStepCommandTest {
         assertEquals("2", backprop[0]);
         assertTrue(backprop[2].contains("--backprop must be model or graph, got 'autograd'"), backprop[2]);
         assertEquals("2", run("bench-step", "--compare-backprop", "--compare-threads")[0]);
+        String[] one = run("bench-step", "--compare-threads", "--update-threads", "1");
+        assertEquals("2", one[0]);
+        assertTrue(one[2].contains("--compare-threads compares the default update threads with 1"), one[2]);
     }
 
     @Test

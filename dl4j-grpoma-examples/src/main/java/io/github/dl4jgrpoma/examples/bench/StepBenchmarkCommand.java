@@ -96,7 +96,7 @@ public final class StepBenchmarkCommand implements Command {
                         + " (SameDiff differentiates the graph)").build());
         options.addOption(Option.builder().longOpt("compare-backprop")
                 .desc("also run the Java step with the other --backprop, interleaved, and print the ratios").build());
-        options.addOption(Option.builder().longOpt("quick").desc("tiny model, 1 rep, no warm-up (smoke test)").build());
+        options.addOption(Option.builder().longOpt("quick").desc("tiny model, 1 rep, no warm-up (smoke test: its times and ratios mean nothing)").build());
         CommandLine cl = CliSupport.parse(options, args);
         if (cl.hasOption("help")) {
             CliSupport.printUsage(out, name(), summary(), options);
@@ -136,6 +136,10 @@ public final class StepBenchmarkCommand implements Command {
         }
         if (cl.hasOption("compare-backprop") && cl.hasOption("compare-threads")) {
             throw new UsageException("--compare-backprop and --compare-threads each add a second Java step; give one of them");
+        }
+        if (cl.hasOption("compare-threads") && o.get("update-threads") == 1) {
+            throw new UsageException("--compare-threads compares the default update threads with 1; it needs --update-threads"
+                    + " of 2 or more, got 1");
         }
         boolean modelBackprop = backprop.equals("model");
         String python = cl.getOptionValue("python", "python3");

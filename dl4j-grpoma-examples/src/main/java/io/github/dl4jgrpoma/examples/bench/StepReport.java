@@ -54,7 +54,7 @@ final class StepReport {
                 withTorch ? String.format("  %10.0f", e.torch().updateTokens() / e.torch().get("forward_backward")) : "");
         if (e.javaOther() != null) {
             StepTimes one = e.javaOther();
-            boolean threads = e.other().updateThreads() != s.updateThreads();
+            boolean threads = e.other().modelBackprop() == s.modelBackprop();         // else the other backprop
             String other = threads ? "1 update thread" : backprop(e.other());
             out.printf("  Java with %s: whole step %.4f s, reference %.4f s, forward_backward %.4f s, step CPU %.4f s;"
                             + " %s / %s: whole step %s, update %s, step CPU %s%n", other, one.get(StepTimes.STEP),
