@@ -64,7 +64,7 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * <p>When the policy has its own forward and backward pass ({@link PolicyModel#logitsBackprop()}: the built-in text
  * transformer) the update runs it instead of differentiating the SameDiff graph: the loss, in a copy of its graph
  * whose input is the logits, gives {@code d loss / d logits} and the model's backward pass the parameter gradients
- * (the same up to float rounding, several times faster: README "Speed"). {@link GrpoMaTrainerBuilder#modelBackprop}
+ * (the same up to float rounding, the update 1.5x-3x faster: README "Speed"). {@link GrpoMaTrainerBuilder#modelBackprop}
  * turns it off; SameDiff listeners ({@link GrpoMaTrainerBuilder#sameDiffListeners}) keep the graph.
  *
  * <p>Row layout ({@link GrpoMaTrainerBuilder#rowPacking}, {@link RowPacking}): by default, when the policy

@@ -359,8 +359,8 @@ public final class TransformerPolicy implements PolicyModel {
 
     /**
      * For a text model ({@link #supportsPackedRows()}): the hand-derived forward and backward pass of
-     * {@code TransformerPass}, the same logits and gradients as the graph up to float rounding, several times faster
-     * in the update ({@code bin/grpoma bench-step}, README "Speed"). Empty for a model with an {@link EmbeddingPrefix}
+     * {@code TransformerPass}, the same logits and gradients as the graph up to float rounding, the update 1.5x-3x
+     * faster ({@code bin/grpoma bench-step --compare-backprop}, README "Speed"). Empty for a model with an {@link EmbeddingPrefix}
      * (its encoder is the user's SameDiff code).
      */
     @Override
