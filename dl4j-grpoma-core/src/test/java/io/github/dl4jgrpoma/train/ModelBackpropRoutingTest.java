@@ -3,14 +3,12 @@ package io.github.dl4jgrpoma.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -18,8 +16,6 @@ import io.github.dl4jgrpoma.loss.LossConfig;
 import io.github.dl4jgrpoma.optim.OptimizerConfig;
 import io.github.dl4jgrpoma.policy.LogitsBackprop;
 import io.github.dl4jgrpoma.policy.PolicyInput;
-import io.github.dl4jgrpoma.policy.PolicyModel;
-import io.github.dl4jgrpoma.rollout.IncrementalDecoder;
 import io.github.dl4jgrpoma.transformer.TransformerConfig;
 import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 
@@ -32,26 +28,20 @@ import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 class ModelBackpropRoutingTest {
 
     /** The transformer behind a plain PolicyModel whose own pass counts its calls. */
-    private static final class Counting implements PolicyModel, LogitsBackprop {
-        final TransformerPolicy inner = TransformerPolicy.create(TransformerConfig.builder()
-                .vocabSize(Tiny.TOKENIZER.vocabSize()).width(16).layers(2).heads(2).maxLength(10).seed(3).initStd(0.3)
-                .dataType(DataType.DOUBLE).build());
-        final LogitsBackprop own = inner.logitsBackprop().orElseThrow();
+    private static final class Counting extends DelegatingPolicy implements LogitsBackprop {
+        final LogitsBackprop own;
         final AtomicInteger logits = new AtomicInteger();
         final AtomicInteger gradients = new AtomicInteger();
         /** Variable the pass leaves out of its result (null: none); the result is an immutable map. */
         volatile String drop;
 
-        public SameDiff sameDiff() { return inner.sameDiff(); }
-        public String tokensPlaceholder() { return inner.tokensPlaceholder(); }
-        public String logitsName() { return inner.logitsName(); }
-        public int vocabSize() { return inner.vocabSize(); }
-        public int maxLength() { return inner.maxLength(); }
-        public DataType dataType() { return inner.dataType(); }
-        public List<String> trainableVariables() { return inner.trainableVariables(); }
-        public boolean supportsPackedRows() { return inner.supportsPackedRows(); }
-        public Map<String, INDArray> feed(PolicyInput in) { return inner.feed(in); }
-        public IncrementalDecoder decoder() { return inner.decoder(); }
+        Counting() {
+            super(TransformerPolicy.create(TransformerConfig.builder().vocabSize(Tiny.TOKENIZER.vocabSize()).width(16)
+                    .layers(2).heads(2).maxLength(10).seed(3).initStd(0.3).dataType(DataType.DOUBLE).build()));
+            own = inner.logitsBackprop().orElseThrow();
+        }
+
+        @Override
         public Optional<LogitsBackprop> logitsBackprop() { return Optional.of(this); }
 
         public INDArray logits(PolicyInput input, Map<String, INDArray> weights) {

@@ -71,20 +71,7 @@ class ModelBackpropTrainerTest {
         assertTrue(trainer(policy(), c, true).usesModelBackprop());
         assertFalse(trainer(policy(), c, false).usesModelBackprop());
         TransformerPolicy inner = policy();
-        io.github.dl4jgrpoma.policy.PolicyModel withoutOwnPass = new io.github.dl4jgrpoma.policy.PolicyModel() {
-            public org.nd4j.autodiff.samediff.SameDiff sameDiff() { return inner.sameDiff(); }
-            public String tokensPlaceholder() { return inner.tokensPlaceholder(); }
-            public String logitsName() { return inner.logitsName(); }
-            public int vocabSize() { return inner.vocabSize(); }
-            public int maxLength() { return inner.maxLength(); }
-            public DataType dataType() { return inner.dataType(); }
-            public List<String> trainableVariables() { return inner.trainableVariables(); }
-            public boolean supportsPackedRows() { return inner.supportsPackedRows(); }
-            public Map<String, org.nd4j.linalg.api.ndarray.INDArray> feed(io.github.dl4jgrpoma.policy.PolicyInput in) {
-                return inner.feed(in);
-            }
-            public io.github.dl4jgrpoma.rollout.IncrementalDecoder decoder() { return inner.decoder(); }
-        };
+        io.github.dl4jgrpoma.policy.PolicyModel withoutOwnPass = new DelegatingPolicy(inner);
         assertFalse(GrpoMaTrainer.builder().policy(withoutOwnPass).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())
                 .reward(Tiny.parityReward()).config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 3).build())
                         .promptsPerStep(2).build()).build().usesModelBackprop(),
