@@ -152,7 +152,7 @@ final class TransformerPass {
         Map<String, INDArray> ordered = new LinkedHashMap<>();
         for (String name : TransformerPolicy.variableNames(c.layers())) {
             INDArray g = grads.containsKey(name) ? grads.get(name) : perLayer.get(name);
-            ordered.put(name, g.reshape(shapeOf(name)));
+            ordered.put(name, g.reshape(w.byName(name).shape()));
         }
         return ordered;
     }
@@ -205,39 +205,6 @@ final class TransformerPass {
     private INDArray heads(INDArray qkv, int i) {
         INDArray part = qkv.get(point(i), all(), all(), all(), all()).dup('c');
         return part.reshape('c', part.size(0) * part.size(1), length, part.size(3));
-    }
-
-    private long[] shapeOf(String name) {
-        return switch (name) {
-            case TransformerPolicy.WTE -> w.wte.shape();
-            case TransformerPolicy.WPE -> w.wpe.shape();
-            case TransformerPolicy.LNF_G -> w.lnfg.shape();
-            case TransformerPolicy.LNF_B -> w.lnfb.shape();
-            case TransformerPolicy.W_HEAD -> w.whead.shape();
-            case TransformerPolicy.B_HEAD -> w.bhead.shape();
-            default -> layerShape(name);
-        };
-    }
-
-    private long[] layerShape(String name) {
-        int l = Integer.parseInt(name.substring(1, name.indexOf('_')));
-        String s = name.substring(name.indexOf('_') + 1);
-        INDArray a = switch (s) {
-            case "ln1_g" -> w.ln1g[l];
-            case "ln1_b" -> w.ln1b[l];
-            case "wqkv" -> w.wqkv[l];
-            case "bqkv" -> w.bqkv[l];
-            case "wo" -> w.wo[l];
-            case "bo" -> w.bo[l];
-            case "ln2_g" -> w.ln2g[l];
-            case "ln2_b" -> w.ln2b[l];
-            case "w1" -> w.w1[l];
-            case "b1" -> w.b1[l];
-            case "w2" -> w.w2[l];
-            case "b2" -> w.b2[l];
-            default -> throw new IllegalStateException("unknown transformer variable " + name);
-        };
-        return a.shape();
     }
 
     private static void put(Map<String, INDArray> m, int layer, String suffix, INDArray g) {

@@ -30,6 +30,7 @@ final class TransformerWeights {
     final INDArray lnfb;
     final INDArray whead;
     final INDArray bhead;
+    private final java.util.function.Function<String, INDArray> byName;
 
     TransformerWeights(TransformerPolicy p) {
         this(p.config(), p::weight);
@@ -53,6 +54,7 @@ final class TransformerWeights {
 
     private TransformerWeights(TransformerConfig config, java.util.function.Function<String, INDArray> p) {
         this.config = config;
+        this.byName = p;
         int layers = config.layers();
         wte = p.apply(TransformerPolicy.WTE);
         wpe = p.apply(TransformerPolicy.WPE);
@@ -86,5 +88,10 @@ final class TransformerWeights {
         lnfb = p.apply(TransformerPolicy.LNF_B);
         whead = p.apply(TransformerPolicy.W_HEAD);
         bhead = p.apply(TransformerPolicy.B_HEAD);
+    }
+
+    /** The array of a variable by name ({@link TransformerPolicy#variableNames}). */
+    INDArray byName(String name) {
+        return byName.apply(name);
     }
 }
