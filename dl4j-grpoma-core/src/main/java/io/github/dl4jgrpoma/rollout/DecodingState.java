@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The mutable decoding state of a batch of rows, produced by {@link IncrementalDecoder#prefill}.
  * Not thread-safe; a state is used by one rollout at a time.
  */
-public interface DecodingState {
+public interface DecodingState extends AutoCloseable {
 
     /** Number of rows. */
     int rows();
@@ -34,4 +34,13 @@ public interface DecodingState {
      * repeat: {@code {0,0,1,1}} branches every row twice). This state is unchanged.
      */
     DecodingState fork(int[] rows);
+
+    /**
+     * Releases the state's memory now rather than when the GC finds it (the built-in transformer's decoder reuses it for
+     * its next states); the state must not be used afterwards (implementations may throw {@link IllegalStateException}).
+     * States forked from it are independent and stay usable. The default does nothing.
+     */
+    @Override
+    default void close() {
+    }
 }

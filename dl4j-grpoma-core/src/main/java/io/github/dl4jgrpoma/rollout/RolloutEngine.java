@@ -38,8 +38,9 @@ import io.github.dl4jgrpoma.policy.BatchRows;
  * {@code (seed, prompt id, k)} and answer m of it from one seeded by {@code (seed, prompt id, k, m)} (see
  * {@link #promptKeys}), so a prompt's rollout is a function of the seed, its id and the weights, wherever it sits
  * in the batch and whatever the batch size: prompts can be sharded over workers without changing results. The recorded log-probabilities are those of
- * {@link TokenSampler}: temperature applied, top-k / top-p not. The engine holds no state between calls; off-heap
- * arrays are released by the Java GC, so a training loop should call {@code System.gc()} once per step.
+ * {@link TokenSampler}: temperature applied, top-k / top-p not. The engine holds no state between calls; it
+ * {@linkplain DecodingState#close() closes} every decoding state it is done with, so a decoder that reuses memory (the
+ * built-in transformer's) gets it back at once. What a decoder leaves to the GC is released by the Java GC.
  */
 public final class RolloutEngine {
     private static final Logger LOG = LoggerFactory.getLogger(RolloutEngine.class);
@@ -105,7 +106,9 @@ public final class RolloutEngine {
         long[] promptKeys = promptKeys(prompts);
         DecodingState thoughtState;
         if (config.prefixSharing()) {
-            thoughtState = decoder.prefill(promptTokens, conditioning).fork(repeatEach(np, k));
+            try (DecodingState promptState = decoder.prefill(promptTokens, conditioning)) {
+                thoughtState = promptState.fork(repeatEach(np, k));
+            }
         } else {
             int[][] rows = new int[nt][];
             for (int r = 0; r < nt; r++) {
@@ -138,7 +141,9 @@ public final class RolloutEngine {
         DecodingState answerState;
         if (config.prefixSharing()) {
             answerState = thoughts.state.fork(repeatEach(nt, m));
+            thoughts.state.close();
         } else {
+            thoughts.state.close();
             int[][] rows = new int[na][];
             int[] promptOfRow = new int[na];
             for (int a = 0; a < na; a++) {
@@ -154,6 +159,7 @@ public final class RolloutEngine {
             answerRng[a] = new SplittableRandom(Seeds.mix(seed, promptKeys[r / k], r % k, a % m));
         }
         Generation answers = generate(answerState, answerRng, config.maxAnswerTokens(), config.answerStopTokens(), false);
+        answers.state.close();
 
         List<PromptRollout> out = new ArrayList<>(np);
         for (int p = 0; p < np; p++) {
@@ -238,7 +244,9 @@ public final class RolloutEngine {
                         newRowOf[i++] = rowOf[s];
                     }
                 }
-                state = state.fork(keep);
+                DecodingState compacted = state.fork(keep);
+                state.close();
+                state = compacted;
                 rowOf = newRowOf;
             }
         }

@@ -24,17 +24,26 @@ import io.github.dl4jgrpoma.transformer.TransformerPolicy;
  * {@link #prefill} and caches them in the first slots; forks copy them with the rest of the cache.
  *
  * <p>Speed: the intermediates of a step are allocated in a per-thread ND4J workspace (one reused block instead
- * of an off-heap allocation per op), the affine maps use the fused {@code xw_plus_b} op, and a single-token step
+ * of an off-heap allocation per op), the affine maps are BLAS products into c-ordered arrays, and a single-token step
  * computes attention by broadcast multiply and sum instead of {@code rows * H} tiny matrix products. At the sizes
  * of the examples a step costs a few milliseconds and is dominated by per-op overhead, so batching many rows
- * (all thoughts of all prompts, then all answers) is what makes decoding fast.
+ * (all thoughts of all prompts, then all answers) is what makes decoding fast. The caches' memory is reused: a
+ * {@linkplain DecodingState#close() closed} state gives it back to this decoder for the next states (a fresh
+ * multi-megabyte array costs more than the step that fills it); {@link io.github.dl4jgrpoma.rollout.RolloutEngine}
+ * closes every state it is done with.
  */
 public final class KvCacheDecoder extends PolicyDecoder {
     private final TransformerPolicy policy;
+    private final KvCacheBuffers buffers = new KvCacheBuffers();
 
     public KvCacheDecoder(TransformerPolicy policy) {
         super(policy);
         this.policy = policy;
+    }
+
+    /** The reused cache memory (for tests). */
+    KvCacheBuffers buffers() {
+        return buffers;
     }
 
     @Override
@@ -53,7 +62,8 @@ public final class KvCacheDecoder extends PolicyDecoder {
             }
         }
         int prefix = policy.prefixLength();
-        KvCacheState state = new KvCacheState(new TransformerWeights(policy), prefixes.length, prefix + n + 32, prefix);
+        KvCacheState state = new KvCacheState(new TransformerWeights(policy), buffers, prefixes.length, prefix + n + 32,
+                prefix);
         if (prefix > 0) {
             state.consumePrefix(policy.prefixEmbeddings(conditioning));      // e.g. the image tokens, once per row
         }

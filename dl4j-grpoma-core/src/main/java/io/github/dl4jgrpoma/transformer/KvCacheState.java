@@ -29,6 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class KvCacheState implements DecodingState {
     private static final String WORKSPACE_ID = "dl4jgrpoma-kv-cache-step";
     private final TransformerWeights w;
+    private final KvCacheBuffers buffers;
     private final int rows;
     private final int[] lengths;
     private final int positionOffset;
@@ -36,33 +37,40 @@ final class KvCacheState implements DecodingState {
     private int capacity;
     private INDArray[] keys;
     private INDArray[] values;
+    private INDArray[] keyBuffers;      // the buffers (from `buffers`) that keys / values are views of; null once closed
+    private INDArray[] valueBuffers;
     private boolean[][] valid;
     private INDArray next;
 
     KvCacheState(TransformerWeights w, int rows, int capacity) {
-        this(w, rows, capacity, 0);
+        this(w, new KvCacheBuffers(), rows, capacity, 0);
     }
 
-    /** A state whose tokens start at position {@code positionOffset} (the prefix length). */
-    KvCacheState(TransformerWeights w, int rows, int capacity, int positionOffset) {
+    /**
+     * A state whose tokens start at position {@code positionOffset} (the prefix length), its caches from
+     * {@code buffers}.
+     */
+    KvCacheState(TransformerWeights w, KvCacheBuffers buffers, int rows, int capacity, int positionOffset) {
         TransformerConfig c = w.config;
         this.w = w;
+        this.buffers = buffers;
         this.rows = rows;
         this.positionOffset = positionOffset;
         this.lengths = new int[rows];
         this.capacity = capacity;
-        this.keys = new INDArray[c.layers()];
-        this.values = new INDArray[c.layers()];
+        allocateCaches(capacity);
         for (int l = 0; l < c.layers(); l++) {
-            keys[l] = Nd4j.create(c.dataType(), rows, c.heads(), capacity, c.headWidth());
-            values[l] = Nd4j.create(c.dataType(), rows, c.heads(), capacity, c.headWidth());
+            keys[l].assign(0);                 // reused memory holds old values; a fresh state's slots start empty
+            values[l].assign(0);
         }
         this.valid = new boolean[rows][capacity];
         this.next = Nd4j.create(c.dataType(), rows, c.vocabSize());
     }
 
     private KvCacheState(KvCacheState src, int[] idx) {
+        src.checkOpen();
         this.w = src.w;
+        this.buffers = src.buffers;
         this.rows = idx.length;
         this.positionOffset = src.positionOffset;
         this.lengths = new int[rows];
@@ -73,13 +81,54 @@ final class KvCacheState implements DecodingState {
         }
         this.slots = src.slots;
         this.capacity = src.capacity;
-        this.keys = new INDArray[src.keys.length];
-        this.values = new INDArray[src.values.length];
+        allocateCaches(capacity);
         for (int l = 0; l < keys.length; l++) {
-            keys[l] = pullRows4(src.keys[l], idx);
-            values[l] = pullRows4(src.values[l], idx);
+            pullRows4(src.keys[l], keys[l], idx);
+            pullRows4(src.values[l], values[l], idx);
         }
         this.next = Nd4j.pullRows(src.next, 1, idx);
+    }
+
+    /**
+     * Takes {@code keys} and {@code values} of {@code [rows, H, cap, dh]} per layer from the buffers: not zeroed, so
+     * every caller writes every slot (zeros where nothing was consumed), as a fresh array would hold.
+     */
+    private void allocateCaches(int cap) {
+        TransformerConfig c = w.config;
+        long[] shape = {rows, c.heads(), cap, c.headWidth()};
+        long length = (long) rows * c.heads() * cap * c.headWidth();
+        keys = new INDArray[c.layers()];
+        values = new INDArray[c.layers()];
+        keyBuffers = new INDArray[c.layers()];
+        valueBuffers = new INDArray[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            keyBuffers[l] = buffers.take(c.dataType(), length);
+            valueBuffers[l] = buffers.take(c.dataType(), length);
+            keys[l] = KvCacheBuffers.view(keyBuffers[l], shape);
+            values[l] = KvCacheBuffers.view(valueBuffers[l], shape);
+        }
+    }
+
+    /**
+     * Gives the caches' memory back to the decoder, which reuses it for the next states; the state cannot be used
+     * afterwards. Closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        if (keyBuffers != null) {
+            buffers.give(keyBuffers);
+            buffers.give(valueBuffers);
+            keyBuffers = null;
+            valueBuffers = null;
+            keys = null;
+            values = null;
+        }
+    }
+
+    private void checkOpen() {
+        if (keyBuffers == null) {
+            throw new IllegalStateException("this decoding state was closed; fork or append before closing it");
+        }
     }
 
     @Override
@@ -99,6 +148,7 @@ final class KvCacheState implements DecodingState {
 
     @Override
     public void append(int[] tokens, boolean[] active) {
+        checkOpen();
         DecodingChecks.checkAppend(rows, tokens, active);
         int[][] t = new int[rows][1];
         boolean[][] v = new boolean[rows][1];
@@ -290,26 +340,29 @@ final class KvCacheState implements DecodingState {
             return;
         }
         int newCap = Math.max(needed, 2 * capacity);
+        INDArray[] oldKeys = keys;
+        INDArray[] oldValues = values;
+        INDArray[] oldKeyBuffers = keyBuffers;
+        INDArray[] oldValueBuffers = valueBuffers;
+        allocateCaches(newCap);
         for (int l = 0; l < keys.length; l++) {
-            keys[l] = grow(keys[l], newCap);
-            values[l] = grow(values[l], newCap);
+            keys[l].get(all(), all(), interval(0, capacity), all()).assign(oldKeys[l]);
+            values[l].get(all(), all(), interval(0, capacity), all()).assign(oldValues[l]);
+            keys[l].get(all(), all(), interval(capacity, newCap), all()).assign(0);      // reused memory: old values
+            values[l].get(all(), all(), interval(capacity, newCap), all()).assign(0);
         }
+        buffers.give(oldKeyBuffers);
+        buffers.give(oldValueBuffers);
         for (int b = 0; b < rows; b++) {
             valid[b] = java.util.Arrays.copyOf(valid[b], newCap);
         }
         capacity = newCap;
     }
 
-    private INDArray grow(INDArray cache, int newCap) {
-        INDArray bigger = Nd4j.create(cache.dataType(), cache.size(0), cache.size(1), newCap, cache.size(3));
-        bigger.get(all(), all(), interval(0, capacity), all()).assign(cache);
-        return bigger;
-    }
-
-    /** Rows {@code idx} of a c-ordered rank-4 array, through a 2-D view (pullRows works on matrices). */
-    private static INDArray pullRows4(INDArray a, int[] idx) {
+    /** Rows {@code idx} of a c-ordered rank-4 array into {@code out}, through 2-D views (pullRows works on matrices). */
+    private static void pullRows4(INDArray a, INDArray out, int[] idx) {
         long[] shape = a.shape();
         INDArray flat = a.reshape('c', shape[0], shape[1] * shape[2] * shape[3]);
-        return Nd4j.pullRows(flat, 1, idx).reshape('c', idx.length, shape[1], shape[2], shape[3]);
+        Nd4j.pullRows(flat, out.reshape('c', idx.length, shape[1] * shape[2] * shape[3]), 1, idx);
     }
 }

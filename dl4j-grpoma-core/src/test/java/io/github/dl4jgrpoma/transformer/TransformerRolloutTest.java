@@ -82,6 +82,54 @@ class TransformerRolloutTest {
         assertSameTokens(kv, recompute);
     }
 
+    @Test
+    void oneDecoderReusesItsCacheMemoryAndSamplesExactlyWhatFreshDecodersSample() {
+        // long thoughts make the caches grow (capacity prompt + 32 doubles) and early stops compact the answer rows
+        TransformerPolicy policy = TransformerPolicy.create(TransformerConfig.builder().vocabSize(V).width(16).layers(2)
+                .heads(2).maxLength(64).seed(5).initStd(0.4).build());
+        RolloutConfig config = RolloutConfig.builder().thoughts(3).answersPerThought(4).maxThoughtTokens(44)
+                .maxAnswerTokens(6).temperature(TEMP).endOfThoughtToken(4).answerStopTokens(Set.of(2)).build();
+        KvCacheDecoder shared = new KvCacheDecoder(policy);
+        RolloutEngine reused = new RolloutEngine(shared, config);
+        List<List<Prompt>> batches = List.of(PROMPTS, List.of(Prompt.ofTokens(1, 7, 7, 3)),
+                List.of(Prompt.ofTokens(1, 5, 3), Prompt.ofTokens(1, 6, 3), Prompt.ofTokens(1, 7, 5, 6, 5, 3)));
+        int idleAfterFirst = -1;
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < batches.size(); i++) {
+                RolloutBatch fresh = new RolloutEngine(new KvCacheDecoder(policy), config).rollout(batches.get(i), 100 + i);
+                assertEquals(fresh, reused.rollout(batches.get(i), 100 + i), "batch " + i + ", round " + round);
+            }
+            if (round == 0) {
+                idleAfterFirst = shared.buffers().idleCount();
+            }
+        }
+        assertTrue(idleAfterFirst > 0, "the engine gave the states' caches back");
+        assertEquals(idleAfterFirst, shared.buffers().idleCount(), "the second round took every cache from the idle buffers");
+    }
+
+    @Test
+    void aClosedStateRefusesFurtherUseButItsForksStayUsable() {
+        KvCacheDecoder decoder = new KvCacheDecoder(POLICY);
+        io.github.dl4jgrpoma.rollout.DecodingState state = decoder.prefill(new int[][] {{1, 5, 3}, {1, 6}});
+        io.github.dl4jgrpoma.rollout.DecodingState fork = state.fork(new int[] {1, 0, 1});
+        double[] before = fork.nextLogits().dup().data().asDouble();
+        state.close();
+        state.close();                                         // twice: nothing
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> state.append(new int[] {3, 3}, new boolean[] {true, true}));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> state.fork(new int[] {0}));
+        KvCacheDecoder check = new KvCacheDecoder(POLICY);
+        io.github.dl4jgrpoma.rollout.DecodingState expected = check.prefill(new int[][] {{1, 6}, {1, 5, 3}, {1, 6}});
+        // the closed state's memory goes to the next prefill of the same decoder; the fork's caches are its own
+        io.github.dl4jgrpoma.rollout.DecodingState other = decoder.prefill(new int[][] {{1, 7, 7}, {1, 2}});
+        other.append(new int[] {5, 5}, new boolean[] {true, true});
+        fork.append(new int[] {7, 7, 7}, new boolean[] {true, true, true});
+        expected.append(new int[] {7, 7, 7}, new boolean[] {true, true, true});
+        assertArrayEquals(expected.nextLogits().dup().data().asDouble(), fork.nextLogits().dup().data().asDouble(), 1e-6);
+        assertTrue(before.length == 3 * V);
+    }
+
     private static void assertSameTokens(RolloutBatch a, RolloutBatch b) {
         for (int p = 0; p < a.prompts().size(); p++) {
             for (int k = 0; k < 2; k++) {
