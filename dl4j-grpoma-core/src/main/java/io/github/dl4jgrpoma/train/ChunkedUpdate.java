@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 
 import org.nd4j.autodiff.samediff.SameDiff;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -98,7 +99,9 @@ final class ChunkedUpdate implements AutoCloseable {
         }
         List<UpdateChunks.Chunk> chunks = plan(packed);
         Map<String, Double> recomputed = new LinkedHashMap<>();
-        if (recomputeOld) {
+        // with the model's own pass, the first epoch recomputes the old log-probs from its own forward (no extra pass)
+        boolean fuseRecompute = recomputeOld && direct != null;
+        if (recomputeOld && !fuseRecompute) {
             long r0 = System.nanoTime();
             SameDiff sd = policy.sameDiff();
             INDArray fresh = direct != null
@@ -125,18 +128,10 @@ final class ChunkedUpdate implements AutoCloseable {
                         executor);
         long t1 = System.nanoTime();
         LossGraph lg = direct != null ? direct.loss() : loss;
-        List<Map<String, INDArray>> feeds = new ArrayList<>();
+        List<Map<String, INDArray>> feeds = feeds(packed, chunks, ref, lg);
         double[] weights = new double[chunks.size()];
         for (int c = 0; c < chunks.size(); c++) {
-            UpdateChunks.Chunk ch = chunks.get(c);
-            Map<String, INDArray> feed = new LinkedHashMap<>(lg.feed(rows(packed.targets(), ch), rows(packed.thoughtMask(), ch),
-                    rows(packed.answerMask(), ch), rows(packed.advantages(), ch), rows(packed.oldLogProbs(), ch),
-                    ref == null ? null : rows(ref, ch), rows(packed.sequenceWeights(), ch)));
-            if (direct == null) {
-                feed.putAll(policy.feed(input(packed, ch)));
-            }
-            feeds.add(feed);
-            weights[c] = ch.lossWeight();
+            weights[c] = chunks.get(c).lossWeight();
         }
         Map<String, String> names = new LinkedHashMap<>();
         names.put("loss", lg.loss());
@@ -149,17 +144,35 @@ final class ChunkedUpdate implements AutoCloseable {
         List<Map<String, Double>> epochs = new ArrayList<>();
         long fwdBwd = 0;
         long optim = 0;
+        PackedBatch[] recomputedBatch = {null};
         for (int e = 0; e < innerEpochs; e++) {
             boolean first = e == 0;
+            boolean fuse = first && fuseRecompute;
+            INDArray[] fresh = new INDArray[chunks.size()];
+            PackedBatch epochBatch = packed;
             java.util.function.Consumer<List<Map<String, Double>>> beforeStep = outs -> {
-                if (first && checkInLoss) {
+                if (fuse) {
+                    // the recomputed old log-probs of every chunk, before the weights change: drift metrics and the check
+                    long r0 = System.nanoTime();
+                    RolloutDrift drift = RolloutDrift.of(epochBatch,
+                            fresh.length == 1 ? fresh[0] : Nd4j.concat(0, fresh));
+                    recomputedBatch[0] = drift.packed();
+                    recomputed.put("rollout/logprob_diff_max", drift.diffMax());
+                    recomputed.put("rollout/logprob_diff_mean", drift.diffMean());
+                    recomputed.put("time/old_logprobs_ms", (System.nanoTime() - r0) / 1e6);
+                    firstEpochCheck.accept(Map.of("ratio/mean", drift.ratioMean(), "approx_kl", drift.approxKl()));
+                } else if (first && checkInLoss) {
                     firstEpochCheck.accept(combine(names, chunks, outs));
                 }
             };
             GraphUpdater.ChunkedResult r = direct != null
-                    ? updater.update(directTasks(packed, chunks, feeds, weights, new ArrayList<>(names.values())),
-                            executor, beforeStep)
+                    ? updater.update(directTasks(packed, chunks, feeds, weights, new ArrayList<>(names.values()),
+                            fuse ? fresh : null), executor, beforeStep)
                     : updater.update(feeds, weights, new ArrayList<>(names.values()), executor, beforeStep);
+            if (fuse && innerEpochs > 1) {
+                packed = recomputedBatch[0];   // later epochs: the recomputed old log-probs, as the separate pass gives
+                feeds = feeds(packed, chunks, ref, lg);
+            }
             Map<String, Double> m = combine(names, chunks, r.outputs());
             m.put("grad_norm", r.gradNorm());
             epochs.add(m);
@@ -211,19 +224,48 @@ final class ChunkedUpdate implements AutoCloseable {
                 lossConfig.aggregation(), lossConfig, maxRows);
     }
 
-    /** The model's own forward + backward pass on every chunk ({@link ModelBackprop}), weighted gradients and outputs. */
+    /** The loss placeholders of every chunk (and the policy's own, for the graph path). */
+    private List<Map<String, INDArray>> feeds(PackedBatch packed, List<UpdateChunks.Chunk> chunks, INDArray ref,
+                                              LossGraph lg) {
+        List<Map<String, INDArray>> feeds = new ArrayList<>();
+        for (UpdateChunks.Chunk ch : chunks) {
+            Map<String, INDArray> feed = new LinkedHashMap<>(lg.feed(rows(packed.targets(), ch), rows(packed.thoughtMask(), ch),
+                    rows(packed.answerMask(), ch), rows(packed.advantages(), ch), rows(packed.oldLogProbs(), ch),
+                    ref == null ? null : rows(ref, ch), rows(packed.sequenceWeights(), ch)));
+            if (direct == null) {
+                feed.putAll(policy.feed(input(packed, ch)));
+            }
+            feeds.add(feed);
+        }
+        return feeds;
+    }
+
+    /**
+     * The model's own forward + backward pass on every chunk ({@link ModelBackprop}), weighted gradients and outputs.
+     *
+     * @param fresh null, or one slot per chunk: the old log-probs are then recomputed from each chunk's own forward
+     *              ({@link OldLogProbs#RECOMPUTE} without a separate pass), stored there, and fed to the loss masked to
+     *              the loss tokens as {@link RolloutDrift} replaces them (bit for bit what the separate pass gives)
+     */
     private List<Callable<GraphUpdater.Chunk>> directTasks(PackedBatch packed, List<UpdateChunks.Chunk> chunks,
                                                          List<Map<String, INDArray>> feeds, double[] weights,
-                                                         List<String> outputs) {
+                                                         List<String> outputs, INDArray[] fresh) {
         Map<String, INDArray> params = policy.parameters();
         List<Callable<GraphUpdater.Chunk>> tasks = new ArrayList<>();
         for (int c = 0; c < chunks.size(); c++) {
-            PolicyInput in = input(packed, chunks.get(c));
+            UpdateChunks.Chunk ch = chunks.get(c);
+            PolicyInput in = input(packed, ch);
             Map<String, INDArray> feed = feeds.get(c);
             double w = weights[c];
+            int slot = c;
+            java.util.function.UnaryOperator<INDArray> old = fresh == null ? null : logProbs -> {
+                fresh[slot] = logProbs;
+                INDArray mask = rows(packed.thoughtMask(), ch).add(rows(packed.answerMask(), ch)).castTo(DataType.DOUBLE);
+                return logProbs.castTo(DataType.DOUBLE).muli(mask).castTo(packed.oldLogProbs().dataType());
+            };
             // no collection between chunks: the pass's arrays live in a reused workspace (what is left to the GC, the
             // loss graph's arrays and the detached logits and gradients, is small); the trainer collects after the step
-            tasks.add(() -> direct.gradient(in, params, feed, outputs, w));
+            tasks.add(() -> direct.gradient(in, params, feed, outputs, w, old));
         }
         return tasks;
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,7 +54,11 @@ final class ModelBackprop {
      * computed with INDArray ops instead of a SameDiff execution per chunk.
      */
     INDArray tokenLogProbs(PolicyInput input, INDArray targets, Map<String, INDArray> weights) {
-        INDArray logits = backprop.logits(input, weights);
+        return tokenLogProbs(backprop.logits(input, weights), targets);
+    }
+
+    /** {@link #tokenLogProbs(PolicyInput, INDArray, Map)} of given logits {@code [R,L,V]}. */
+    INDArray tokenLogProbs(INDArray logits, INDArray targets) {
         long r = logits.size(0);
         long l = logits.size(1);
         INDArray z = logits.reshape('c', r * l, logits.size(2));
@@ -94,11 +99,28 @@ final class ModelBackprop {
      */
     GraphUpdater.Chunk gradient(PolicyInput input, Map<String, INDArray> weights, Map<String, INDArray> lossFeed,
                                 List<String> outputs, double weight) {
+        return gradient(input, weights, lossFeed, outputs, weight, null);
+    }
+
+    /**
+     * {@link #gradient(PolicyInput, Map, Map, List, double)} whose old log-probs are recomputed from the pass's own logits
+     * when {@code oldLogProbs} is given: the loss is fed {@code oldLogProbs.apply(tokenLogProbs(logits))} in place of
+     * the feed's old log-probs (so the ratio is exactly 1), without a separate forward pass.
+     *
+     * @param oldLogProbs the recomputed token log-probs {@code [R,T]} to the array the loss gets (e.g. masked), or null
+     */
+    GraphUpdater.Chunk gradient(PolicyInput input, Map<String, INDArray> weights, Map<String, INDArray> lossFeed,
+                                List<String> outputs, double weight, UnaryOperator<INDArray> oldLogProbs) {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
         Map<String, INDArray> grads = backprop.gradients(input, weights, logits -> {
+            Map<String, INDArray> feed = lossFeed;
+            if (oldLogProbs != null) {
+                feed = new java.util.HashMap<>(lossFeed);
+                feed.put(names.oldLogProbs(), oldLogProbs.apply(tokenLogProbs(logits, lossFeed.get(names.targets()))));
+            }
             LogitsLoss l = borrow();
             try {
-                LogitsLoss.Gradient g = l.gradient(logits, lossFeed, outputs);
+                LogitsLoss.Gradient g = l.gradient(logits, feed, outputs);
                 out.putAll(g.outputs());
                 return g.logitsGradient();
             } finally {

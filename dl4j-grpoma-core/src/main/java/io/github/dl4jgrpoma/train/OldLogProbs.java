@@ -24,9 +24,11 @@ public enum OldLogProbs {
     /** The log-probs recorded while sampling: no extra cost. */
     ROLLOUT,
     /**
-     * One extra forward pass of the policy over the packed rows before the first inner epoch (no backward; measured
-     * 12-65 % of the forward + backward time in short math runs on a shared machine: {@code time/old_logprobs_ms}), so
-     * the first epoch's ratio is exactly 1. The rollout's own log-probs
+     * The policy's own log-probs of the packed rows before the first inner epoch, so the first epoch's ratio is exactly
+     * 1. A policy with its own forward and backward pass ({@link io.github.dl4jgrpoma.policy.PolicyModel#logitsBackprop},
+     * the built-in text transformer) takes them from the first epoch's forward pass at no extra cost; otherwise one extra
+     * forward pass of the graph (no backward; measured 12-65 % of the forward + backward time in short math runs on a
+     * shared machine). {@code time/old_logprobs_ms} is the time spent on them. The rollout's own log-probs
      * are then only compared with it: the first-step on-policy check and the metrics
      * {@code rollout/logprob_diff_max} and {@code rollout/logprob_diff_mean} (over loss tokens).
      */

@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import io.github.dl4jgrpoma.data.Prompt;
 import io.github.dl4jgrpoma.reward.RewardScores;
@@ -20,16 +22,28 @@ import io.github.dl4jgrpoma.rollout.RolloutBatch;
  * the shared weights, which nothing writes during the phase), then each shard is scored on its own thread with the
  * prompts' positions in the whole step as reward indices. Results equal {@link InProcessRolloutExecutor}'s up to
  * the float rounding of batched matrix products over a different number of rows (see the Spark module's tests for
- * the measured difference). The pool lives for one call; a failing shard's exception is rethrown as it is
+ * the measured difference). The threads live from call to call (daemons that exit after 5 idle minutes); a failing
+ * shard's exception is rethrown as it is
  * (a {@link io.github.dl4jgrpoma.reward.RewardException} under FAIL).
  */
 public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
     private final RolloutSetup setup;
     private final int threads;
+    private final ExecutorService pool;
 
     ThreadPoolRolloutExecutor(RolloutSetup setup, int threads) {
         this.setup = setup;
         this.threads = requireThreads(threads);
+        // our choice: the threads outlive a step (daemons that exit after ChunkTasks.IDLE_SECONDS idle), so that each
+        // keeps its ND4J workspace of the decoding steps; a pool per step paid the workspaces' set-up every step
+        ThreadPoolExecutor p = new ThreadPoolExecutor(this.threads, this.threads, ChunkTasks.IDLE_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "grpoma-rollout");
+                    t.setDaemon(true);
+                    return t;
+                });
+        p.allowCoreThreadTimeOut(true);
+        this.pool = p;
     }
 
     static int requireThreads(int threads) {
@@ -43,31 +57,22 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
     @Override
     public ScoredRollouts run(List<Prompt> prompts, long seed) {
         List<int[]> shards = PromptShards.byId(prompts, threads);
-        ExecutorService pool = Executors.newFixedThreadPool(shards.size(), r -> {
-            Thread t = new Thread(r, "grpoma-rollout");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            long t0 = System.nanoTime();
-            List<Callable<List<PromptRollout>>> sample = new ArrayList<>();
-            for (int[] shard : shards) {
-                sample.add(() -> setup.engine().rollout(PromptShards.select(prompts, shard), seed).prompts());
-            }
-            List<List<PromptRollout>> trees = all(pool, sample);
-            long t1 = System.nanoTime();
-            List<Callable<List<RewardScores>>> score = new ArrayList<>();
-            for (int s = 0; s < shards.size(); s++) {
-                int[] shard = shards.get(s);
-                RolloutBatch part = new RolloutBatch(trees.get(s));
-                score.add(() -> setup.rewards().score(PromptShards.select(prompts, shard), part, shard));
-            }
-            List<List<RewardScores>> groups = all(pool, score);
-            long t2 = System.nanoTime();
-            return ScoredRollouts.merge(prompts.size(), shards, trees, groups, (t1 - t0) / 1e6, (t2 - t1) / 1e6, Map.of());
-        } finally {
-            pool.shutdownNow();
+        long t0 = System.nanoTime();
+        List<Callable<List<PromptRollout>>> sample = new ArrayList<>();
+        for (int[] shard : shards) {
+            sample.add(() -> setup.engine().rollout(PromptShards.select(prompts, shard), seed).prompts());
         }
+        List<List<PromptRollout>> trees = all(pool, sample);
+        long t1 = System.nanoTime();
+        List<Callable<List<RewardScores>>> score = new ArrayList<>();
+        for (int s = 0; s < shards.size(); s++) {
+            int[] shard = shards.get(s);
+            RolloutBatch part = new RolloutBatch(trees.get(s));
+            score.add(() -> setup.rewards().score(PromptShards.select(prompts, shard), part, shard));
+        }
+        List<List<RewardScores>> groups = all(pool, score);
+        long t2 = System.nanoTime();
+        return ScoredRollouts.merge(prompts.size(), shards, trees, groups, (t1 - t0) / 1e6, (t2 - t1) / 1e6, Map.of());
     }
 
     private static <T> List<T> all(ExecutorService pool, List<Callable<T>> tasks) {

@@ -75,6 +75,10 @@ class BenchStepCommandTest {
         assertEquals("2", backprop[0]);
         assertTrue(backprop[2].contains("--backprop must be model or graph, got 'autograd'"), backprop[2]);
         assertEquals("2", run("bench-step", "--compare-backprop", "--compare-threads")[0]);
+        String[] two = run("bench-step", "--compare-rollout-threads", "--compare-threads");
+        assertEquals("2", two[0]);
+        assertTrue(two[2].contains("give one of them"), two[2]);
+        assertEquals("2", run("bench-step", "--rollout-threads", "0")[0]);
         String[] one = run("bench-step", "--compare-threads", "--update-threads", "1");
         assertEquals("2", one[0]);
         assertTrue(one[2].contains("--compare-threads compares the default update threads with 1"), one[2]);
@@ -92,5 +96,16 @@ class BenchStepCommandTest {
         String[] g = run("bench-step", "--quick", "--torch", "off", "--backprop", "graph", "--widths", "8", "--layers", "1");
         assertEquals("0", g[0], g[2]);
         assertTrue(g[1].contains("Java: backprop graph,"), g[1]);
+    }
+
+    @Test
+    void compareRolloutThreadsRunsTheShardedRolloutAlongside() {
+        String[] r = run("bench-step", "--quick", "--torch", "off", "--compare-rollout-threads");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("rollout threads 1,"), r[1]);
+        Matcher m = Pattern.compile("Java with 2 rollout threads: whole step (\\d+\\.\\d{4}) s, .*"
+                + "1 rollout thread / 2 rollout threads: whole step (\\d+\\.\\d\\d)x").matcher(r[1]);
+        assertTrue(m.find(), r[1]);
+        assertTrue(Double.parseDouble(m.group(1)) > 0, r[1]);
     }
 }

@@ -18,6 +18,7 @@ import io.github.dl4jgrpoma.reward.RewardFunction;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
 import io.github.dl4jgrpoma.train.GrpoMaTrainer;
+import io.github.dl4jgrpoma.train.RolloutExecutorFactory;
 import io.github.dl4jgrpoma.train.RowPacking;
 import io.github.dl4jgrpoma.data.Prompt;
 import io.github.dl4jgrpoma.data.PromptSource;
@@ -74,6 +75,8 @@ final class JavaStep implements AutoCloseable {
                 .reward(RewardFunction.of("digits", ctx -> digitFraction(ctx.answerTokens()))).config(config)
                 .updateThreads(s.updateThreads()).updateChunkTokens(s.chunkTokens()).rowPacking(s.rowPacking())
                 .modelBackprop(s.modelBackprop())
+                .rolloutExecutor(s.rolloutThreads() > 1 ? RolloutExecutorFactory.threadPool(s.rolloutThreads())
+                        : RolloutExecutorFactory.inProcess())
                 .runName("bench-step").build();
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -61,6 +62,7 @@ public final class StepBenchmarkCommand implements Command {
         d.put("torch-threads", Runtime.getRuntime().availableProcessors());
         d.put("soak", 0);
         d.put("update-threads", Math.min(2, Runtime.getRuntime().availableProcessors()));
+        d.put("rollout-threads", 1);
         d.put("chunk-tokens", GrpoMaTrainerBuilder.DEFAULT_UPDATE_CHUNK_TOKENS);
         return d;
     }
@@ -96,6 +98,9 @@ public final class StepBenchmarkCommand implements Command {
                         + " (SameDiff differentiates the graph)").build());
         options.addOption(Option.builder().longOpt("compare-backprop")
                 .desc("also run the Java step with the other --backprop, interleaved, and print the ratios").build());
+        options.addOption(Option.builder().longOpt("compare-rollout-threads")
+                .desc("also run the Java step with 2 rollout threads (1 when --rollout-threads is more), interleaved, and"
+                        + " print the ratios").build());
         options.addOption(Option.builder().longOpt("quick").desc("tiny model, 1 rep, no warm-up (smoke test: its times and ratios mean nothing)").build());
         CommandLine cl = CliSupport.parse(options, args);
         if (cl.hasOption("help")) {
@@ -134,8 +139,9 @@ public final class StepBenchmarkCommand implements Command {
         if (!List.of("model", "graph").contains(backprop)) {
             throw new UsageException("--backprop must be model or graph, got '" + backprop + "'");
         }
-        if (cl.hasOption("compare-backprop") && cl.hasOption("compare-threads")) {
-            throw new UsageException("--compare-backprop and --compare-threads each add a second Java step; give one of them");
+        if (Stream.of("compare-backprop", "compare-threads", "compare-rollout-threads").filter(cl::hasOption).count() > 1) {
+            throw new UsageException("--compare-backprop, --compare-threads and --compare-rollout-threads each add a second"
+                    + " Java step; give one of them");
         }
         if (cl.hasOption("compare-threads") && o.get("update-threads") == 1) {
             throw new UsageException("--compare-threads compares the default update threads with 1; it needs --update-threads"
@@ -147,9 +153,9 @@ public final class StepBenchmarkCommand implements Command {
                         + " beta %.2f, 1 inner epoch; warm-up %d, median of %d%n", o.get("vocab"), o.get("layers"),
                 o.get("heads"), o.get("prompts"), o.get("prompt-length"), o.get("thought"), o.get("answer"), beta,
                 o.get("warmup"), o.get("reps"));
-        out.printf("Java: backprop %s, row packing %s, update threads %d, chunks of %d tokens; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s"
+        out.printf("Java: backprop %s, row packing %s, update threads %d, rollout threads %d, chunks of %d tokens; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s"
                         + " MALLOC_ARENA_MAX=%s MALLOC_MMAP_THRESHOLD_=%s (the PyTorch peer inherits them), ND4J threads %d,"
-                        + " %d cores; load average %s%n", backprop, rowPacking, o.get("update-threads"), o.get("chunk-tokens"),
+                        + " %d cores; load average %s%n", backprop, rowPacking, o.get("update-threads"), o.get("rollout-threads"), o.get("chunk-tokens"),
                 System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("MALLOC_ARENA_MAX"),
                 System.getenv("MALLOC_MMAP_THRESHOLD_"),
                 Nd4j.getEnvironment().maxMasterThreads(), Runtime.getRuntime().availableProcessors(), SystemLoad.loadAverage());
@@ -176,7 +182,9 @@ public final class StepBenchmarkCommand implements Command {
             for (int[] shape : SHAPES) {
                 StepSettings s = settings(o, w, shape, beta, rowPacking, modelBackprop);
                 StepSettings other = cl.hasOption("compare-threads") ? s.withUpdateThreads(1)
-                        : cl.hasOption("compare-backprop") ? s.withModelBackprop(!modelBackprop) : null;
+                        : cl.hasOption("compare-backprop") ? s.withModelBackprop(!modelBackprop)
+                        : cl.hasOption("compare-rollout-threads") ? s.withRolloutThreads(s.rolloutThreads() == 1 ? 2 : 1)
+                        : null;
                 report.add(s, measure(s, other, o.get("warmup"), o.get("reps"), useTorch ? python : null, script,
                         o.get("torch-threads"), report));
             }
@@ -203,7 +211,7 @@ public final class StepBenchmarkCommand implements Command {
                                          boolean modelBackprop) {
         return new StepSettings(o.get("vocab"), width, o.get("layers"), o.get("heads"), o.get("prompts"),
                 o.get("prompt-length"), o.get("thought"), o.get("answer"), shape[0], shape[1], beta, o.get("seed"),
-                o.get("update-threads"), o.get("chunk-tokens"), rows, modelBackprop);
+                o.get("update-threads"), o.get("chunk-tokens"), rows, modelBackprop, o.get("rollout-threads"));
     }
 
     /**

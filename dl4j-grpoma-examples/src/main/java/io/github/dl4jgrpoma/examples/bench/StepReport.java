@@ -54,12 +54,12 @@ final class StepReport {
                 withTorch ? String.format("  %10.0f", e.torch().updateTokens() / e.torch().get("forward_backward")) : "");
         if (e.javaOther() != null) {
             StepTimes one = e.javaOther();
-            boolean threads = e.other().modelBackprop() == s.modelBackprop();         // else the other backprop
-            String other = threads ? "1 update thread" : backprop(e.other());
+            String other = variant(e.other(), s);
+            String self = variant(s, e.other());
             out.printf("  Java with %s: whole step %.4f s, reference %.4f s, forward_backward %.4f s, step CPU %.4f s;"
                             + " %s / %s: whole step %s, update %s, step CPU %s%n", other, one.get(StepTimes.STEP),
                     one.get("reference"), one.get("forward_backward"), one.get(StepTimes.CPU),
-                    threads ? s.updateThreads() + " threads" : backprop(s), other,
+                    self, other,
                     ratio(e.java().get(StepTimes.STEP), one.get(StepTimes.STEP)), ratio(update(e.java()), update(one)),
                     ratio(e.java().get(StepTimes.CPU), one.get(StepTimes.CPU)));
         }
@@ -89,6 +89,17 @@ final class StepReport {
         long torchPeak = entries.stream().mapToLong(Entry::torchPeakRssKb).max().orElse(0);
         out.printf("  peak RSS (VmHWM): Java %s%s%n", ProcessMemory.peakRss(),
                 withTorch ? ", PyTorch " + torchPeak + " kB (largest of its processes)" : "");
+    }
+
+    /** What distinguishes {@code s} from {@code from}: its update threads, rollout threads or backprop. */
+    private static String variant(StepSettings s, StepSettings from) {
+        if (s.modelBackprop() != from.modelBackprop()) {
+            return backprop(s);
+        }
+        if (s.rolloutThreads() != from.rolloutThreads()) {
+            return s.rolloutThreads() + " rollout thread" + (s.rolloutThreads() == 1 ? "" : "s");
+        }
+        return s.updateThreads() + " update thread" + (s.updateThreads() == 1 ? "" : "s");
     }
 
     private static String backprop(StepSettings s) {

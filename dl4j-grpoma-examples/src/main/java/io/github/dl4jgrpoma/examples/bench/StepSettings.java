@@ -22,21 +22,29 @@ import io.github.dl4jgrpoma.train.RowPacking;
  * @param rowPacking   row layout of the update ({@code GrpoMaTrainerBuilder.rowPacking})
  * @param modelBackprop the model's own forward and backward pass in the update, or the SameDiff graph differentiated
  *                     ({@code GrpoMaTrainerBuilder.modelBackprop})
+ * @param rolloutThreads 1: the rollout in the trainer's thread ({@code RolloutExecutorFactory.inProcess()}); N > 1: the
+ *                     prompts in N shards on as many threads ({@code RolloutExecutorFactory.threadPool(N)})
  */
 record StepSettings(int vocab, int width, int layers, int heads, int prompts, int promptLength, int thought, int answer,
                     int thoughts, int answers, double beta, long seed, int updateThreads, int chunkTokens,
-                    RowPacking rowPacking, boolean modelBackprop) {
+                    RowPacking rowPacking, boolean modelBackprop, int rolloutThreads) {
 
     /** The same settings with another number of update threads. */
     StepSettings withUpdateThreads(int threads) {
         return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
-                beta, seed, threads, chunkTokens, rowPacking, modelBackprop);
+                beta, seed, threads, chunkTokens, rowPacking, modelBackprop, rolloutThreads);
     }
 
     /** The same settings with the model's own backward pass on or off. */
     StepSettings withModelBackprop(boolean on) {
         return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
-                beta, seed, updateThreads, chunkTokens, rowPacking, on);
+                beta, seed, updateThreads, chunkTokens, rowPacking, on, rolloutThreads);
+    }
+
+    /** The same settings with another number of rollout threads. */
+    StepSettings withRolloutThreads(int threads) {
+        return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
+                beta, seed, updateThreads, chunkTokens, rowPacking, modelBackprop, threads);
     }
 
     /** Sequence length of the policy: prompt + thought + forced end-of-thought + answer. */
