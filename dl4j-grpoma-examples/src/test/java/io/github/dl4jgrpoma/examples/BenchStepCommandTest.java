@@ -86,13 +86,8 @@ class BenchStepCommandTest {
 
     @Test
     void compareBackpropRunsTheGraphDifferentiatedStepAlongside() {
-        String[] r = run("bench-step", "--quick", "--torch", "off", "--compare-backprop");
-        assertEquals("0", r[0], r[2]);
+        String[] r = assertComparison("--compare-backprop", "the model's backprop", "the graph differentiated");
         assertTrue(r[1].contains("Java: backprop model,"), r[1]);
-        Matcher m = Pattern.compile("Java with the graph differentiated: whole step (\\d+\\.\\d{4}) s, .*"
-                + "the model's backprop / the graph differentiated: whole step (\\d+\\.\\d\\d)x").matcher(r[1]);
-        assertTrue(m.find(), r[1]);
-        assertTrue(Double.parseDouble(m.group(1)) > 0, r[1]);
         String[] g = run("bench-step", "--quick", "--torch", "off", "--backprop", "graph", "--widths", "8", "--layers", "1");
         assertEquals("0", g[0], g[2]);
         assertTrue(g[1].contains("Java: backprop graph,"), g[1]);
@@ -100,12 +95,18 @@ class BenchStepCommandTest {
 
     @Test
     void compareRolloutThreadsRunsTheShardedRolloutAlongside() {
-        String[] r = run("bench-step", "--quick", "--torch", "off", "--compare-rollout-threads");
-        assertEquals("0", r[0], r[2]);
+        String[] r = assertComparison("--compare-rollout-threads", "1 rollout thread", "2 rollout threads");
         assertTrue(r[1].contains("rollout threads 1,"), r[1]);
-        Matcher m = Pattern.compile("Java with 2 rollout threads: whole step (\\d+\\.\\d{4}) s, .*"
-                + "1 rollout thread / 2 rollout threads: whole step (\\d+\\.\\d\\d)x").matcher(r[1]);
+    }
+
+    /** A quick run with {@code option} prints the other step's time and the ratio of {@code self} to {@code other}. */
+    private static String[] assertComparison(String option, String self, String other) {
+        String[] r = run("bench-step", "--quick", "--torch", "off", option);
+        assertEquals("0", r[0], r[2]);
+        Matcher m = Pattern.compile("Java with " + Pattern.quote(other) + ": whole step (\\d+\\.\\d{4}) s, .*"
+                + Pattern.quote(self + " / " + other) + ": whole step (\\d+\\.\\d\\d)x").matcher(r[1]);
         assertTrue(m.find(), r[1]);
         assertTrue(Double.parseDouble(m.group(1)) > 0, r[1]);
+        return r;
     }
 }
