@@ -35,10 +35,8 @@ final class KvCacheState implements DecodingState {
     private final int positionOffset;
     private int slots;
     private int capacity;
-    private INDArray[] keys;
+    private INDArray[] keys;            // from `buffers`; null once closed
     private INDArray[] values;
-    private INDArray[] keyBuffers;      // the buffers (from `buffers`) that keys / values are views of; null once closed
-    private INDArray[] valueBuffers;
     private boolean[][] valid;
     private INDArray next;
 
@@ -95,17 +93,11 @@ final class KvCacheState implements DecodingState {
      */
     private void allocateCaches(int cap) {
         TransformerConfig c = w.config;
-        long[] shape = {rows, c.heads(), cap, c.headWidth()};
-        long length = (long) rows * c.heads() * cap * c.headWidth();
         keys = new INDArray[c.layers()];
         values = new INDArray[c.layers()];
-        keyBuffers = new INDArray[c.layers()];
-        valueBuffers = new INDArray[c.layers()];
         for (int l = 0; l < c.layers(); l++) {
-            keyBuffers[l] = buffers.take(c.dataType(), length);
-            valueBuffers[l] = buffers.take(c.dataType(), length);
-            keys[l] = KvCacheBuffers.view(keyBuffers[l], shape);
-            values[l] = KvCacheBuffers.view(valueBuffers[l], shape);
+            keys[l] = buffers.take(c.dataType(), rows, c.heads(), cap, c.headWidth());
+            values[l] = buffers.take(c.dataType(), rows, c.heads(), cap, c.headWidth());
         }
     }
 
@@ -115,18 +107,16 @@ final class KvCacheState implements DecodingState {
      */
     @Override
     public void close() {
-        if (keyBuffers != null) {
-            buffers.give(keyBuffers);
-            buffers.give(valueBuffers);
-            keyBuffers = null;
-            valueBuffers = null;
+        if (keys != null) {
+            buffers.give(keys);
+            buffers.give(values);
             keys = null;
             values = null;
         }
     }
 
     private void checkOpen() {
-        if (keyBuffers == null) {
+        if (keys == null) {
             throw new IllegalStateException("this decoding state was closed; fork or append before closing it");
         }
     }
@@ -357,8 +347,6 @@ final class KvCacheState implements DecodingState {
         int newCap = Math.max(needed, 2 * capacity);
         INDArray[] oldKeys = keys;
         INDArray[] oldValues = values;
-        INDArray[] oldKeyBuffers = keyBuffers;
-        INDArray[] oldValueBuffers = valueBuffers;
         allocateCaches(newCap);
         for (int l = 0; l < keys.length; l++) {
             keys[l].get(all(), all(), interval(0, capacity), all()).assign(oldKeys[l]);
@@ -366,8 +354,8 @@ final class KvCacheState implements DecodingState {
             keys[l].get(all(), all(), interval(capacity, newCap), all()).assign(0);      // reused memory: old values
             values[l].get(all(), all(), interval(capacity, newCap), all()).assign(0);
         }
-        buffers.give(oldKeyBuffers);
-        buffers.give(oldValueBuffers);
+        buffers.give(oldKeys);
+        buffers.give(oldValues);
         for (int b = 0; b < rows; b++) {
             valid[b] = java.util.Arrays.copyOf(valid[b], newCap);
         }
