@@ -27,23 +27,16 @@ import io.github.dl4jgrpoma.transformer.TransformerPolicy;
  * of an off-heap allocation per op), the affine maps are BLAS products into c-ordered arrays, and a single-token step
  * computes attention by broadcast multiply and sum instead of {@code rows * H} tiny matrix products. At the sizes
  * of the examples a step costs a few milliseconds and is dominated by per-op overhead, so batching many rows
- * (all thoughts of all prompts, then all answers) is what makes decoding fast. The caches' memory is reused: a
- * {@linkplain DecodingState#close() closed} state gives it back to this decoder for the next states (a fresh
- * multi-megabyte array costs more than the step that fills it); {@link io.github.dl4jgrpoma.rollout.RolloutEngine}
- * closes every state it is done with.
+ * (all thoughts of all prompts, then all answers) is what makes decoding fast. A {@linkplain DecodingState#close()
+ * closed} state frees its caches at once ({@link io.github.dl4jgrpoma.rollout.RolloutEngine} closes every state it is
+ * done with), and the caches never grow beyond the model's maximum length.
  */
 public final class KvCacheDecoder extends PolicyDecoder {
     private final TransformerPolicy policy;
-    private final KvCacheBuffers buffers = new KvCacheBuffers();
 
     public KvCacheDecoder(TransformerPolicy policy) {
         super(policy);
         this.policy = policy;
-    }
-
-    /** The reused cache memory (for tests). */
-    KvCacheBuffers buffers() {
-        return buffers;
     }
 
     @Override
@@ -62,8 +55,7 @@ public final class KvCacheDecoder extends PolicyDecoder {
             }
         }
         int prefix = policy.prefixLength();
-        KvCacheState state = new KvCacheState(new TransformerWeights(policy), buffers, prefixes.length, prefix + n + 32,
-                prefix);
+        KvCacheState state = new KvCacheState(new TransformerWeights(policy), prefixes.length, prefix + n + 32, prefix);
         if (prefix > 0) {
             state.consumePrefix(policy.prefixEmbeddings(conditioning));      // e.g. the image tokens, once per row
         }

@@ -29,46 +29,40 @@ import org.nd4j.linalg.factory.Nd4j;
 final class KvCacheState implements DecodingState {
     private static final String WORKSPACE_ID = "dl4jgrpoma-kv-cache-step";
     private final TransformerWeights w;
-    private final KvCacheBuffers buffers;
     private final int rows;
     private final int[] lengths;
     private final int positionOffset;
     private int slots;
     private int capacity;
-    private INDArray[] keys;            // from `buffers`; null once closed
+    private INDArray[] keys;            // null once closed
     private INDArray[] values;
     private boolean[][] valid;
     private INDArray next;
 
     KvCacheState(TransformerWeights w, int rows, int capacity) {
-        this(w, new KvCacheBuffers(), rows, capacity, 0);
+        this(w, rows, capacity, 0);
     }
 
-    /**
-     * A state whose tokens start at position {@code positionOffset} (the prefix length), its caches from
-     * {@code buffers}.
-     */
-    KvCacheState(TransformerWeights w, KvCacheBuffers buffers, int rows, int capacity, int positionOffset) {
+    /** A state whose tokens start at position {@code positionOffset} (the prefix length). */
+    KvCacheState(TransformerWeights w, int rows, int capacity, int positionOffset) {
         TransformerConfig c = w.config;
         this.w = w;
-        this.buffers = buffers;
         this.rows = rows;
         this.positionOffset = positionOffset;
         this.lengths = new int[rows];
-        this.capacity = capacity;
-        allocateCaches(capacity);
+        this.capacity = Math.min(capacity, maxSlots());
+        allocateCaches(this.capacity);
         for (int l = 0; l < c.layers(); l++) {
-            keys[l].assign(0);                 // reused memory holds old values; a fresh state's slots start empty
+            keys[l].assign(0);                 // uninitialised memory; a fresh state's slots start empty
             values[l].assign(0);
         }
-        this.valid = new boolean[rows][capacity];
+        this.valid = new boolean[rows][this.capacity];
         this.next = Nd4j.create(c.dataType(), rows, c.vocabSize());
     }
 
     private KvCacheState(KvCacheState src, int[] idx) {
         src.checkOpen();
         this.w = src.w;
-        this.buffers = src.buffers;
         this.rows = idx.length;
         this.positionOffset = src.positionOffset;
         this.lengths = new int[rows];
@@ -88,30 +82,49 @@ final class KvCacheState implements DecodingState {
     }
 
     /**
-     * Takes {@code keys} and {@code values} of {@code [rows, H, cap, dh]} per layer from the buffers: not zeroed, so
-     * every caller writes every slot (zeros where nothing was consumed), as a fresh array would hold.
+     * Allocates {@code keys} and {@code values} of {@code [rows, H, cap, dh]} per layer, uninitialised (no kernel zeroing):
+     * every caller writes every slot (copies, or zeros where nothing was consumed).
      */
     private void allocateCaches(int cap) {
         TransformerConfig c = w.config;
         keys = new INDArray[c.layers()];
         values = new INDArray[c.layers()];
         for (int l = 0; l < c.layers(); l++) {
-            keys[l] = buffers.take(c.dataType(), rows, c.heads(), cap, c.headWidth());
-            values[l] = buffers.take(c.dataType(), rows, c.heads(), cap, c.headWidth());
+            keys[l] = Nd4j.createUninitialized(c.dataType(), new long[] {rows, c.heads(), cap, c.headWidth()}, 'c');
+            values[l] = Nd4j.createUninitialized(c.dataType(), new long[] {rows, c.heads(), cap, c.headWidth()}, 'c');
         }
     }
 
     /**
-     * Gives the caches' memory back to the decoder, which reuses it for the next states; the state cannot be used
-     * afterwards. Closing twice does nothing.
+     * Frees the caches' off-heap memory now (INDArray.close), instead of when the GC finds the state unreachable: a
+     * rollout makes several states of several megabytes per layer, which otherwise stayed allocated until the trainer's
+     * step-end collection. The state cannot be used afterwards; closing twice does nothing.
      */
     @Override
     public void close() {
         if (keys != null) {
-            buffers.give(keys);
-            buffers.give(values);
+            free(keys);
+            free(values);
             keys = null;
             values = null;
+        }
+    }
+
+    /** The cache arrays (keys of every layer, then values), or an empty array once closed; for tests. */
+    INDArray[] caches() {
+        if (keys == null) {
+            return new INDArray[0];
+        }
+        INDArray[] out = java.util.Arrays.copyOf(keys, 2 * keys.length);
+        System.arraycopy(values, 0, out, keys.length, values.length);
+        return out;
+    }
+
+    private static void free(INDArray[] arrays) {
+        for (INDArray a : arrays) {
+            if (a.closeable()) {
+                a.close();
+            }
         }
     }
 
@@ -344,22 +357,27 @@ final class KvCacheState implements DecodingState {
         if (needed <= capacity) {
             return;
         }
-        int newCap = Math.max(needed, 2 * capacity);
+        int newCap = Math.min(Math.max(needed, 2 * capacity), Math.max(needed, maxSlots()));
         INDArray[] oldKeys = keys;
         INDArray[] oldValues = values;
         allocateCaches(newCap);
         for (int l = 0; l < keys.length; l++) {
             keys[l].get(all(), all(), interval(0, capacity), all()).assign(oldKeys[l]);
             values[l].get(all(), all(), interval(0, capacity), all()).assign(oldValues[l]);
-            keys[l].get(all(), all(), interval(capacity, newCap), all()).assign(0);      // reused memory: old values
+            keys[l].get(all(), all(), interval(capacity, newCap), all()).assign(0);      // uninitialised memory
             values[l].get(all(), all(), interval(capacity, newCap), all()).assign(0);
         }
-        buffers.give(oldKeys);
-        buffers.give(oldValues);
+        free(oldKeys);
+        free(oldValues);
         for (int b = 0; b < rows; b++) {
             valid[b] = java.util.Arrays.copyOf(valid[b], newCap);
         }
         capacity = newCap;
+    }
+
+    /** The most slots a row can use: the prefix and the model's maximum length (the caches never grow beyond it). */
+    private int maxSlots() {
+        return positionOffset + w.config.maxLength();
     }
 
     /** Rows {@code idx} of a c-ordered rank-4 array into {@code out}, through 2-D views (pullRows works on matrices). */

@@ -83,28 +83,89 @@ class TransformerRolloutTest {
     }
 
     @Test
-    void oneDecoderReusesItsCacheMemoryAndSamplesExactlyWhatFreshDecodersSample() {
-        // long thoughts make the caches grow (capacity prompt + 32 doubles) and early stops compact the answer rows
+    void theEngineClosesEveryStateAndOneDecoderSamplesWhatFreshDecodersSample() {
+        // long thoughts make the caches grow (capacity prompt + 32, up to the model's length) and early stops compact the
+        // answer rows: every state the engine makes (prefill, forks, compactions) is closed by the end of the rollout
         TransformerPolicy policy = TransformerPolicy.create(TransformerConfig.builder().vocabSize(V).width(16).layers(2)
                 .heads(2).maxLength(64).seed(5).initStd(0.4).build());
         RolloutConfig config = RolloutConfig.builder().thoughts(3).answersPerThought(4).maxThoughtTokens(44)
-                .maxAnswerTokens(6).temperature(TEMP).endOfThoughtToken(4).answerStopTokens(Set.of(2)).build();
-        KvCacheDecoder shared = new KvCacheDecoder(policy);
-        RolloutEngine reused = new RolloutEngine(shared, config);
+                .maxAnswerTokens(12).temperature(TEMP).endOfThoughtToken(4).answerStopTokens(Set.of(2)).build();
+        TrackingDecoder tracking = new TrackingDecoder(new KvCacheDecoder(policy));
+        RolloutEngine shared = new RolloutEngine(tracking, config);
         List<List<Prompt>> batches = List.of(PROMPTS, List.of(Prompt.ofTokens(1, 7, 7, 3)),
                 List.of(Prompt.ofTokens(1, 5, 3), Prompt.ofTokens(1, 6, 3), Prompt.ofTokens(1, 7, 5, 6, 5, 3)));
-        int idleAfterFirst = -1;
-        for (int round = 0; round < 2; round++) {
-            for (int i = 0; i < batches.size(); i++) {
-                RolloutBatch fresh = new RolloutEngine(new KvCacheDecoder(policy), config).rollout(batches.get(i), 100 + i);
-                assertEquals(fresh, reused.rollout(batches.get(i), 100 + i), "batch " + i + ", round " + round);
-            }
-            if (round == 0) {
-                idleAfterFirst = shared.buffers().idleCount();
-            }
+        for (int i = 0; i < batches.size(); i++) {
+            RolloutBatch fresh = new RolloutEngine(new KvCacheDecoder(policy), config).rollout(batches.get(i), 100 + i);
+            assertEquals(fresh, shared.rollout(batches.get(i), 100 + i), "batch " + i);
         }
-        assertTrue(idleAfterFirst > 0, "the engine gave the states' caches back");
-        assertEquals(idleAfterFirst, shared.buffers().idleCount(), "the second round took every cache from the idle buffers");
+        assertTrue(tracking.states.size() >= 3 * 3, "prefill, thought fork and answer fork per rollout: " + tracking.states.size());
+        assertTrue(tracking.compactions > 0, "some answer rows were compacted away");
+        for (KvCacheState s : tracking.states) {
+            assertEquals(0, s.caches().length, "every state was closed");
+        }
+    }
+
+    /** A decoder whose states record themselves, to see that the engine closes each one. */
+    private static final class TrackingDecoder implements io.github.dl4jgrpoma.rollout.IncrementalDecoder {
+        final KvCacheDecoder inner;
+        final List<KvCacheState> states = new java.util.ArrayList<>();
+        int compactions;
+
+        TrackingDecoder(KvCacheDecoder inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int vocabSize() {
+            return inner.vocabSize();
+        }
+
+        @Override
+        public int maxLength() {
+            return inner.maxLength();
+        }
+
+        @Override
+        public io.github.dl4jgrpoma.rollout.DecodingState prefill(int[][] prefixes, java.util.Map<String, INDArray> c) {
+            return track((KvCacheState) inner.prefill(prefixes, c));
+        }
+
+        io.github.dl4jgrpoma.rollout.DecodingState track(KvCacheState s) {
+            states.add(s);
+            return new io.github.dl4jgrpoma.rollout.DecodingState() {
+                @Override
+                public int rows() {
+                    return s.rows();
+                }
+
+                @Override
+                public int length(int row) {
+                    return s.length(row);
+                }
+
+                @Override
+                public INDArray nextLogits() {
+                    return s.nextLogits();
+                }
+
+                @Override
+                public void append(int[] tokens, boolean[] active) {
+                    s.append(tokens, active);
+                }
+
+                @Override
+                public io.github.dl4jgrpoma.rollout.DecodingState fork(int[] rows) {
+                    boolean compaction = rows.length < s.rows();
+                    compactions += compaction ? 1 : 0;
+                    return track((KvCacheState) s.fork(rows));
+                }
+
+                @Override
+                public void close() {
+                    s.close();
+                }
+            };
+        }
     }
 
     @Test
@@ -113,17 +174,18 @@ class TransformerRolloutTest {
         io.github.dl4jgrpoma.rollout.DecodingState state = decoder.prefill(new int[][] {{1, 5, 3}, {1, 6}});
         io.github.dl4jgrpoma.rollout.DecodingState fork = state.fork(new int[] {1, 0, 1});
         double[] before = fork.nextLogits().dup().data().asDouble();
+        INDArray[] caches = ((KvCacheState) state).caches();
+        assertEquals(2 * 2, caches.length, "keys and values of 2 layers");
         state.close();
+        for (INDArray a : caches) {
+            assertTrue(a.wasClosed(), "closing the state freed its caches");
+        }
         state.close();                                         // twice: nothing
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> state.append(new int[] {3, 3}, new boolean[] {true, true}));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> state.fork(new int[] {0}));
-        KvCacheDecoder check = new KvCacheDecoder(POLICY);
-        io.github.dl4jgrpoma.rollout.DecodingState expected = check.prefill(new int[][] {{1, 6}, {1, 5, 3}, {1, 6}});
-        // the closed state's memory goes to the next prefill of the same decoder; the fork's caches are its own
-        io.github.dl4jgrpoma.rollout.DecodingState other = decoder.prefill(new int[][] {{1, 7, 7}, {1, 2}});
-        other.append(new int[] {5, 5}, new boolean[] {true, true});
+        io.github.dl4jgrpoma.rollout.DecodingState expected = decoder.prefill(new int[][] {{1, 6}, {1, 5, 3}, {1, 6}});
         fork.append(new int[] {7, 7, 7}, new boolean[] {true, true, true});
         expected.append(new int[] {7, 7, 7}, new boolean[] {true, true, true});
         assertArrayEquals(expected.nextLogits().dup().data().asDouble(), fork.nextLogits().dup().data().asDouble(), 1e-6);
