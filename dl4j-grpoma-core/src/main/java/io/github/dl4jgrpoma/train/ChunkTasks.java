@@ -3,12 +3,15 @@ package io.github.dl4jgrpoma.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Runs the per-chunk tasks of an update, on a pool or on the caller's thread, results in task order. */
 final class ChunkTasks {
@@ -36,6 +39,43 @@ final class ChunkTasks {
                 });
         p.allowCoreThreadTimeOut(true);
         return p;
+    }
+
+    /**
+     * Frees the ND4J workspaces of every live thread of {@code pool} (the model pass's per-thread blocks, tens to hundreds
+     * of megabytes each) and shuts the pool down: without this they stay allocated until the GC collects the exited
+     * threads, so a process that builds one trainer after another (bench-step) held two trainers' workspaces at once.
+     * Our choice: waits at most 10 s for busy threads.
+     */
+    static void shutdownAndFreeWorkspaces(ExecutorService pool) {
+        if (!(pool instanceof ThreadPoolExecutor p)) {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+            return;
+        }
+        int live = p.getPoolSize();
+        CountDownLatch all = new CountDownLatch(live);
+        for (int i = 0; i < live; i++) {
+            p.execute(() -> {
+                all.countDown();
+                try {
+                    all.await(10, TimeUnit.SECONDS);  // every task holds its thread until all started: one per thread
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+            });
+        }
+        p.shutdown();
+        try {
+            if (!p.awaitTermination(10, TimeUnit.SECONDS)) {
+                p.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            p.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

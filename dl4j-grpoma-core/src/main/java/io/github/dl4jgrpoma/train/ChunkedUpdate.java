@@ -337,8 +337,6 @@ final class ChunkedUpdate implements AutoCloseable {
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        ChunkTasks.shutdownAndFreeWorkspaces(pool);
     }
 }
