@@ -23,7 +23,7 @@
  * {@code (seed, s)}, so the completed step count is the whole RNG state; checkpoints (through
  * {@link io.github.dl4jgrpoma.checkpoint.CheckpointStore}) hold weights, Adam moments and that count, and a resumed
  * run reproduces an uninterrupted one. Memory: each step ends with {@code System.gc()}, which releases SameDiff's
- * off-heap arrays (DL4J-NOTES section 6); {@code -XX:+ExplicitGCInvokesConcurrent} makes that a short pause
- * ({@link io.github.dl4jgrpoma.train.GrpoMaTrainer}).
+ * off-heap arrays (DL4J-NOTES section 6); {@code -XX:+ExplicitGCInvokesConcurrent} makes that a concurrent cycle
+ * instead of a full collection ({@link io.github.dl4jgrpoma.train.GrpoMaTrainer}).
  */
 package io.github.dl4jgrpoma.train;
