@@ -36,9 +36,10 @@ public interface DecodingState extends AutoCloseable {
     DecodingState fork(int[] rows);
 
     /**
-     * Releases the state's memory now rather than when the GC finds it (the built-in transformer's decoder reuses it for
-     * its next states); the state must not be used afterwards (implementations may throw {@link IllegalStateException}).
-     * States forked from it are independent and stay usable. The default does nothing.
+     * Releases the state's memory now rather than when the GC finds it (the built-in transformer's decoder frees its
+     * key/value caches); the state must not be used afterwards (implementations may throw {@link IllegalStateException}).
+     * States forked from it are independent and stay usable, so {@link #fork} must return a new object: the
+     * {@link RolloutEngine} closes a state once it has forked what it needs from it. The default does nothing.
      */
     @Override
     default void close() {

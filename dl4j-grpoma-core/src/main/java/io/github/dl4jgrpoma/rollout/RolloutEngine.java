@@ -39,8 +39,8 @@ import io.github.dl4jgrpoma.policy.BatchRows;
  * {@link #promptKeys}), so a prompt's rollout is a function of the seed, its id and the weights, wherever it sits
  * in the batch and whatever the batch size: prompts can be sharded over workers without changing results. The recorded log-probabilities are those of
  * {@link TokenSampler}: temperature applied, top-k / top-p not. The engine holds no state between calls; it
- * {@linkplain DecodingState#close() closes} every decoding state it is done with, so a decoder that reuses memory (the
- * built-in transformer's) gets it back at once. What a decoder leaves to the GC is released by the Java GC.
+ * {@linkplain DecodingState#close() closes} every decoding state it is done with, so a decoder that can free memory at
+ * once (the built-in transformer's) does; what a decoder leaves to the GC is released by the Java GC.
  */
 public final class RolloutEngine {
     private static final Logger LOG = LoggerFactory.getLogger(RolloutEngine.class);

@@ -257,13 +257,14 @@ public final class GrpoMaTrainer implements AutoCloseable {
 
     /**
      * Stops the update's threads and frees their ND4J workspaces at once (idle threads also stop by themselves after 5
-     * minutes; their workspaces are then freed by the GC). Call it when a process builds several trainers one after
+     * minutes; their workspaces are then freed by the GC), and closes the rollout executor (its threads, if any). Call it when a process builds several trainers one after
      * another (the benchmarks do). Later {@link #step()} calls throw {@link IllegalStateException}; closing twice does nothing.
      */
     @Override
     public void close() {
         closed = true;
         chunked.close();
+        executor.close();
     }
 
     /**

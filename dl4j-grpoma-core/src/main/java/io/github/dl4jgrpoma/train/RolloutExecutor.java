@@ -48,4 +48,11 @@ public interface RolloutExecutor {
 
     /** A short name for logs and benchmarks, e.g. {@code in-process}, {@code threads[2]}, {@code spark[local[2]]}. */
     String name();
+
+    /**
+     * Releases what the executor keeps between steps (the thread pool's threads and their workspaces);
+     * {@link GrpoMaTrainer#close()} calls it. The default does nothing; later {@link #run} calls may fail.
+     */
+    default void close() {
+    }
 }

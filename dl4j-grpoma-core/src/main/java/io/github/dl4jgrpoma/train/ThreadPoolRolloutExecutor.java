@@ -89,6 +89,9 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for rollout shards", e);
         } catch (ExecutionException e) {
+            for (Future<T> f : futures) {
+                f.cancel(true);                // the other shards' work is of no use now
+            }
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -98,6 +101,12 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
             throw new IllegalStateException("a rollout shard failed: " + e.getCause(), e.getCause());
         }
         return out;
+    }
+
+    /** Stops the threads and frees their ND4J workspaces at once ({@link GrpoMaTrainer#close()} calls it). */
+    @Override
+    public void close() {
+        ChunkTasks.shutdownAndFreeWorkspaces(pool);
     }
 
     /** False with more than one thread: shards decode fewer rows than one engine call and round differently. */

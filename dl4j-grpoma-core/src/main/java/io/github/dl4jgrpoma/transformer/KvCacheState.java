@@ -357,7 +357,9 @@ final class KvCacheState implements DecodingState {
         if (needed <= capacity) {
             return;
         }
-        int newCap = Math.min(Math.max(needed, 2 * capacity), Math.max(needed, maxSlots()));
+        // doubling, capped at the model's length while that suffices (padding and inactive steps can use more slots)
+        int newCap = needed > maxSlots() ? Math.max(needed, 2 * capacity) : Math.min(2 * capacity, maxSlots());
+        newCap = Math.max(newCap, needed);
         INDArray[] oldKeys = keys;
         INDArray[] oldValues = values;
         allocateCaches(newCap);
