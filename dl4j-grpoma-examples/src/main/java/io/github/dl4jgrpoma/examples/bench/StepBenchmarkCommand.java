@@ -83,7 +83,9 @@ public final class StepBenchmarkCommand implements Command {
         options.addOption(Option.builder().longOpt("widths").hasArg().argName("D,D")
                 .desc("model widths (default 128,256)").build());
         DEFAULTS.forEach((k, v) -> options.addOption(Option.builder().longOpt(k).hasArg().argName("N")
-                .desc(k + " (default " + (k.equals("torch-threads") ? "number of cores" : v) + ")").build()));
+                .desc((k.equals("rollout-threads") ? "rollout-threads: the prompts in N shards sampled on N threads"
+                        + " (RolloutExecutorFactory.threadPool), 1 = in-process" : k)
+                        + " (default " + (k.equals("torch-threads") ? "number of cores" : v) + ")").build()));
         options.addOption(Option.builder().longOpt("compare-threads")
                 .desc("also run the Java step with 1 update thread, interleaved, and print default / 1-thread ratios").build());
         options.addOption(Option.builder().longOpt("beta").hasArg().argName("X").desc("KL weight (default 0.04)").build());
