@@ -3,13 +3,10 @@ package io.github.dl4jgrpoma.rollout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.github.dl4jgrpoma.data.Prompt;
 
@@ -30,73 +27,6 @@ class EngineClosesStatesTest {
     };
     private static final List<Prompt> PROMPTS = List.of(Prompt.ofTokens(1, 3), Prompt.ofTokens(1, 5, 6, 5, 3));
 
-    private static final class Strict implements IncrementalDecoder {
-        final IncrementalDecoder inner = new BigramDecoder(TABLE, 32);
-        final List<int[]> closes = new ArrayList<>();
-
-        @Override
-        public int vocabSize() {
-            return inner.vocabSize();
-        }
-
-        @Override
-        public int maxLength() {
-            return inner.maxLength();
-        }
-
-        @Override
-        public DecodingState prefill(int[][] prefixes, Map<String, INDArray> conditioning) {
-            return wrap(inner.prefill(prefixes, conditioning));
-        }
-
-        DecodingState wrap(DecodingState s) {
-            int[] closed = {0};
-            closes.add(closed);
-            return new DecodingState() {
-                void check() {
-                    if (closed[0] > 0) {
-                        throw new IllegalStateException("used after close");
-                    }
-                }
-
-                @Override
-                public int rows() {
-                    check();
-                    return s.rows();
-                }
-
-                @Override
-                public int length(int row) {
-                    check();
-                    return s.length(row);
-                }
-
-                @Override
-                public INDArray nextLogits() {
-                    check();
-                    return s.nextLogits();
-                }
-
-                @Override
-                public void append(int[] tokens, boolean[] active) {
-                    check();
-                    s.append(tokens, active);
-                }
-
-                @Override
-                public DecodingState fork(int[] rows) {
-                    check();
-                    return wrap(s.fork(rows));
-                }
-
-                @Override
-                public void close() {
-                    closed[0]++;
-                }
-            };
-        }
-    }
-
     @Test
     void theEngineNeverUsesAClosedStateAndClosesEachOnce() {
         for (boolean sharing : new boolean[] {true, false}) {
@@ -104,7 +34,7 @@ class EngineClosesStatesTest {
                 RolloutConfig cfg = RolloutConfig.builder().thoughts(3).answersPerThought(m).maxThoughtTokens(5)
                         .maxAnswerTokens(6).temperature(0.8).endOfThoughtToken(4).answerStopTokens(Set.of(2, 5))
                         .prefixSharing(sharing).build();
-                Strict strict = new Strict();
+                StrictDecoder strict = new StrictDecoder(new BigramDecoder(TABLE, 32));
                 RolloutBatch got = new RolloutEngine(strict, cfg).rollout(PROMPTS, 7);
                 RolloutBatch expected = new RolloutEngine(new BigramDecoder(TABLE, 32), cfg).rollout(PROMPTS, 7);
                 String what = "sharing " + sharing + ", M " + m;

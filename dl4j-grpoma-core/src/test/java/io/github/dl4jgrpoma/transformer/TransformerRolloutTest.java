@@ -90,7 +90,8 @@ class TransformerRolloutTest {
                 .heads(2).maxLength(64).seed(5).initStd(0.4).build());
         RolloutConfig config = RolloutConfig.builder().thoughts(3).answersPerThought(4).maxThoughtTokens(44)
                 .maxAnswerTokens(12).temperature(TEMP).endOfThoughtToken(4).answerStopTokens(Set.of(2)).build();
-        TrackingDecoder tracking = new TrackingDecoder(new KvCacheDecoder(policy));
+        io.github.dl4jgrpoma.rollout.StrictDecoder tracking = new io.github.dl4jgrpoma.rollout.StrictDecoder(
+                new KvCacheDecoder(policy));
         RolloutEngine shared = new RolloutEngine(tracking, config);
         List<List<Prompt>> batches = List.of(PROMPTS, List.of(Prompt.ofTokens(1, 7, 7, 3)),
                 List.of(Prompt.ofTokens(1, 5, 3), Prompt.ofTokens(1, 6, 3), Prompt.ofTokens(1, 7, 5, 6, 5, 3)));
@@ -98,73 +99,12 @@ class TransformerRolloutTest {
             RolloutBatch fresh = new RolloutEngine(new KvCacheDecoder(policy), config).rollout(batches.get(i), 100 + i);
             assertEquals(fresh, shared.rollout(batches.get(i), 100 + i), "batch " + i);
         }
-        assertTrue(tracking.states.size() >= 3 * 3, "prefill, thought fork and answer fork per rollout: " + tracking.states.size());
+        assertTrue(tracking.innerStates.size() >= 3 * 3, "prefill, thought fork and answer fork per rollout: "
+                + tracking.innerStates.size());
         assertTrue(tracking.compactions > 0, "some answer rows were compacted away");
-        for (KvCacheState s : tracking.states) {
-            assertEquals(0, s.caches().length, "every state was closed");
-        }
-    }
-
-    /** A decoder whose states record themselves, to see that the engine closes each one. */
-    private static final class TrackingDecoder implements io.github.dl4jgrpoma.rollout.IncrementalDecoder {
-        final KvCacheDecoder inner;
-        final List<KvCacheState> states = new java.util.ArrayList<>();
-        int compactions;
-
-        TrackingDecoder(KvCacheDecoder inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public int vocabSize() {
-            return inner.vocabSize();
-        }
-
-        @Override
-        public int maxLength() {
-            return inner.maxLength();
-        }
-
-        @Override
-        public io.github.dl4jgrpoma.rollout.DecodingState prefill(int[][] prefixes, java.util.Map<String, INDArray> c) {
-            return track((KvCacheState) inner.prefill(prefixes, c));
-        }
-
-        io.github.dl4jgrpoma.rollout.DecodingState track(KvCacheState s) {
-            states.add(s);
-            return new io.github.dl4jgrpoma.rollout.DecodingState() {
-                @Override
-                public int rows() {
-                    return s.rows();
-                }
-
-                @Override
-                public int length(int row) {
-                    return s.length(row);
-                }
-
-                @Override
-                public INDArray nextLogits() {
-                    return s.nextLogits();
-                }
-
-                @Override
-                public void append(int[] tokens, boolean[] active) {
-                    s.append(tokens, active);
-                }
-
-                @Override
-                public io.github.dl4jgrpoma.rollout.DecodingState fork(int[] rows) {
-                    boolean compaction = rows.length < s.rows();
-                    compactions += compaction ? 1 : 0;
-                    return track((KvCacheState) s.fork(rows));
-                }
-
-                @Override
-                public void close() {
-                    s.close();
-                }
-            };
+        for (int i = 0; i < tracking.innerStates.size(); i++) {
+            assertEquals(1, tracking.closes.get(i)[0], "every state closed once");
+            assertEquals(0, ((KvCacheState) tracking.innerStates.get(i)).caches().length, "its caches were freed");
         }
     }
 
