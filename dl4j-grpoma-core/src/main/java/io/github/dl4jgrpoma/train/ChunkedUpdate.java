@@ -14,7 +14,6 @@ import java.util.function.Consumer;
 
 import org.nd4j.autodiff.samediff.SameDiff;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -104,13 +103,11 @@ final class ChunkedUpdate implements AutoCloseable {
         if (recomputeOld && !fuseRecompute) {
             long r0 = System.nanoTime();
             SameDiff sd = policy.sameDiff();
-            INDArray fresh = direct != null
-                    ? forward(packed, chunks, null, (in, tgt) -> direct.tokenLogProbs(in, tgt, policy.parameters()), executor)
-                    : forward(packed, chunks, sd, (in, tgt) -> {
-                        Map<String, INDArray> feed = new LinkedHashMap<>(policy.feed(in));
-                        feed.put(loss.targets(), tgt);
-                        return sd.output(feed, loss.tokenLogProbs()).get(loss.tokenLogProbs()).dup();
-                    }, executor);
+            INDArray fresh = forward(packed, chunks, sd, (in, tgt) -> {
+                Map<String, INDArray> feed = new LinkedHashMap<>(policy.feed(in));
+                feed.put(loss.targets(), tgt);
+                return sd.output(feed, loss.tokenLogProbs()).get(loss.tokenLogProbs()).dup();
+            }, executor);
             RolloutDrift drift = RolloutDrift.of(packed, fresh);
             packed = drift.packed();
             recomputed.put("rollout/logprob_diff_max", drift.diffMax());
@@ -260,8 +257,8 @@ final class ChunkedUpdate implements AutoCloseable {
             int slot = c;
             java.util.function.UnaryOperator<INDArray> old = fresh == null ? null : logProbs -> {
                 fresh[slot] = logProbs;
-                INDArray mask = rows(packed.thoughtMask(), ch).add(rows(packed.answerMask(), ch)).castTo(DataType.DOUBLE);
-                return logProbs.castTo(DataType.DOUBLE).muli(mask).castTo(packed.oldLogProbs().dataType());
+                return RolloutDrift.onLossTokens(logProbs, rows(packed.thoughtMask(), ch), rows(packed.answerMask(), ch))
+                        .castTo(packed.oldLogProbs().dataType());
             };
             // no collection between chunks: the pass's arrays live in a reused workspace (what is left to the GC, the
             // loss graph's arrays and the detached logits and gradients, is small); the trainer collects after the step

@@ -23,7 +23,7 @@ record RolloutDrift(PackedBatch packed, double diffMax, double diffMean, double 
      */
     static RolloutDrift of(PackedBatch packed, INDArray fresh) {
         INDArray mask = packed.thoughtMask().add(packed.answerMask()).castTo(DataType.DOUBLE);
-        INDArray recomputed = fresh.castTo(DataType.DOUBLE).muli(mask);
+        INDArray recomputed = onLossTokens(fresh, packed.thoughtMask(), packed.answerMask());
         double n = mask.sumNumber().doubleValue();
         INDArray d = recomputed.sub(packed.oldLogProbs().castTo(DataType.DOUBLE)).muli(mask);
         INDArray abs = Transforms.abs(d, true);
@@ -37,5 +37,13 @@ record RolloutDrift(PackedBatch packed, double diffMax, double diffMean, double 
         }
         return new RolloutDrift(replaced, abs.maxNumber().doubleValue(), abs.sumNumber().doubleValue() / n,
                 r.muli(mask).sumNumber().doubleValue() / n, k3 / n);
+    }
+
+    /**
+     * The recomputed log-probs {@code [R,T]} on the loss tokens (thought + answer masks), 0 elsewhere, in double: what
+     * the update's loss gets as old log-probs (cast to their type).
+     */
+    static INDArray onLossTokens(INDArray fresh, INDArray thoughtMask, INDArray answerMask) {
+        return fresh.castTo(DataType.DOUBLE).muli(thoughtMask.add(answerMask).castTo(DataType.DOUBLE));
     }
 }
