@@ -228,4 +228,29 @@ class RolloutEngineTest {
         assertTrue(c.getMessage().contains("thoughts = 0"), c.getMessage());
         assertThrows(IllegalArgumentException.class, () -> cfg().answerStopTokens(Set.of()).build());
     }
+
+    /**
+     * A decoder whose states refuse any use after close(): the engine never uses a closed state, closes each state
+     * exactly once, and samples what the same decoder without close() samples; prefix sharing on and off, M = 1
+     * (identity fork) and early-stopping answers (compaction).
+     */
+    @Test
+    void theEngineNeverUsesAClosedStateAndClosesEachOnce() {
+        for (boolean sharing : new boolean[] {true, false}) {
+            for (int m : new int[] {1, 3}) {
+                RolloutConfig cfg = RolloutConfig.builder().thoughts(3).answersPerThought(m).maxThoughtTokens(5)
+                        .maxAnswerTokens(6).temperature(0.8).endOfThoughtToken(4).answerStopTokens(Set.of(2, 5))
+                        .prefixSharing(sharing).build();
+                StrictDecoder strict = new StrictDecoder(new BigramDecoder(TABLE, 32));
+                RolloutBatch got = new RolloutEngine(strict, cfg).rollout(PROMPTS, 7);
+                RolloutBatch expected = new RolloutEngine(new BigramDecoder(TABLE, 32), cfg).rollout(PROMPTS, 7);
+                String what = "sharing " + sharing + ", M " + m;
+                assertEquals(expected, got, what);
+                assertTrue(strict.closes.size() >= 2, what + ": states " + strict.closes.size());
+                for (int[] c : strict.closes) {
+                    assertEquals(1, c[0], what + ": every state closed exactly once");
+                }
+            }
+        }
+    }
 }
