@@ -53,6 +53,13 @@ class BenchStepCommandTest {
         Matcher m = Pattern.compile("RSS slope after step 2: (-?\\d+\\.\\d+) MB per 100 steps \\((\\d+) samples\\)").matcher(r[1]);
         assertTrue(m.find(), r[1]);
         assertEquals("2", m.group(2));
+        Matcher split = Pattern.compile("step +20 +RSS +(\\d+\\.\\d) MB .*\\(Java heap committed (\\d+\\.\\d) MB, JVM"
+                + " non-heap (\\d+\\.\\d) MB, the rest (-?\\d+\\.\\d) MB\\)").matcher(r[1]);
+        assertTrue(split.find(), r[1]);
+        double heap = Double.parseDouble(split.group(2));
+        double nonHeap = Double.parseDouble(split.group(3));
+        assertTrue(heap > 0 && nonHeap > 0, r[1]);
+        assertEquals(Double.parseDouble(split.group(1)), heap + nonHeap + Double.parseDouble(split.group(4)), 0.15);
     }
 
     @Test

@@ -1,13 +1,18 @@
 package io.github.dl4jgrpoma.examples.bench;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 
 import io.github.dl4jgrpoma.examples.ProcessMemory;
 
 /**
  * {@code bench-step --soak N}: N Java steps of one configuration; prints the RSS every 100 steps (and at the end)
  * and the least-squares slope of RSS over steps, per 100 steps, fitted to a sample every 10 steps after the first
- * 10 % of the steps (warm-up: JIT, workspaces and caches settle).
+ * 10 % of the steps (warm-up: JIT, workspaces and caches settle). Each 100-step line splits the memory it can name:
+ * the committed Java heap and JVM non-heap (code cache, metaspace; committed, an upper bound of their resident part);
+ * the rest is native memory: ND4J's arrays and workspaces, glibc's heap around them (freed but kept buffers), the
+ * libraries.
  */
 final class SoakRun {
     private SoakRun() {
@@ -16,6 +21,7 @@ final class SoakRun {
     static void run(StepSettings s, int steps, PrintStream out) {
         out.printf("soak: d=%d %s, %d steps%n", s.width(), s.shape(), steps);
         JavaStep java = new JavaStep(s);
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         int skip = steps / 10;
         double sx = 0;
         double sy = 0;
@@ -35,8 +41,11 @@ final class SoakRun {
                 n++;
             }
             if (i % 100 == 0 || i == steps) {
-                out.printf("  step %5d  RSS %7.1f MB  peak %s  mean step %.3f s%n", i, rssKb / 1024.0,
-                        ProcessMemory.peakRss(), stepSeconds / i);
+                double heap = mb(memory.getHeapMemoryUsage().getCommitted());
+                double nonHeap = mb(memory.getNonHeapMemoryUsage().getCommitted());
+                out.printf("  step %5d  RSS %7.1f MB  peak %s  mean step %.3f s  (Java heap committed %.1f MB, JVM"
+                        + " non-heap %.1f MB, the rest %.1f MB)%n", i, rssKb / 1024.0, ProcessMemory.peakRss(),
+                        stepSeconds / i, heap, nonHeap, rssKb / 1024.0 - heap - nonHeap);
             }
         }
         double denominator = n * sxx - sx * sx;
@@ -47,5 +56,9 @@ final class SoakRun {
             out.println("RSS slope: too few samples (run at least 20 steps)");
         }
         out.println("peak RSS (VmHWM): " + ProcessMemory.peakRss());
+    }
+
+    private static double mb(long bytes) {
+        return bytes / (1024.0 * 1024.0);
     }
 }
