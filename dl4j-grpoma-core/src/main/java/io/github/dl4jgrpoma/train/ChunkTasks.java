@@ -31,9 +31,17 @@ final class ChunkTasks {
         if (threads <= 1) {
             return null;
         }
+        return daemonPool(threads, "grpo-ma-update");
+    }
+
+    /**
+     * {@code threads} daemon threads named {@code name} that live from task to task and exit after
+     * {@link #IDLE_SECONDS} idle (the update's, the rollout's and the step-end collection's pools).
+     */
+    static ThreadPoolExecutor daemonPool(int threads, String name) {
         ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
-                    Thread t = new Thread(r, "grpo-ma-update");
+                    Thread t = new Thread(r, name);
                     t.setDaemon(true);
                     return t;
                 });

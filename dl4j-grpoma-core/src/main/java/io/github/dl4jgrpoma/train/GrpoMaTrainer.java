@@ -52,11 +52,11 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * in-process by default, or shards by prompt id on threads or Spark) -> advantages -> packed batch
  * ({@link BatchPacker}) -> reference log-probs (beta &gt; 0) -> {@code innerEpochs} x (forward + backward of the
  * loss, Adam with global-norm clipping) -> metrics -> listeners -> {@code System.gc()} (SameDiff's off-heap
- * arrays are freed only by the Java GC; DL4J-NOTES section 6). With G1 (the JVM's default) that call is a full
- * stop-the-world collection (30-95 ms per step for a d=128 model on a 2-core machine); with
- * {@code -XX:+ExplicitGCInvokesConcurrent}, as {@code bin/grpoma} runs the JVM, it is a concurrent cycle: the call
- * returns when the cycle ends (21-32 ms against 28-52 ms for a full collection of the same heap, other threads paused
- * for about 7 ms) and RSS stayed flat over 1,000 steps (README "Speed").
+ * arrays are freed only by the Java GC; DL4J-NOTES section 6), started on a daemon thread of the trainer so that the
+ * next step does not wait for it ({@code StepEndCollection}; at most one in flight). With G1 (the JVM's default) that
+ * call is a full stop-the-world collection (30-95 ms per step for a d=128 model on a 2-core machine), which pauses
+ * every thread; with {@code -XX:+ExplicitGCInvokesConcurrent}, as {@code bin/grpoma} runs the JVM, it is a concurrent
+ * cycle (other threads paused for about 7 ms) that runs beside the next step's rollout (README "Speed").
  *
  * <p>The reference forward and the forward + backward run in chunks of whole prompts of about
  * {@link GrpoMaTrainerBuilder#updateChunkTokens} packed tokens, on {@link GrpoMaTrainerBuilder#updateThreads}
@@ -139,6 +139,7 @@ public final class GrpoMaTrainer implements AutoCloseable {
     private final ModelBackprop modelBackprop;
     private volatile boolean closed;
     private final GradientSpikeTracker spikes = new GradientSpikeTracker();
+    private final StepEndCollection collection = new StepEndCollection();
     private final String fingerprint;
     private long completed;
     private long phaseStart = -1;
@@ -265,6 +266,7 @@ public final class GrpoMaTrainer implements AutoCloseable {
         closed = true;
         chunked.close();
         executor.close();
+        collection.close();
     }
 
     /**
@@ -317,7 +319,7 @@ public final class GrpoMaTrainer implements AutoCloseable {
                 System.currentTimeMillis() - phaseStart, metrics));
         StepResult result = new StepResult(completed, metrics, batchPrompts, batch, scores, advantages, keep,
                 !update.isEmpty(), response);
-        System.gc();
+        collection.request();
         return result;
     }
 

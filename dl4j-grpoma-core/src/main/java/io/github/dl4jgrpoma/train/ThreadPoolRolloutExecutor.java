@@ -7,9 +7,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import io.github.dl4jgrpoma.data.Prompt;
 import io.github.dl4jgrpoma.reward.RewardScores;
@@ -36,14 +33,7 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
         this.threads = requireThreads(threads);
         // our choice: the threads outlive a step (daemons that exit after ChunkTasks.IDLE_SECONDS idle), so that each
         // keeps its ND4J workspace of the decoding steps; a pool per step paid the workspaces' set-up every step
-        ThreadPoolExecutor p = new ThreadPoolExecutor(this.threads, this.threads, ChunkTasks.IDLE_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "grpoma-rollout");
-                    t.setDaemon(true);
-                    return t;
-                });
-        p.allowCoreThreadTimeOut(true);
-        this.pool = p;
+        this.pool = ChunkTasks.daemonPool(this.threads, "grpoma-rollout");
     }
 
     static int requireThreads(int threads) {

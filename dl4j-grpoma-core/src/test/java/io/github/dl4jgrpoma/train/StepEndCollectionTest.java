@@ -1,0 +1,61 @@
+package io.github.dl4jgrpoma.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+class StepEndCollectionTest {
+
+    @Test
+    void collectsOnItsOwnThreadAtMostOnceAtATime() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        StepEndCollection c = new StepEndCollection(() -> {
+            threads.add(Thread.currentThread());
+            started.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(c.request(), "the first request starts a collection");
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        assertTrue(c.running());
+        assertFalse(c.request(), "a request while one runs is dropped");
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (c.running() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertFalse(c.running());
+        assertTrue(c.request(), "after it ended a new one starts");
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (threads.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(2, threads.size());
+        assertNotEquals(Thread.currentThread(), threads.get(0), "the caller does not run the collection");
+        assertTrue(threads.get(0).isDaemon());
+        c.close();
+    }
+
+    @Test
+    void afterCloseTheCallerCollects() throws Exception {
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        StepEndCollection c = new StepEndCollection(() -> threads.add(Thread.currentThread()));
+        c.close();
+        assertTrue(c.request());
+        assertEquals(List.of(Thread.currentThread()), threads);
+        assertFalse(c.running());
+    }
+}
