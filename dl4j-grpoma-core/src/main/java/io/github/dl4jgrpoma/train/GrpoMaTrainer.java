@@ -56,7 +56,9 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * next step does not wait for it ({@code StepEndCollection}; at most one in flight). With G1 (the JVM's default) that
  * call is a full stop-the-world collection (30-95 ms per step for a d=128 model on a 2-core machine), which pauses
  * every thread; with {@code -XX:+ExplicitGCInvokesConcurrent}, as {@code bin/grpoma} runs the JVM, it is a concurrent
- * cycle (other threads paused for about 7 ms) that runs beside the next step's rollout (README "Speed").
+ * cycle (other threads paused for about 7 ms) that runs beside the next step's rollout, and with
+ * {@code -Xms256m -XX:GCTimeRatio=1} (also in {@code bin/grpoma}) G1 does not grow the Java heap against these
+ * collections, which kept RSS flat (README "Speed").
  *
  * <p>The reference forward and the forward + backward run in chunks of whole prompts of about
  * {@link GrpoMaTrainerBuilder#updateChunkTokens} packed tokens, on {@link GrpoMaTrainerBuilder#updateThreads}
