@@ -53,9 +53,9 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * ({@link BatchPacker}) -> reference log-probs (beta &gt; 0) -> {@code innerEpochs} x (forward + backward of the
  * loss, Adam with global-norm clipping) -> metrics -> listeners -> {@code System.gc()} (SameDiff's off-heap
  * arrays are freed only by the Java GC; DL4J-NOTES section 6), started on a daemon thread of the trainer so that the
- * next step does not wait for it ({@code StepEndCollection}; at most one in flight). With G1 (the JVM's default) that
- * call is a full stop-the-world collection (30-95 ms per step for a d=128 model on a 2-core machine), which pauses
- * every thread; with {@code -XX:+ExplicitGCInvokesConcurrent}, as {@code bin/grpoma} runs the JVM, it is a concurrent
+ * next step's rollout does not wait for it ({@code StepEndCollection}; the next update does). With G1 (the JVM's
+ * default) that call is a full stop-the-world collection (30-95 ms per step for a d=128 model on a 2-core
+ * machine), which pauses every thread; with {@code -XX:+ExplicitGCInvokesConcurrent}, as {@code bin/grpoma} runs the JVM, it is a concurrent
  * cycle (other threads paused for about 7 ms) that runs beside the next step's rollout, and with
  * {@code -Xms256m -XX:GCTimeRatio=1} (also in {@code bin/grpoma}) G1 does not grow the Java heap against these
  * collections, which kept RSS flat (README "Speed").
@@ -286,6 +286,7 @@ public final class GrpoMaTrainer implements AutoCloseable {
         long s = completed;
         List<Prompt> batchPrompts = samplePrompts(s);
         ScoredRollouts phase = executor.run(batchPrompts, seed(s, 2));
+        collection.awaitIdle();                  // the previous step's garbage is freed before the update allocates
         RolloutBatch batch = phase.batch();
         List<RewardScores> scores = phase.scores();
         long t2 = System.nanoTime();

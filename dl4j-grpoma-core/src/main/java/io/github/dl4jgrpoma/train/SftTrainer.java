@@ -52,7 +52,6 @@ public final class SftTrainer {
     private final PolicyModel policy;
     private final int padId;
     private final List<SftExample> examples;
-    private final StepEndCollection collection = new StepEndCollection();
     private final SftConfig config;
     private final Listeners listeners;
     private final CheckpointStore store;
@@ -147,7 +146,7 @@ public final class SftTrainer {
         completed++;
         ListenerResponse response = listeners.onStep(new StepEvent(PHASE, completed, Math.max(completed, config.steps()),
                 System.currentTimeMillis() - phaseStart, metrics));
-        collection.request();
+        System.gc();
         return new SftStepResult(completed, metrics, response);
     }
 

@@ -1,21 +1,24 @@
 package io.github.dl4jgrpoma.train;
 
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * A trainer's step-end {@code System.gc()} on a daemon thread of its own, so that the next step starts while the
- * collection runs (SameDiff's and ND4J's off-heap arrays are freed only when the Java GC finds them unreachable;
+ * A trainer's step-end {@code System.gc()} on a daemon thread of its own, so that the next step's rollout starts while
+ * the collection runs (SameDiff's and ND4J's off-heap arrays are freed only when the Java GC finds them unreachable;
  * DL4J-NOTES section 6). Our choice: with {@code -XX:+ExplicitGCInvokesConcurrent} (as {@code bin/grpoma} runs the
- * JVM) the call is a concurrent cycle that the caller used to wait for, 20-60 ms per step, while the next step's
- * rollout leaves the second core idle; without the flag it is a full stop-the-world collection, which pauses the
- * trainer's thread wherever it is called from. At most one collection is in flight: a request while one runs is
- * dropped (the running cycle, or the next step's, collects the same garbage).
+ * JVM) the call is a concurrent cycle that the trainer used to wait for, 20-60 ms per step, while the rollout leaves
+ * the second core idle; without the flag it is a full stop-the-world collection, which pauses the trainer's thread
+ * wherever it is called from. The trainer waits for it ({@link #awaitIdle}) before the update, whose arrays would
+ * otherwise add to the previous step's garbage at the peak. At most one collection is in flight. Used from the
+ * trainer's thread only.
  */
 final class StepEndCollection implements AutoCloseable {
-    private final AtomicBoolean running = new AtomicBoolean();
     private final ExecutorService thread;
     private final Runnable collect;
+    private Future<?> inFlight;
 
     StepEndCollection() {
         this(System::gc);
@@ -33,27 +36,36 @@ final class StepEndCollection implements AutoCloseable {
      * @return true if a collection was started, false if one was already in flight
      */
     boolean request() {
-        if (!running.compareAndSet(false, true)) {
+        if (running()) {
             return false;
         }
         try {
-            thread.execute(() -> {
-                try {
-                    collect.run();
-                } finally {
-                    running.set(false);
-                }
-            });
-        } catch (RuntimeException rejected) {           // closed: collect on the caller's thread, as before
-            running.set(false);
+            inFlight = thread.submit(collect);
+        } catch (RejectedExecutionException closed) {      // closed: collect on the caller's thread, as before
+            inFlight = null;
             collect.run();
         }
         return true;
     }
 
-    /** Whether a collection is in flight; for tests. */
+    /** Waits until the collection in flight, if any, has ended. */
+    void awaitIdle() {
+        Future<?> f = inFlight;
+        if (f == null) {
+            return;
+        }
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the step-end collection failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Whether a collection is in flight. */
     boolean running() {
-        return running.get();
+        return inFlight != null && !inFlight.isDone();
     }
 
     /** Stops the thread after a collection in flight; later requests collect on the caller's thread. */

@@ -32,14 +32,20 @@ class StepEndCollectionTest {
         assertTrue(started.await(10, TimeUnit.SECONDS));
         assertTrue(c.running());
         assertFalse(c.request(), "a request while one runs is dropped");
-        release.countDown();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (c.running() && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            release.countDown();
+        });
+        releaser.start();
+        c.awaitIdle();
+        assertEquals(0, release.getCount(), "awaitIdle returned before the collection ended");
         assertFalse(c.running());
         assertTrue(c.request(), "after it ended a new one starts");
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (threads.size() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(1);
         }
