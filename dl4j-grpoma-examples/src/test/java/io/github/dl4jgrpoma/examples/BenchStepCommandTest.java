@@ -53,6 +53,7 @@ class BenchStepCommandTest {
         Matcher m = Pattern.compile("RSS slope after step 2: (-?\\d+\\.\\d+) MB per 100 steps \\((\\d+) samples\\)").matcher(r[1]);
         assertTrue(m.find(), r[1]);
         assertEquals("2", m.group(2));
+        assertTrue(r[1].contains("JVM options: "), r[1]);
         Matcher split = Pattern.compile("step +20 +RSS +(\\d+\\.\\d) MB .*\\(Java heap committed (\\d+\\.\\d) MB, JVM"
                 + " non-heap (\\d+\\.\\d) MB, the rest (-?\\d+\\.\\d) MB\\)").matcher(r[1]);
         assertTrue(split.find(), r[1]);

@@ -2,6 +2,7 @@ package io.github.dl4jgrpoma.examples.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -161,6 +162,8 @@ public final class StepBenchmarkCommand implements Command {
                 System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("MALLOC_ARENA_MAX"),
                 System.getenv("MALLOC_MMAP_THRESHOLD_"),
                 Nd4j.getEnvironment().maxMasterThreads(), Runtime.getRuntime().availableProcessors(), SystemLoad.loadAverage());
+        out.println("JVM options: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-X")).toList()) + " (heap, GC and JIT flags; bin/grpoma's defaults unless JAVA_OPTS)");
         if (o.get("soak") > 0) {
             SoakRun.run(settings(o, widths[0], SHAPES[1], beta, rowPacking, modelBackprop), o.get("soak"), out);
             return 0;
