@@ -1,5 +1,6 @@
 package io.github.dl4jgrpoma.train;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +63,33 @@ class PoolShutdownTest {
         Thread.sleep(500);
         assertTrue(rolloutThreads() <= before, "GrpoMaTrainer.close() leaves the rollout pool's threads (and their ND4J"
                 + " workspaces) alive for ChunkTasks.IDLE_SECONDS");
+    }
+
+    @Test
+    void closingTheTrainerStopsTheStepEndCollectionThread() throws Exception {
+        long before = threads("grpoma-step-end-gc");           // other tests' unclosed trainers may keep theirs
+        GrpoMaConfig config = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 3).build()).promptsPerStep(2)
+                .seed(1).build();
+        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(Tiny.policy(10, 3)).tokenizer(Tiny.TOKENIZER)
+                .promptSource(Tiny.digits()).reward(Tiny.parityReward()).config(config).build();
+        t.step();
+        t.step();                                              // waits for the first step's collection, starts another
+        assertTrue(threads("grpoma-step-end-gc") == before + 1, "one collection thread per trainer: "
+                + threads("grpoma-step-end-gc"));
+        t.close();
+        t.close();                                             // twice does nothing
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (threads("grpoma-step-end-gc") > before && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(threads("grpoma-step-end-gc") <= before, "GrpoMaTrainer.close() leaves the step-end collection's"
+                + " thread alive for ChunkTasks.IDLE_SECONDS");
+        assertThrows(IllegalStateException.class, t::step);
+    }
+
+    private static long threads(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(th -> th.getName().equals(name)).count();
     }
 
     private static long rolloutThreads() {

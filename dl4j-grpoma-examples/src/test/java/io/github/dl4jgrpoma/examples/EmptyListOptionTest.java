@@ -1,0 +1,33 @@
+package io.github.dl4jgrpoma.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A list option made of commas only ({@code --widths ,}) splits into no values (String.split drops trailing empty
+ * strings): it must be a usage error (status 2, one line naming the option), not a run over an empty list.
+ */
+class EmptyListOptionTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {",", ",,"})
+    void benchStepWidthsOfCommasOnlyIsAUsageError(String widths) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"bench-step", "--quick", "--torch", "off", "--widths", widths},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, status, "--widths '" + widths + "': stdout " + out.toString(StandardCharsets.UTF_8) + " stderr " + e);
+        assertEquals(1, e.lines().count(), e);
+        assertTrue(e.contains("--widths"), e);
+        assertFalse(e.contains("Exception"), e);
+    }
+}
