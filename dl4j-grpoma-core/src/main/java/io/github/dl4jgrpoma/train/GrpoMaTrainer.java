@@ -57,8 +57,9 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * default) that call is a full stop-the-world collection (30-95 ms per step for a d=128 model on a 2-core
  * machine), which pauses every thread; with {@code -XX:+ExplicitGCInvokesConcurrent}, as {@code bin/grpoma} runs the JVM, it is a concurrent
  * cycle (other threads paused for about 7 ms) that runs beside the next step's rollout, and with
- * {@code -Xms256m -XX:GCTimeRatio=1} (also in {@code bin/grpoma}) G1 does not grow the Java heap against these
- * collections, which kept RSS flat (README "Speed").
+ * {@code -Xms256m -XX:GCTimeRatio=1} (also in {@code bin/grpoma}) G1 grows the Java heap for GC time only when its
+ * pauses pass 12.5 % of the time (1 % with the defaults, which these collections alone exceed), which kept RSS flat
+ * (README "Speed").
  *
  * <p>The reference forward and the forward + backward run in chunks of whole prompts of about
  * {@link GrpoMaTrainerBuilder#updateChunkTokens} packed tokens, on {@link GrpoMaTrainerBuilder#updateThreads}
@@ -260,7 +261,7 @@ public final class GrpoMaTrainer implements AutoCloseable {
 
     /**
      * Stops the update's threads and frees their ND4J workspaces at once (idle threads also stop by themselves after 5
-     * minutes; their workspaces are then freed by the GC), and closes the rollout executor (its threads, if any). Call it when a process builds several trainers one after
+     * minutes; their workspaces are then freed by the GC), closes the rollout executor (its threads, if any) and stops the step-end collection's thread. Call it when a process builds several trainers one after
      * another (the benchmarks do). Later {@link #step()} calls throw {@link IllegalStateException}; closing twice does nothing.
      */
     @Override
@@ -269,6 +270,15 @@ public final class GrpoMaTrainer implements AutoCloseable {
         chunked.close();
         executor.close();
         collection.close();
+    }
+
+    /**
+     * Waits until the step-end collection that the last {@link #step()} started has ended. A training loop need not
+     * call it (the next step waits before its update); a benchmark that times steps one by one, with other work in
+     * between, calls it inside its timed region so that the collection is counted and does not run into the other work.
+     */
+    public void awaitStepEndCollection() {
+        collection.awaitIdle();
     }
 
     /**

@@ -9,8 +9,8 @@ import java.util.concurrent.RejectedExecutionException;
  * A trainer's step-end {@code System.gc()} on a daemon thread of its own, so that the next step's rollout starts while
  * the collection runs (SameDiff's and ND4J's off-heap arrays are freed only when the Java GC finds them unreachable;
  * DL4J-NOTES section 6). Our choice: with {@code -XX:+ExplicitGCInvokesConcurrent} (as {@code bin/grpoma} runs the
- * JVM) the call is a concurrent cycle that the trainer used to wait for, 20-60 ms per step, while the rollout leaves
- * the second core idle; without the flag it is a full stop-the-world collection, which pauses the trainer's thread
+ * JVM) the call is a concurrent cycle that the trainer used to wait for (21-32 ms in a small test, up to 0.14 s of a
+ * d=128 bench-step step), while the rollout leaves the second core idle; without the flag it is a full stop-the-world collection, which pauses the trainer's thread
  * wherever it is called from. The trainer waits for it ({@link #awaitIdle}) before the update, whose arrays would
  * otherwise add to the previous step's garbage at the peak. At most one collection is in flight. Used from the
  * trainer's thread only.
@@ -56,9 +56,11 @@ final class StepEndCollection implements AutoCloseable {
         }
         try {
             f.get();
+            inFlight = null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
+            inFlight = null;                   // reported once; the next step starts a new collection
             throw new IllegalStateException("the step-end collection failed: " + e.getCause(), e.getCause());
         }
     }

@@ -167,6 +167,10 @@ public final class CliSupport {
             return def.clone();
         }
         String[] parts = v.split(",");
+        if (parts.length == 0) {
+            throw new UsageException("--" + name + " must be a comma-separated list of integers, got '" + v
+                    + "'; fix: give at least one integer");
+        }
         int[] out = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             try {

@@ -55,12 +55,9 @@ class BenchStepCommandTest {
         assertEquals("2", m.group(2));
         assertTrue(r[1].contains("JVM options: "), r[1]);
         Matcher split = Pattern.compile("step +20 +RSS +(\\d+\\.\\d) MB .*\\(Java heap committed (\\d+\\.\\d) MB, JVM"
-                + " non-heap (\\d+\\.\\d) MB, the rest (-?\\d+\\.\\d) MB\\)").matcher(r[1]);
+                + " non-heap (\\d+\\.\\d) MB, RSS minus both (-?\\d+\\.\\d) MB\\)").matcher(r[1]);
         assertTrue(split.find(), r[1]);
-        double heap = Double.parseDouble(split.group(2));
-        double nonHeap = Double.parseDouble(split.group(3));
-        assertTrue(heap > 0 && nonHeap > 0, r[1]);
-        assertEquals(Double.parseDouble(split.group(1)), heap + nonHeap + Double.parseDouble(split.group(4)), 0.15);
+        assertTrue(Double.parseDouble(split.group(2)) >= 1 && Double.parseDouble(split.group(3)) >= 1, r[1]);
     }
 
     @Test

@@ -91,11 +91,27 @@ final class JavaStep implements AutoCloseable {
         return trainer.rowPacking();
     }
 
-    /** One whole trainer step, its split and the CPU time of the process (all threads, native ones included). */
+    /**
+     * One whole trainer step, its split and the CPU time of the process (all threads, native ones included). The
+     * whole step includes the step-end collection, waited for here: the steps are timed one by one, interleaved with
+     * the PyTorch peer's, so a collection left running would be missed by Java's time and slow the peer's step (in a
+     * training loop it runs beside the next rollout instead, so this overstates Java's step by up to the cycle).
+     */
     StepTimes step() {
+        return step(true);
+    }
+
+    /**
+     * As {@link #step()}; with {@code countCollection} false the step-end collection is left running, as in a
+     * training loop that calls steps back to back (the soak).
+     */
+    StepTimes step(boolean countCollection) {
         long cpu0 = CPU.getProcessCpuTime();
         long t0 = System.nanoTime();
         StepResult r = trainer.step();
+        if (countCollection) {
+            trainer.awaitStepEndCollection();
+        }
         double whole = (System.nanoTime() - t0) / 1e9;
         double cpu = (CPU.getProcessCpuTime() - cpu0) / 1e9;
         Map<String, Double> m = r.metrics();

@@ -85,7 +85,10 @@ public final class StepBenchmarkCommand implements Command {
                 .desc("model widths (default 128,256)").build());
         DEFAULTS.forEach((k, v) -> options.addOption(Option.builder().longOpt(k).hasArg().argName("N")
                 .desc((k.equals("rollout-threads") ? "rollout-threads: the prompts in N shards sampled on N threads"
-                        + " (RolloutExecutorFactory.threadPool), 1 = in-process" : k)
+                        + " (RolloutExecutorFactory.threadPool), 1 = in-process"
+                        : k.equals("soak") ? "soak: instead of the comparison, N Java steps back to back of the first"
+                        + " width, T4A4; prints RSS (and committed Java heap, JVM non-heap, RSS minus both) every 100 steps and its"
+                        + " slope; 0 = no soak" : k)
                         + " (default " + (k.equals("torch-threads") ? "number of cores" : v) + ")").build()));
         options.addOption(Option.builder().longOpt("compare-threads")
                 .desc("also run the Java step with 1 update thread, interleaved, and print default / 1-thread ratios").build());
