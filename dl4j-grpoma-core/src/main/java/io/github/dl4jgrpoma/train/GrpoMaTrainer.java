@@ -57,9 +57,8 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * default) that call is a full stop-the-world collection (30-95 ms per step for a d=128 model on a 2-core
  * machine), which pauses every thread; with {@code -XX:+ExplicitGCInvokesConcurrent}, as {@code bin/grpoma} runs the JVM, it is a concurrent
  * cycle (other threads paused for about 7 ms) that runs beside the next step's rollout, and with
- * {@code -Xms256m -XX:GCTimeRatio=1} (also in {@code bin/grpoma}) G1 grows the Java heap for GC time only when its
- * pauses pass 12.5 % of the time (1 % with the defaults, which these collections alone exceed), which kept RSS flat
- * (README "Speed").
+ * {@code -XX:GCTimeRatio=1} (also in {@code bin/grpoma}) G1 grows the Java heap for GC time only when its pauses
+ * pass about 7 % of the time instead of 1 % (which these collections alone exceed; README "Speed").
  *
  * <p>The reference forward and the forward + backward run in chunks of whole prompts of about
  * {@link GrpoMaTrainerBuilder#updateChunkTokens} packed tokens, on {@link GrpoMaTrainerBuilder#updateThreads}

@@ -24,7 +24,7 @@
  * {@link io.github.dl4jgrpoma.checkpoint.CheckpointStore}) hold weights, Adam moments and that count, and a resumed
  * run reproduces an uninterrupted one. Memory: each step ends by starting {@code System.gc()} on a daemon thread of
  * the trainer, which releases SameDiff's off-heap arrays (DL4J-NOTES section 6); {@code -XX:+ExplicitGCInvokesConcurrent}
- * makes that a concurrent cycle beside the next step instead of a full collection
+ * makes that a concurrent cycle beside the next step's rollout instead of a full collection
  * ({@link io.github.dl4jgrpoma.train.GrpoMaTrainer}).
  */
 package io.github.dl4jgrpoma.train;
