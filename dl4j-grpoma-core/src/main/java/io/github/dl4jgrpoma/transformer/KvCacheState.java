@@ -11,8 +11,6 @@ import io.github.dl4jgrpoma.transformer.TransformerPolicy;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.LayerNorm;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -37,6 +35,7 @@ final class KvCacheState implements DecodingState {
     private INDArray[] values;
     private boolean[][] valid;
     private INDArray next;
+    private final DecodeOpContexts ops = new DecodeOpContexts();
 
     KvCacheState(TransformerWeights w, int rows, int capacity) {
         this(w, rows, capacity, 0);
@@ -102,6 +101,7 @@ final class KvCacheState implements DecodingState {
     @Override
     public void close() {
         if (keys != null) {
+            ops.close();
             free(keys);
             free(values);
             keys = null;
@@ -281,7 +281,7 @@ final class KvCacheState implements DecodingState {
                     scores.addi(mask);
                 }
                 INDArray probs = scores.ulike();
-                Nd4j.exec(new SoftMax(scores, probs, 3));
+                ops.softmax(scores, probs, 3);
                 y = v.mul(probs.reshape(rows, h, s, 1)).sum(2).reshape(x, d);                              // [rows, D]
             } else {
                 INDArray scores = Nd4j.matmul(q, k, false, true, false).muli(scale);                       // [rows, H, n, s]
@@ -289,7 +289,7 @@ final class KvCacheState implements DecodingState {
                     scores.addi(mask);
                 }
                 INDArray probs = scores.ulike();
-                Nd4j.exec(new SoftMax(scores, probs, 3));
+                ops.softmax(scores, probs, 3);
                 y = Nd4j.matmul(probs, v).permute(0, 2, 1, 3).dup('c').reshape(x, d);                      // [X, D]
             }
             hidden.addi(affine(y, w.wo[l], w.bo[l]));
@@ -356,12 +356,8 @@ final class KvCacheState implements DecodingState {
         return Nd4j.create(a.data(), shape, stride, a.offset() + offset, 'c');
     }
 
-    private static INDArray layerNorm(INDArray in, INDArray gain, INDArray bias) {
-        INDArray out = in.ulike();
-        // 6-argument constructor: (input, gain, bias, OUTPUT, channelsFirst, dims). The 5-argument form would
-        // treat the third array as the output (DL4J-NOTES section 3).
-        Nd4j.exec(new LayerNorm(in, gain, bias, out, false, 1));
-        return out;
+    private INDArray layerNorm(INDArray in, INDArray gain, INDArray bias) {
+        return ops.layerNorm(in, gain, bias);
     }
 
     private void ensureCapacity(int needed) {
