@@ -27,8 +27,8 @@ import io.github.dl4jgrpoma.train.StepResult;
 /**
  * The Java side of {@code bench-step}: a {@link GrpoMaTrainer} on a fresh {@link TransformerPolicy}, stepped
  * whole by {@link GrpoMaTrainer#step()} (KV-cache rollout with prefix sharing, rewards, GRPO-MA advantages,
- * packing, reference forward, forward + backward, Adam, {@code System.gc()}), with the trainer's own
- * {@code time/*} metrics as the split.
+ * packing, reference forward, forward + backward, Adam, the step-end {@code System.gc()} on the trainer's collection
+ * thread), with the trainer's own {@code time/*} metrics as the split.
  *
  * <p>Fixed lengths: the head biases of end-of-thought and EOS are set to -20, so every thought and answer runs to
  * its cap. The reward (fraction of digits in the answer) only gives the advantages some spread.
@@ -92,26 +92,32 @@ final class JavaStep implements AutoCloseable {
     }
 
     /**
-     * One whole trainer step, its split and the CPU time of the process (all threads, native ones included). The
-     * whole step includes the step-end collection, waited for here: the steps are timed one by one, interleaved with
-     * the PyTorch peer's, so a collection left running would be missed by Java's time and slow the peer's step (in a
-     * training loop it runs beside the next rollout instead, so this overstates Java's step by up to the cycle).
+     * One whole trainer step as a training loop sees it, its split and the CPU time of the process (all threads, native
+     * ones included). Two steps run back to back and the second is timed: the first step's step-end collection runs
+     * beside the timed step's rollout (and the timed step's update waits for it if it has not ended), as the previous
+     * step's collection does in a training loop. The timed step's own collection is then waited for outside the timed
+     * region, so that it does not run into the PyTorch peer's step that follows. Our choice: timing a lone step and
+     * waiting for its collection inside it overstated the loop's step by up to one collection cycle (about 0.05 s at
+     * d=128), timing it without the wait let the collection slow the peer's step.
      */
     StepTimes step() {
-        return step(true);
+        StepResult leading = trainer.step();
+        if (!leading.updated()) {
+            throw new IllegalStateException("the benchmark step made no update: " + leading.metrics());
+        }
+        StepTimes timed = timedStep();
+        trainer.awaitStepEndCollection();
+        return timed;
     }
 
     /**
-     * As {@link #step()}; with {@code countCollection} false the step-end collection is left running, as in a
-     * training loop that calls steps back to back (the soak).
+     * One trainer step, timed; the step-end collection it starts is left running (the soak, which calls steps back to
+     * back as a training loop does, and {@link #step()}).
      */
-    StepTimes step(boolean countCollection) {
+    StepTimes timedStep() {
         long cpu0 = CPU.getProcessCpuTime();
         long t0 = System.nanoTime();
         StepResult r = trainer.step();
-        if (countCollection) {
-            trainer.awaitStepEndCollection();
-        }
         double whole = (System.nanoTime() - t0) / 1e9;
         double cpu = (CPU.getProcessCpuTime() - cpu0) / 1e9;
         Map<String, Double> m = r.metrics();

@@ -32,7 +32,7 @@ final class SoakRun {
         int n = 0;
         double stepSeconds = 0;
         for (int i = 1; i <= steps; i++) {
-            stepSeconds += java.step(false).get(StepTimes.STEP);
+            stepSeconds += java.timedStep().get(StepTimes.STEP);
             long rssKb = ProcessMemory.currentRssKb();
             if (i > skip && (i % 10 == 0 || i == steps)) {
                 double mb = rssKb / 1024.0;

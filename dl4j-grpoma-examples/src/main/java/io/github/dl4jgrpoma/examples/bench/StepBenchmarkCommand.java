@@ -28,7 +28,8 @@ import io.github.dl4jgrpoma.train.RowPacking;
  *
  * <p>Per configuration: a {@link JavaStep} and, when {@code python3} can import torch, a {@link TorchPeer} with
  * the same shapes; {@code --warmup} steps of each, then {@code --reps} rounds of one Java step followed by one
- * PyTorch step (interleaved, so both see the same machine load). Prints the medians of every part (rollout,
+ * PyTorch step (interleaved, so both see the same machine load). Each Java step is timed as a training loop sees it:
+ * the second of two back-to-back steps, beside the first one's step-end collection ({@link JavaStep#step()}). Prints the medians of every part (rollout,
  * reward, pack, reference forward, forward + backward, optimiser) and of the whole step, Java/PyTorch ratios,
  * sampled tokens/s of the rollout and packed tokens/s of the forward + backward, the T4A4 / T16A1 whole-step
  * ratio, and the peak RSS of both processes. Without torch it prints the Java side and how to install torch.
