@@ -241,6 +241,18 @@ final class TransformerPass {
     }
 
     /**
+     * {@code c += a · b} for matrices, in place: BLAS accumulates into {@code c} ({@code beta = 1}), so a residual
+     * connection costs no array and no add of its own. {@code c} must be a c-ordered matrix with default strides.
+     */
+    static void mmAccumulate(INDArray a, INDArray b, INDArray c) {
+        if (c.rank() != 2 || c.ordering() != 'c' || !org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(c)) {
+            throw new IllegalArgumentException("the accumulator must be a c-ordered matrix with default strides, got "
+                    + c.shapeInfoToString());
+        }
+        Nd4j.gemm(plain(a), plain(b), c, false, false, 1.0, 1.0);
+    }
+
+    /**
      * Column sums {@code [cols]} of {@code a [rows, cols]} as a product with a row of ones (BLAS; {@code sum(0)} took 6x
      * as long on {@code [1536, 512]}).
      */
