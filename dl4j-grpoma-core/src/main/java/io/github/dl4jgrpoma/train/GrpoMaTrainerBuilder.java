@@ -40,6 +40,10 @@ public final class GrpoMaTrainerBuilder {
     RowPacking rowPacking = RowPacking.AUTO;
     boolean modelBackprop = true;
     RolloutExecutorFactory rolloutExecutor = RolloutExecutorFactory.inProcess();
+    int collectionGrowthMb = DEFAULT_COLLECTION_GROWTH_MB;
+
+    /** Default of {@link #collectionGrowthMb(int)}. */
+    public static final int DEFAULT_COLLECTION_GROWTH_MB = 64;
 
     /** Default of {@link #updateChunkTokens(int)}. */
     public static final int DEFAULT_UPDATE_CHUNK_TOKENS = 2048;
@@ -194,6 +198,27 @@ public final class GrpoMaTrainerBuilder {
             throw new IllegalArgumentException("rolloutExecutor is null; fix: use RolloutExecutorFactory.inProcess() (the default)");
         }
         rolloutExecutor = v;
+        return this;
+    }
+
+    /**
+     * How much the process's resident memory must grow, in MB, since the last step-end collection before the next
+     * step starts one ({@code System.gc()} on a thread of the trainer, which frees the off-heap buffers of unreachable
+     * ND4J arrays; DL4J-NOTES section 6). Default {@value #DEFAULT_COLLECTION_GROWTH_MB}; 0 collects after every step,
+     * as before this option. Our choice: with the built-in transformer's own backward pass a step leaves about a
+     * megabyte that the JVM's own young collections do not free, so a collection every few dozen steps keeps memory
+     * flat, while one after every step cost pauses (and G1 heap growth) and slowed the next rollout it ran beside
+     * (README "Speed"); a SameDiff-graph update grows past the threshold every step and is still collected every step.
+     * Not part of the checkpoint fingerprint.
+     *
+     * @throws IllegalArgumentException if {@code v < 0}
+     */
+    public GrpoMaTrainerBuilder collectionGrowthMb(int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("GrpoMaTrainer.collectionGrowthMb = " + v + "; use >= 0 (0 collects after"
+                    + " every step; default " + DEFAULT_COLLECTION_GROWTH_MB + ")");
+        }
+        collectionGrowthMb = v;
         return this;
     }
 

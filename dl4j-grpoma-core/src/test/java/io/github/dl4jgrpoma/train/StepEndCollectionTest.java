@@ -3,12 +3,15 @@ package io.github.dl4jgrpoma.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -63,5 +66,56 @@ class StepEndCollectionTest {
         assertTrue(c.request());
         assertEquals(List.of(Thread.currentThread()), threads);
         assertFalse(c.running());
+    }
+
+    @Test
+    void collectsOnlyAfterResidentMemoryGrewByTheThreshold() {
+        AtomicLong rss = new AtomicLong(1000L << 20);
+        AtomicInteger collections = new AtomicInteger();
+        StepEndCollection c = new StepEndCollection(collections::incrementAndGet, rss::get, 64L << 20);
+        assertTrue(c.request(), "the first request collects");
+        c.awaitIdle();
+        assertEquals(1, collections.get());
+        rss.addAndGet(63L << 20);
+        assertFalse(c.request(), "63 MB of growth is below the 64 MB threshold");
+        rss.addAndGet(1L << 20);
+        assertTrue(c.request(), "64 MB of growth collects");
+        c.awaitIdle();
+        assertEquals(2, collections.get());
+        assertFalse(c.request(), "the mark moved to the resident size after that collection");
+        rss.addAndGet(-(200L << 20));                          // memory given back lowers the mark
+        assertFalse(c.request());
+        rss.addAndGet(64L << 20);
+        assertTrue(c.request(), "64 MB above the lowered mark collects");
+        c.awaitIdle();
+        assertEquals(3, collections.get());
+        c.close();
+    }
+
+    @Test
+    void zeroThresholdOrUnknownResidentSizeCollectsEveryStep() {
+        AtomicInteger collections = new AtomicInteger();
+        StepEndCollection every = new StepEndCollection(collections::incrementAndGet, () -> 1L << 30, 0);
+        StepEndCollection unknown = new StepEndCollection(collections::incrementAndGet, () -> 0L, 64L << 20);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(every.request());
+            every.awaitIdle();
+            assertTrue(unknown.request(), "a resident size of 0 (unreadable) collects every step");
+            unknown.awaitIdle();
+        }
+        assertEquals(6, collections.get());
+        every.close();
+        unknown.close();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new StepEndCollection(() -> { }, () -> 1L, -1));
+        assertTrue(e.getMessage().contains("growthBytes = -1"), e.getMessage());
+    }
+
+    @Test
+    void theBuilderRejectsANegativeThreshold() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GrpoMaTrainer.builder().collectionGrowthMb(-5));
+        assertTrue(e.getMessage().contains("collectionGrowthMb = -5") && e.getMessage().contains("use >= 0"),
+                e.getMessage());
     }
 }
