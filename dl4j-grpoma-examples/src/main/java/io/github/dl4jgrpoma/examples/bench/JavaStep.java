@@ -74,7 +74,7 @@ final class JavaStep implements AutoCloseable {
         this.trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tokenizer).promptSource(inOrder)
                 .reward(RewardFunction.of("digits", ctx -> digitFraction(ctx.answerTokens()))).config(config)
                 .updateThreads(s.updateThreads()).updateChunkTokens(s.chunkTokens()).rowPacking(s.rowPacking())
-                .modelBackprop(s.modelBackprop())
+                .modelBackprop(s.modelBackprop()).collectionGrowthMb(s.collectionGrowthMb())
                 .rolloutExecutor(s.rolloutThreads() > 1 ? RolloutExecutorFactory.threadPool(s.rolloutThreads())
                         : RolloutExecutorFactory.inProcess())
                 .runName("bench-step").build();

@@ -27,24 +27,24 @@ import io.github.dl4jgrpoma.train.RowPacking;
  */
 record StepSettings(int vocab, int width, int layers, int heads, int prompts, int promptLength, int thought, int answer,
                     int thoughts, int answers, double beta, long seed, int updateThreads, int chunkTokens,
-                    RowPacking rowPacking, boolean modelBackprop, int rolloutThreads) {
+                    RowPacking rowPacking, boolean modelBackprop, int rolloutThreads, int collectionGrowthMb) {
 
     /** The same settings with another number of update threads. */
     StepSettings withUpdateThreads(int threads) {
         return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
-                beta, seed, threads, chunkTokens, rowPacking, modelBackprop, rolloutThreads);
+                beta, seed, threads, chunkTokens, rowPacking, modelBackprop, rolloutThreads, collectionGrowthMb);
     }
 
     /** The same settings with the model's own backward pass on or off. */
     StepSettings withModelBackprop(boolean on) {
         return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
-                beta, seed, updateThreads, chunkTokens, rowPacking, on, rolloutThreads);
+                beta, seed, updateThreads, chunkTokens, rowPacking, on, rolloutThreads, collectionGrowthMb);
     }
 
     /** The same settings with another number of rollout threads. */
     StepSettings withRolloutThreads(int threads) {
         return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
-                beta, seed, updateThreads, chunkTokens, rowPacking, modelBackprop, threads);
+                beta, seed, updateThreads, chunkTokens, rowPacking, modelBackprop, threads, collectionGrowthMb);
     }
 
     /** Sequence length of the policy: prompt + thought + forced end-of-thought + answer. */
