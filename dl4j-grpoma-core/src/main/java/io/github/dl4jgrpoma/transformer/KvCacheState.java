@@ -119,6 +119,11 @@ final class KvCacheState implements DecodingState {
         return out;
     }
 
+    /** The op contexts of this state's decoding steps; for tests. */
+    DecodeOpContexts opContexts() {
+        return ops;
+    }
+
     private static void free(INDArray[] arrays) {
         for (INDArray a : arrays) {
             if (a.closeable()) {

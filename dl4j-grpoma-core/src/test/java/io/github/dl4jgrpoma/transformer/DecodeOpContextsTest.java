@@ -56,6 +56,25 @@ class DecodeOpContextsTest {
     }
 
     @Test
+    void closingAKvCacheStateClosesItsOpContextsAndAForkHasItsOwn() {
+        TransformerPolicy policy = TransformerPolicy.create(TransformerConfig.builder().vocabSize(8).width(16).layers(1)
+                .heads(2).maxLength(8).seed(3).build());
+        KvCacheState state = (KvCacheState) new KvCacheDecoder(policy).prefill(new int[][] {{1, 5, 3}, {1, 6}});
+        KvCacheState fork = (KvCacheState) state.fork(new int[] {1, 0});
+        assertTrue(state.opContexts() != fork.opContexts(), "a fork builds its own op contexts");
+        INDArray x = Nd4j.ones(DataType.FLOAT, 2, 16);
+        INDArray gain = Nd4j.ones(DataType.FLOAT, 16);
+        INDArray bias = Nd4j.zeros(DataType.FLOAT, 16);
+        state.close();
+        assertThrows(IllegalStateException.class, () -> state.opContexts().layerNorm(x, gain, bias),
+                "the closed state's op contexts were closed with it");
+        fork.append(new int[] {2, 2}, new boolean[] {true, true});
+        assertEquals(2, fork.opContexts().layerNorm(x, gain, bias).rows(), "the fork's op contexts stay open");
+        fork.close();
+        assertThrows(IllegalStateException.class, () -> fork.opContexts().softmax(x, x.ulike(), 1));
+    }
+
+    @Test
     void aClosedInstanceRefusesCallsAndClosesTwiceQuietly() {
         DecodeOpContexts ops = new DecodeOpContexts();
         ops.close();
