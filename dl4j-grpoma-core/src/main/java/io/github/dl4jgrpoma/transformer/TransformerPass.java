@@ -241,13 +241,23 @@ final class TransformerPass {
     }
 
     /**
-     * {@code c += a · b} for matrices, in place: BLAS accumulates into {@code c} ({@code beta = 1}), so a residual
-     * connection costs no array and no add of its own. {@code c} must be a c-ordered matrix with default strides.
+     * {@code c += a · b} in place for {@code a [m, k]}, {@code b [k, n]} and {@code c [m, n]} of one data type: BLAS
+     * accumulates into {@code c} ({@code beta = 1}), so a residual connection costs no array and no add of its own.
+     * {@code a} and {@code b} may be any views; {@code c} must be a c-ordered matrix with default strides (a block of
+     * whole rows of a larger one is fine).
+     *
+     * @throws IllegalArgumentException if {@code c} is not such a matrix, or the shapes or data types do not match
      */
     static void mmAccumulate(INDArray a, INDArray b, INDArray c) {
         if (c.rank() != 2 || c.ordering() != 'c' || !org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(c)) {
             throw new IllegalArgumentException("the accumulator must be a c-ordered matrix with default strides, got "
                     + c.shapeInfoToString());
+        }
+        if (a.rank() != 2 || b.rank() != 2 || a.size(1) != b.size(0) || a.size(0) != c.size(0) || b.size(1) != c.size(1)
+                || a.dataType() != c.dataType() || b.dataType() != c.dataType()) {
+            throw new IllegalArgumentException("c += a · b needs a [m, k], b [k, n], c [m, n] of one data type, got a "
+                    + java.util.Arrays.toString(a.shape()) + " " + a.dataType() + ", b " + java.util.Arrays.toString(b.shape())
+                    + " " + b.dataType() + ", c " + java.util.Arrays.toString(c.shape()) + " " + c.dataType());
         }
         Nd4j.gemm(plain(a), plain(b), c, false, false, 1.0, 1.0);
     }

@@ -83,6 +83,25 @@ class MatrixAccumulateTest {
         }
     }
 
+    @Test
+    void refusesOperandsWhoseShapesOrTypesDoNotMatch() {
+        INDArray c = Nd4j.zeros(DataType.DOUBLE, 2, 4);
+        INDArray[][] bad = {
+            {Nd4j.rand(DataType.DOUBLE, 2, 3), Nd4j.rand(DataType.DOUBLE, 4, 4)},                  // inner sizes differ
+            {Nd4j.rand(DataType.DOUBLE, 3, 3), Nd4j.rand(DataType.DOUBLE, 3, 4)},                  // rows of c differ
+            {Nd4j.rand(DataType.DOUBLE, 2, 3), Nd4j.rand(DataType.DOUBLE, 3, 5)},                  // columns of c differ
+            {Nd4j.rand(DataType.FLOAT, 2, 3), Nd4j.rand(DataType.DOUBLE, 3, 4)},                   // a is float
+            {Nd4j.rand(DataType.DOUBLE, 1, 2, 3), Nd4j.rand(DataType.DOUBLE, 3, 4)},               // a of rank 3
+        };
+        for (INDArray[] ab : bad) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TransformerPass.mmAccumulate(ab[0], ab[1], c));
+            assertTrue(e.getMessage().contains("a [m, k], b [k, n], c [m, n]") && e.getMessage().contains("c [2, 4] DOUBLE"),
+                    e.getMessage());
+        }
+        assertEquals(0.0, c.sumNumber().doubleValue(), 0.0, "nothing was written");
+    }
+
     private static double[][] random(Random r, int rows, int cols) {
         double[][] x = new double[rows][cols];
         for (double[] row : x) {
