@@ -282,6 +282,11 @@ public final class GrpoMaTrainer implements AutoCloseable {
         collection.awaitIdle();
     }
 
+    /** How many step-end collections this trainer has started; for tests. */
+    int stepEndCollections() {
+        return collection.started();
+    }
+
     /**
      * Runs one RL step (see the class documentation) and reports it to the listeners.
      *

@@ -36,6 +36,7 @@ final class StepEndCollection implements AutoCloseable {
     private final long growthBytes;
     private volatile long residentAfterLast = -1;    // -1: no collection yet
     private Future<?> inFlight;
+    private int started;
 
     StepEndCollection(long growthBytes) {
         this(System::gc, Pointer::physicalBytes, growthBytes);
@@ -79,6 +80,7 @@ final class StepEndCollection implements AutoCloseable {
                 return false;
             }
         }
+        started++;
         Runnable task = () -> {
             collect.run();
             residentAfterLast = Math.max(0, residentBytes.getAsLong());
@@ -107,6 +109,11 @@ final class StepEndCollection implements AutoCloseable {
             inFlight = null;                   // reported once; the next step starts a new collection
             throw new IllegalStateException("the step-end collection failed: " + e.getCause(), e.getCause());
         }
+    }
+
+    /** How many collections {@link #request()} has started. */
+    int started() {
+        return started;
     }
 
     /** Whether a collection is in flight. */

@@ -73,9 +73,11 @@ class StepEndCollectionTest {
         AtomicLong rss = new AtomicLong(1000L << 20);
         AtomicInteger collections = new AtomicInteger();
         StepEndCollection c = new StepEndCollection(collections::incrementAndGet, rss::get, 64L << 20);
+        assertEquals(0, c.started());
         assertTrue(c.request(), "the first request collects");
         c.awaitIdle();
         assertEquals(1, collections.get());
+        assertEquals(1, c.started());
         rss.addAndGet(63L << 20);
         assertFalse(c.request(), "63 MB of growth is below the 64 MB threshold");
         rss.addAndGet(1L << 20);
@@ -109,6 +111,30 @@ class StepEndCollectionTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new StepEndCollection(() -> { }, () -> 1L, -1));
         assertTrue(e.getMessage().contains("growthBytes = -1"), e.getMessage());
+    }
+
+    /**
+     * The trainer's own trigger, counted (no timing: the trainer waits for the previous collection before each update,
+     * so none is in flight at a step's end): growth 0 collects at every step's end; a threshold no step can reach
+     * (Integer.MAX_VALUE MB, which must not overflow into a negative byte count) collects at the first step only.
+     */
+    @Test
+    void aTrainerCollectsAfterEveryStepWithGrowthZeroAndOnlyAfterTheFirstWithAnUnreachableThreshold() {
+        for (int growthMb : new int[] {0, Integer.MAX_VALUE}) {
+            GrpoMaConfig config = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 2, 3).build()).promptsPerStep(2)
+                    .steps(3).seed(7).build();
+            try (GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(Tiny.policy(10, 1)).tokenizer(Tiny.TOKENIZER)
+                    .promptSource(Tiny.digits()).reward(Tiny.parityReward()).config(config)
+                    .collectionGrowthMb(growthMb).build()) {
+                assertEquals(0, trainer.stepEndCollections());
+                for (int step = 1; step <= 3; step++) {
+                    trainer.step();
+                    assertEquals(growthMb == 0 ? step : 1, trainer.stepEndCollections(),
+                            "collections after step " + step + " with collectionGrowthMb " + growthMb);
+                }
+                trainer.awaitStepEndCollection();
+            }
+        }
     }
 
     @Test
