@@ -274,9 +274,13 @@ public final class GrpoMaTrainer implements AutoCloseable {
     }
 
     /**
-     * Waits until the step-end collection that the last {@link #step()} started has ended. A training loop need not
-     * call it (the next step waits before its update); a benchmark that times steps one by one, with other work in
-     * between, calls it inside its timed region so that the collection is counted and does not run into the other work.
+     * Waits until the step-end collection that the last {@link #step()} started, if it started one (see
+     * {@link GrpoMaTrainerBuilder#collectionGrowthMb(int)}), has ended; returns at once otherwise. A training loop need
+     * not call it (the next step waits before its update); a benchmark that interleaves steps with other work calls it
+     * before that work, so that the collection does not run into it ({@code bench-step} does so outside its timed
+     * region).
+     *
+     * @throws IllegalStateException if that collection failed
      */
     public void awaitStepEndCollection() {
         collection.awaitIdle();
@@ -290,7 +294,8 @@ public final class GrpoMaTrainer implements AutoCloseable {
     /**
      * Runs one RL step (see the class documentation) and reports it to the listeners.
      *
-     * @throws IllegalStateException if the trainer was {@linkplain #close() closed}
+     * @throws IllegalStateException if the trainer was {@linkplain #close() closed}, or the previous step's step-end
+     *                               collection failed (reported once)
      */
     public StepResult step() {
         if (closed) {

@@ -16,7 +16,8 @@ import org.bytedeco.javacpp.Pointer;
  * d=128 bench-step step), while the rollout leaves the second core idle; without the flag it is a full stop-the-world
  * collection, which pauses the trainer's thread wherever it is called from. The trainer waits for it
  * ({@link #awaitIdle}) before the update, whose arrays would otherwise add to the previous step's garbage at the peak.
- * At most one collection is in flight. Used from the trainer's thread only.
+ * At most one collection is in flight. Called from the trainer's thread only; the collection thread writes only the
+ * resident size after its collection, which {@link #request()} reads only once that collection has ended.
  *
  * <p>Growth-triggered (our choice, measured): a step requests a collection, and one starts only when the process's
  * resident memory has grown by at least {@code growthBytes} since the last collection ended (the first request always
