@@ -16,8 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Each call purges its context afterwards ({@code OpContext.purge()}): libnd4j wraps every array set on a context
  * in a native NDArray that it deletes only on a purge or when the context is destroyed, so a context reused without
- * purging held about 80 bytes more per array per call until the GC freed it (250,000 softmaxes on one context: +39 MB
- * resident, -4 MB with the purge). The arguments (normalised dimension, softmax dimension) survive the purge.
+ * purging held about 80 bytes more per array per call until the GC freed it (a throwaway harness, 250,000 softmaxes
+ * on one context: +39 MB resident, -4 MB with the purge). The arguments (normalised dimension, softmax dimension)
+ * survive the purge.
  *
  * <p>Not thread-safe: one state, one thread at a time, as {@link KvCacheState} is used. After {@link #close()} calls
  * throw {@link IllegalStateException}; the native contexts themselves are freed when the GC finds them unreachable
