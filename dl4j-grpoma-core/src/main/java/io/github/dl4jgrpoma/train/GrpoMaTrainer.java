@@ -52,8 +52,8 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  * in-process by default, or shards by prompt id on threads or Spark) -> advantages -> packed batch
  * ({@link BatchPacker}) -> reference log-probs (beta &gt; 0) -> {@code innerEpochs} x (forward + backward of the
  * loss, Adam with global-norm clipping) -> metrics -> listeners -> {@code System.gc()} (SameDiff's off-heap
- * arrays are freed only by the Java GC; DL4J-NOTES section 6) when resident memory has grown by
- * {@link GrpoMaTrainerBuilder#collectionGrowthMb(int)} since the last one, started on a daemon thread of the trainer so that the
+ * arrays are freed only by the Java GC; DL4J-NOTES section 6) every
+ * {@link GrpoMaTrainerBuilder#collectionInterval(int)} steps, started on a daemon thread of the trainer so that the
  * next step's rollout does not wait for it ({@code StepEndCollection}; the next update does). With G1 (the JVM's
  * default) that call is a full stop-the-world collection (30-95 ms per step for a d=128 model on a 2-core
  * machine), which pauses every thread; with {@code -XX:+ExplicitGCInvokesConcurrent}, as {@code bin/grpoma} runs the JVM, it is a concurrent
@@ -194,12 +194,13 @@ public final class GrpoMaTrainer implements AutoCloseable {
             sd.addListeners(b.sameDiffListeners.toArray(new Listener[0]));
         }
         this.updater = new GraphUpdater(policy, loss.loss(), config.optimizer());
-        this.collection = new StepEndCollection((long) b.collectionGrowthMb << 20);
         int threads = b.sameDiffListeners.isEmpty() ? b.updateThreads : 1;     // listeners may not be thread-safe
         boolean tree = rowPacking == RowPacking.TREE;
         this.modelBackprop = b.modelBackprop && b.sameDiffListeners.isEmpty() ? policy.logitsBackprop()
                 .map(bp -> new ModelBackprop(bp, temperature, policy.trainableVariables(), () -> new LogitsLoss(policy.vocabSize(), policy.dataType(), temperature,
                         config.loss(), tree))).orElse(null) : null;
+        this.collection = new StepEndCollection(b.collectionInterval > 0 ? b.collectionInterval
+                : modelBackprop != null ? GrpoMaTrainerBuilder.DEFAULT_MODEL_BACKPROP_COLLECTION_INTERVAL : 1);
         this.chunked = new ChunkedUpdate(policy, loss, config.loss(), updater, reference, b.updateChunkTokens, threads,
                 modelBackprop);
         this.fingerprint = TrainingCheckpoints.fingerprint(config, GrpoMaConfig.NOT_FINGERPRINTED, policy);
@@ -273,9 +274,14 @@ public final class GrpoMaTrainer implements AutoCloseable {
         collection.close();
     }
 
+    /** Every how many steps the step-end collection starts ({@link GrpoMaTrainerBuilder#collectionInterval(int)}). */
+    public int collectionInterval() {
+        return collection.interval();
+    }
+
     /**
      * Waits until the step-end collection that the last {@link #step()} started, if it started one (see
-     * {@link GrpoMaTrainerBuilder#collectionGrowthMb(int)}), has ended; returns at once otherwise. A training loop need
+     * {@link GrpoMaTrainerBuilder#collectionInterval(int)}), has ended; returns at once otherwise. A training loop need
      * not call it (the next step waits before its update); a benchmark that interleaves steps with other work calls it
      * before that work, so that the collection does not run into it ({@code bench-step} does so outside its timed
      * region).

@@ -40,10 +40,10 @@ public final class GrpoMaTrainerBuilder {
     RowPacking rowPacking = RowPacking.AUTO;
     boolean modelBackprop = true;
     RolloutExecutorFactory rolloutExecutor = RolloutExecutorFactory.inProcess();
-    int collectionGrowthMb = DEFAULT_COLLECTION_GROWTH_MB;
+    int collectionInterval;                  // 0: the default for the update's kind
 
-    /** Default of {@link #collectionGrowthMb(int)}. */
-    public static final int DEFAULT_COLLECTION_GROWTH_MB = 64;
+    /** Default of {@link #collectionInterval(int)} when the update runs the policy's own backward pass. */
+    public static final int DEFAULT_MODEL_BACKPROP_COLLECTION_INTERVAL = 8;
 
     /** Default of {@link #updateChunkTokens(int)}. */
     public static final int DEFAULT_UPDATE_CHUNK_TOKENS = 2048;
@@ -202,23 +202,24 @@ public final class GrpoMaTrainerBuilder {
     }
 
     /**
-     * How much the process's resident memory must grow, in MB, since the last step-end collection before the next
-     * step starts one ({@code System.gc()} on a thread of the trainer, which frees the off-heap buffers of unreachable
-     * ND4J arrays; DL4J-NOTES section 6). Default {@value #DEFAULT_COLLECTION_GROWTH_MB}; 0 collects after every step,
-     * as before this option. Our choice: with the built-in transformer's own backward pass a step leaves about a
-     * megabyte that the JVM's own young collections do not free, so a collection every few dozen steps keeps memory
-     * flat, while one after every step cost pauses (and G1 heap growth) and slowed the next rollout it ran beside
-     * (README "Speed"); a SameDiff-graph update grows past the threshold every step and is still collected every step.
-     * Not part of the checkpoint fingerprint.
+     * Every how many steps the trainer starts its step-end collection ({@code System.gc()} on a thread of the trainer,
+     * which frees the off-heap buffers of unreachable ND4J arrays; DL4J-NOTES section 6); the first step always
+     * collects. Default: {@value #DEFAULT_MODEL_BACKPROP_COLLECTION_INTERVAL} when the update runs the policy's own
+     * forward and backward pass ({@link #modelBackprop}), 1 when it differentiates the SameDiff graph. Our choice,
+     * measured: a model-backprop step leaves about 1.5 MB that the JVM's own young collections do not free (d=128),
+     * so collecting every 8 steps keeps memory flat, while a collection after every step cost pauses (and G1 heap
+     * growth) and slowed the next rollout it ran beside; a graph update leaves hundreds of megabytes per step
+     * (README "Speed"). Not part of the checkpoint fingerprint.
      *
-     * @throws IllegalArgumentException if {@code v < 0}
+     * @throws IllegalArgumentException if {@code v < 1}
      */
-    public GrpoMaTrainerBuilder collectionGrowthMb(int v) {
-        if (v < 0) {
-            throw new IllegalArgumentException("GrpoMaTrainer.collectionGrowthMb = " + v + "; use >= 0 (0 collects after"
-                    + " every step; default " + DEFAULT_COLLECTION_GROWTH_MB + ")");
+    public GrpoMaTrainerBuilder collectionInterval(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("GrpoMaTrainer.collectionInterval = " + v + "; use >= 1 (1 collects after"
+                    + " every step; default " + DEFAULT_MODEL_BACKPROP_COLLECTION_INTERVAL + " with the model's own"
+                    + " backward pass, 1 with the graph's)");
         }
-        collectionGrowthMb = v;
+        collectionInterval = v;
         return this;
     }
 

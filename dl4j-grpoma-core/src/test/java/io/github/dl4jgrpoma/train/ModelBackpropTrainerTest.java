@@ -68,8 +68,15 @@ class ModelBackpropTrainerTest {
     @Test
     void theGraphIsDifferentiatedWhenAskedOrWhenTheModelHasNoPassOfItsOwn() {
         Case c = new Case("default", RowPacking.AUTO, LossConfig.builder().build(), 1.0, OldLogProbs.AUTO);
-        assertTrue(trainer(policy(), c, true).usesModelBackprop());
-        assertFalse(trainer(policy(), c, false).usesModelBackprop());
+        GrpoMaTrainer own = trainer(policy(), c, true);
+        GrpoMaTrainer graph = trainer(policy(), c, false);
+        assertTrue(own.usesModelBackprop());
+        assertFalse(graph.usesModelBackprop());
+        // the step-end collection's default interval follows the update's kind (graph updates leave far more garbage)
+        assertEquals(GrpoMaTrainerBuilder.DEFAULT_MODEL_BACKPROP_COLLECTION_INTERVAL, own.collectionInterval());
+        assertEquals(1, graph.collectionInterval());
+        own.close();
+        graph.close();
         TransformerPolicy inner = policy();
         io.github.dl4jgrpoma.policy.PolicyModel withoutOwnPass = new DelegatingPolicy(inner);
         assertFalse(GrpoMaTrainer.builder().policy(withoutOwnPass).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())

@@ -11,7 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -69,79 +68,78 @@ class StepEndCollectionTest {
     }
 
     @Test
-    void collectsOnlyAfterResidentMemoryGrewByTheThreshold() {
-        AtomicLong rss = new AtomicLong(1000L << 20);
+    void collectsOnTheFirstRequestThenEveryIntervalRequests() {
         AtomicInteger collections = new AtomicInteger();
-        StepEndCollection c = new StepEndCollection(collections::incrementAndGet, rss::get, 64L << 20);
-        assertEquals(0, c.started());
-        assertTrue(c.request(), "the first request collects");
-        c.awaitIdle();
-        assertEquals(1, collections.get());
-        assertEquals(1, c.started());
-        rss.addAndGet(63L << 20);
-        assertFalse(c.request(), "63 MB of growth is below the 64 MB threshold");
-        rss.addAndGet(1L << 20);
-        assertTrue(c.request(), "64 MB of growth collects");
-        c.awaitIdle();
-        assertEquals(2, collections.get());
-        assertFalse(c.request(), "the mark moved to the resident size after that collection");
-        rss.addAndGet(-(200L << 20));                          // memory given back lowers the mark
-        assertFalse(c.request());
-        rss.addAndGet(64L << 20);
-        assertTrue(c.request(), "64 MB above the lowered mark collects");
-        c.awaitIdle();
-        assertEquals(3, collections.get());
+        StepEndCollection c = new StepEndCollection(collections::incrementAndGet, 3);
+        StringBuilder started = new StringBuilder();
+        for (int step = 1; step <= 10; step++) {
+            started.append(c.request() ? 'C' : '.');
+            c.awaitIdle();
+        }
+        assertEquals("C..C..C..C", started.toString());
+        assertEquals(4, collections.get());
+        assertEquals(4, c.started());
+        assertEquals(3, c.interval());
         c.close();
     }
 
     @Test
-    void zeroThresholdOrUnknownResidentSizeCollectsEveryStep() {
+    void aDueCollectionStillRunningIsRetriedAtTheNextRequest() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
         AtomicInteger collections = new AtomicInteger();
-        StepEndCollection every = new StepEndCollection(collections::incrementAndGet, () -> 1L << 30, 0);
-        StepEndCollection unknown = new StepEndCollection(collections::incrementAndGet, () -> 0L, 64L << 20);
-        for (int i = 0; i < 3; i++) {
-            assertTrue(every.request());
-            every.awaitIdle();
-            assertTrue(unknown.request(), "a resident size of 0 (unreadable) collects every step");
-            unknown.awaitIdle();
-        }
-        assertEquals(6, collections.get());
-        every.close();
-        unknown.close();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new StepEndCollection(() -> { }, () -> 1L, -1));
-        assertTrue(e.getMessage().contains("growthBytes = -1"), e.getMessage());
+        StepEndCollection c = new StepEndCollection(() -> {
+            collections.incrementAndGet();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, 2);
+        assertTrue(c.request());
+        assertFalse(c.request(), "not due");
+        assertFalse(c.request(), "due, but the first is still running");
+        release.countDown();
+        c.awaitIdle();
+        assertTrue(c.request(), "due and idle: starts");
+        c.awaitIdle();
+        assertEquals(2, collections.get());
+        c.close();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new StepEndCollection(() -> { }, 0));
+        assertTrue(e.getMessage().contains("interval = 0"), e.getMessage());
     }
 
     /**
-     * The trainer's own trigger, counted (no timing: the trainer waits for the previous collection before each update,
-     * so none is in flight at a step's end): growth 0 collects at every step's end; a threshold no step can reach
-     * (Integer.MAX_VALUE MB, which must not overflow into a negative byte count) collects at the first step only.
+     * The trainer's own steps, counted (no timing: the trainer waits for the previous collection before each update,
+     * so none is still running when a collection is due): interval 1 collects at every step's end, 2 at steps 1 and 3,
+     * Integer.MAX_VALUE at the first step only.
      */
     @Test
-    void aTrainerCollectsAfterEveryStepWithGrowthZeroAndOnlyAfterTheFirstWithAnUnreachableThreshold() {
-        for (int growthMb : new int[] {0, Integer.MAX_VALUE}) {
+    void aTrainerStartsItsCollectionsAtTheStepsItsIntervalNames() {
+        for (int interval : new int[] {1, 2, Integer.MAX_VALUE}) {
             GrpoMaConfig config = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 2, 3).build()).promptsPerStep(2)
                     .steps(3).seed(7).build();
             try (GrpoMaTrainer trainer = GrpoMaTrainer.builder().policy(Tiny.policy(10, 1)).tokenizer(Tiny.TOKENIZER)
                     .promptSource(Tiny.digits()).reward(Tiny.parityReward()).config(config)
-                    .collectionGrowthMb(growthMb).build()) {
-                assertEquals(0, trainer.stepEndCollections());
+                    .collectionInterval(interval).build()) {
+                StringBuilder started = new StringBuilder();
+                int before = 0;
                 for (int step = 1; step <= 3; step++) {
                     trainer.step();
-                    assertEquals(growthMb == 0 ? step : 1, trainer.stepEndCollections(),
-                            "collections after step " + step + " with collectionGrowthMb " + growthMb);
+                    started.append(trainer.stepEndCollections() > before ? 'C' : '.');
+                    before = trainer.stepEndCollections();
                 }
                 trainer.awaitStepEndCollection();
+                assertEquals(interval == 1 ? "CCC" : interval == 2 ? "C.C" : "C..", started.toString(),
+                        "collections with collectionInterval " + interval);
             }
         }
     }
 
     @Test
-    void theBuilderRejectsANegativeThreshold() {
+    void theBuilderRejectsANonPositiveInterval() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GrpoMaTrainer.builder().collectionGrowthMb(-5));
-        assertTrue(e.getMessage().contains("collectionGrowthMb = -5") && e.getMessage().contains("use >= 0"),
+                () -> GrpoMaTrainer.builder().collectionInterval(0));
+        assertTrue(e.getMessage().contains("collectionInterval = 0") && e.getMessage().contains("use >= 1"),
                 e.getMessage());
     }
 }

@@ -54,7 +54,7 @@ class BenchStepCommandTest {
         assertTrue(m.find(), r[1]);
         assertEquals("2", m.group(2));
         assertTrue(r[1].contains("JVM options: "), r[1]);
-        assertTrue(r[1].contains("collection after 64 MB of growth"), r[1]);
+        assertTrue(r[1].contains("collection every 8 steps"), r[1]);
         Matcher split = Pattern.compile("step +20 +RSS +(\\d+\\.\\d) MB .*\\(Java heap committed (\\d+\\.\\d) MB, JVM"
                 + " non-heap (\\d+\\.\\d) MB, RSS minus both (-?\\d+\\.\\d) MB\\)").matcher(r[1]);
         assertTrue(split.find(), r[1]);
@@ -85,9 +85,9 @@ class BenchStepCommandTest {
         assertEquals("2", two[0]);
         assertTrue(two[2].contains("give one of them"), two[2]);
         assertEquals("2", run("bench-step", "--rollout-threads", "0")[0]);
-        String[] growth = run("bench-step", "--collection-growth-mb", "-1");
+        String[] growth = run("bench-step", "--collection-interval", "-1");
         assertEquals("2", growth[0]);
-        assertTrue(growth[2].contains("--collection-growth-mb"), growth[2]);
+        assertTrue(growth[2].contains("--collection-interval"), growth[2]);
         String[] one = run("bench-step", "--compare-threads", "--update-threads", "1");
         assertEquals("2", one[0]);
         assertTrue(one[2].contains("--compare-threads compares the default update threads with 1"), one[2]);

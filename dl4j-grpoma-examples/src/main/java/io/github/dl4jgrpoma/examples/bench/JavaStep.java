@@ -18,6 +18,7 @@ import io.github.dl4jgrpoma.reward.RewardFunction;
 import io.github.dl4jgrpoma.rollout.RolloutConfig;
 import io.github.dl4jgrpoma.train.GrpoMaConfig;
 import io.github.dl4jgrpoma.train.GrpoMaTrainer;
+import io.github.dl4jgrpoma.train.GrpoMaTrainerBuilder;
 import io.github.dl4jgrpoma.train.RolloutExecutorFactory;
 import io.github.dl4jgrpoma.train.RowPacking;
 import io.github.dl4jgrpoma.data.Prompt;
@@ -71,13 +72,17 @@ final class JavaStep implements AutoCloseable {
                 .loss(LossConfig.builder().beta(s.beta()).build())
                 .promptsPerStep(s.prompts()).innerEpochs(1).seed(s.seed()).build();
         PromptSource inOrder = (count, rng) -> prompts.subList(0, count);
-        this.trainer = GrpoMaTrainer.builder().policy(policy).tokenizer(tokenizer).promptSource(inOrder)
+        GrpoMaTrainerBuilder b = GrpoMaTrainer.builder().policy(policy).tokenizer(tokenizer).promptSource(inOrder)
                 .reward(RewardFunction.of("digits", ctx -> digitFraction(ctx.answerTokens()))).config(config)
                 .updateThreads(s.updateThreads()).updateChunkTokens(s.chunkTokens()).rowPacking(s.rowPacking())
-                .modelBackprop(s.modelBackprop()).collectionGrowthMb(s.collectionGrowthMb())
+                .modelBackprop(s.modelBackprop())
                 .rolloutExecutor(s.rolloutThreads() > 1 ? RolloutExecutorFactory.threadPool(s.rolloutThreads())
                         : RolloutExecutorFactory.inProcess())
-                .runName("bench-step").build();
+                .runName("bench-step");
+        if (s.collectionInterval() > 0) {
+            b.collectionInterval(s.collectionInterval());
+        }
+        this.trainer = b.build();
     }
 
     /** Stops the trainer's update threads, so that the next configuration does not add its memory to theirs. */

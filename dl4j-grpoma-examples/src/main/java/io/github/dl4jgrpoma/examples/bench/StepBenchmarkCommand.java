@@ -66,7 +66,7 @@ public final class StepBenchmarkCommand implements Command {
         d.put("update-threads", Math.min(2, Runtime.getRuntime().availableProcessors()));
         d.put("rollout-threads", 1);
         d.put("chunk-tokens", GrpoMaTrainerBuilder.DEFAULT_UPDATE_CHUNK_TOKENS);
-        d.put("collection-growth-mb", GrpoMaTrainerBuilder.DEFAULT_COLLECTION_GROWTH_MB);
+        d.put("collection-interval", 0);
         return d;
     }
 
@@ -91,9 +91,10 @@ public final class StepBenchmarkCommand implements Command {
                         : k.equals("soak") ? "soak: instead of the comparison, N Java steps back to back of the first"
                         + " width, T4A4; prints RSS (and committed Java heap, JVM non-heap, RSS minus both) every 100 steps and its"
                         + " slope; 0 = no soak"
-                        : k.equals("collection-growth-mb") ? "collection-growth-mb: the trainer's step-end collection"
-                        + " starts when resident memory has grown by N MB since the last one (GrpoMaTrainerBuilder"
-                        + ".collectionGrowthMb); 0 = after every step" : k)
+                        : k.equals("collection-interval") ? "collection-interval: the trainer's step-end collection every"
+                        + " N steps (GrpoMaTrainerBuilder.collectionInterval); 0 = the trainer's default, "
+                        + GrpoMaTrainerBuilder.DEFAULT_MODEL_BACKPROP_COLLECTION_INTERVAL + " with the model's backprop"
+                        + " and 1 with the graph's" : k)
                         + " (default " + (k.equals("torch-threads") ? "number of cores" : v) + ")").build()));
         options.addOption(Option.builder().longOpt("compare-threads")
                 .desc("also run the Java step with 1 update thread, interleaved, and print default / 1-thread ratios").build());
@@ -121,7 +122,7 @@ public final class StepBenchmarkCommand implements Command {
         boolean quick = cl.hasOption("quick");
         Map<String, Integer> o = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> e : DEFAULTS.entrySet()) {
-            int min = List.of("seed", "warmup", "soak", "collection-growth-mb").contains(e.getKey()) ? 0 : 1;
+            int min = List.of("seed", "warmup", "soak", "collection-interval").contains(e.getKey()) ? 0 : 1;
             o.put(e.getKey(), CliSupport.intOpt(cl, e.getKey(), quick ? quickDefault(e.getKey(), e.getValue()) : e.getValue(),
                     min, 1 << 20));
         }
@@ -165,10 +166,11 @@ public final class StepBenchmarkCommand implements Command {
                 o.get("heads"), o.get("prompts"), o.get("prompt-length"), o.get("thought"), o.get("answer"), beta,
                 o.get("warmup"), o.get("reps"));
         out.printf("Java: backprop %s, row packing %s, update threads %d, rollout threads %d, chunks of %d tokens, collection"
-                        + " after %d MB of growth; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s"
+                        + " every %d steps; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s"
                         + " MALLOC_ARENA_MAX=%s MALLOC_MMAP_THRESHOLD_=%s (the PyTorch peer inherits them), ND4J threads %d,"
                         + " %d cores; load average %s%n", backprop, rowPacking, o.get("update-threads"), o.get("rollout-threads"), o.get("chunk-tokens"),
-                o.get("collection-growth-mb"), System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("MALLOC_ARENA_MAX"),
+                o.get("collection-interval") > 0 ? o.get("collection-interval") : backprop.equals("model")
+                        ? GrpoMaTrainerBuilder.DEFAULT_MODEL_BACKPROP_COLLECTION_INTERVAL : 1, System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("MALLOC_ARENA_MAX"),
                 System.getenv("MALLOC_MMAP_THRESHOLD_"),
                 Nd4j.getEnvironment().maxMasterThreads(), Runtime.getRuntime().availableProcessors(), SystemLoad.loadAverage());
         out.println("JVM options: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -226,7 +228,7 @@ public final class StepBenchmarkCommand implements Command {
         return new StepSettings(o.get("vocab"), width, o.get("layers"), o.get("heads"), o.get("prompts"),
                 o.get("prompt-length"), o.get("thought"), o.get("answer"), shape[0], shape[1], beta, o.get("seed"),
                 o.get("update-threads"), o.get("chunk-tokens"), rows, modelBackprop, o.get("rollout-threads"),
-                o.get("collection-growth-mb"));
+                o.get("collection-interval"));
     }
 
     /**

@@ -27,24 +27,24 @@ import io.github.dl4jgrpoma.train.RowPacking;
  */
 record StepSettings(int vocab, int width, int layers, int heads, int prompts, int promptLength, int thought, int answer,
                     int thoughts, int answers, double beta, long seed, int updateThreads, int chunkTokens,
-                    RowPacking rowPacking, boolean modelBackprop, int rolloutThreads, int collectionGrowthMb) {
+                    RowPacking rowPacking, boolean modelBackprop, int rolloutThreads, int collectionInterval) {
 
     /** The same settings with another number of update threads. */
     StepSettings withUpdateThreads(int threads) {
         return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
-                beta, seed, threads, chunkTokens, rowPacking, modelBackprop, rolloutThreads, collectionGrowthMb);
+                beta, seed, threads, chunkTokens, rowPacking, modelBackprop, rolloutThreads, collectionInterval);
     }
 
     /** The same settings with the model's own backward pass on or off. */
     StepSettings withModelBackprop(boolean on) {
         return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
-                beta, seed, updateThreads, chunkTokens, rowPacking, on, rolloutThreads, collectionGrowthMb);
+                beta, seed, updateThreads, chunkTokens, rowPacking, on, rolloutThreads, collectionInterval);
     }
 
     /** The same settings with another number of rollout threads. */
     StepSettings withRolloutThreads(int threads) {
         return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
-                beta, seed, updateThreads, chunkTokens, rowPacking, modelBackprop, threads, collectionGrowthMb);
+                beta, seed, updateThreads, chunkTokens, rowPacking, modelBackprop, threads, collectionInterval);
     }
 
     /** Sequence length of the policy: prompt + thought + forced end-of-thought + answer. */
