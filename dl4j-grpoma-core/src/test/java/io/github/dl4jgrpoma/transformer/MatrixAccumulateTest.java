@@ -23,28 +23,16 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class MatrixAccumulateTest {
 
+    /** Layouts of the operands: c or f order, or t, a transposed view of a c-ordered transpose (non-default strides). */
     @ParameterizedTest
-    @CsvSource({"1, 5, 3, c, c", "4, 7, 5, f, c", "3, 2, 6, c, f", "6, 4, 4, f, f"})
-    void addsTheProductIntoTheAccumulator(int m, int k, int n, char orderA, char orderB) {
+    @CsvSource({"1, 5, 3, c, c", "4, 7, 5, f, c", "3, 2, 6, c, f", "6, 4, 4, f, f", "3, 4, 2, t, t", "2, 3, 5, t, c"})
+    void addsTheProductIntoTheAccumulator(int m, int k, int n, char layoutA, char layoutB) {
         Random r = new Random(31L * m + 7L * k + n);
         double[][] a = random(r, m, k);
         double[][] b = random(r, k, n);
         double[][] c = random(r, m, n);
         INDArray acc = Nd4j.create(c);
-        TransformerPass.mmAccumulate(Nd4j.create(a).dup(orderA), Nd4j.create(b).dup(orderB), acc);
-        assertClose(expected(a, b, c), acc, 1e-12);
-    }
-
-    @Test
-    void transposedViewsAsOperands() {
-        Random r = new Random(3);
-        double[][] a = random(r, 3, 4);
-        double[][] b = random(r, 4, 2);
-        double[][] c = random(r, 3, 2);
-        INDArray acc = Nd4j.create(c);
-        // a and b given as transposes of c-ordered arrays: views with non-default strides
-        TransformerPass.mmAccumulate(Nd4j.create(a).transpose().dup('c').transpose(),
-                Nd4j.create(b).transpose().dup('c').transpose(), acc);
+        TransformerPass.mmAccumulate(operand(a, layoutA), operand(b, layoutB), acc);
         assertClose(expected(a, b, c), acc, 1e-12);
     }
 
@@ -100,6 +88,11 @@ class MatrixAccumulateTest {
                     e.getMessage());
         }
         assertEquals(0.0, c.sumNumber().doubleValue(), 0.0, "nothing was written");
+    }
+
+    private static INDArray operand(double[][] x, char layout) {
+        INDArray plain = Nd4j.create(x);
+        return layout == 't' ? plain.transpose().dup('c').transpose() : plain.dup(layout);
     }
 
     private static double[][] random(Random r, int rows, int cols) {
