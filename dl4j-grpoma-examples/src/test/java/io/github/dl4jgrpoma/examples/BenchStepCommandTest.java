@@ -54,7 +54,7 @@ class BenchStepCommandTest {
         assertTrue(m.find(), r[1]);
         assertEquals("2", m.group(2));
         assertTrue(r[1].contains("JVM options: "), r[1]);
-        assertTrue(r[1].contains("collection every 8 steps"), r[1]);
+        assertTrue(r[1].contains("collection every 4 steps"), r[1]);
         Matcher split = Pattern.compile("step +20 +RSS +(\\d+\\.\\d) MB .*\\(Java heap committed (\\d+\\.\\d) MB, JVM"
                 + " non-heap (\\d+\\.\\d) MB, RSS minus both (-?\\d+\\.\\d) MB\\)").matcher(r[1]);
         assertTrue(split.find(), r[1]);
