@@ -270,7 +270,7 @@ final class KvCacheState implements DecodingState {
         long[] cacheStride = {(long) h * capacity * dh, (long) capacity * dh, dh, 1};
         long[] cached = {rows, h, s, dh};
         for (int l = 0; l < c.layers(); l++) {
-            INDArray a = layerNorm(hidden, w.ln1g[l], w.ln1b[l]);
+            INDArray a = ops.layerNorm(hidden, w.ln1g[l], w.ln1b[l]);
             INDArray qkv = affine(a, w.wqkv[l], w.bqkv[l]);                                   // [rows * n, 3D], c
             INDArray q = view(qkv, fresh, qkvStride, 0);                                      // [rows, H, n, dh]
             view(keys[l], fresh, cacheStride, (long) slots * dh).assign(view(qkv, fresh, qkvStride, d));
@@ -298,7 +298,7 @@ final class KvCacheState implements DecodingState {
                 y = Nd4j.matmul(probs, v).permute(0, 2, 1, 3).dup('c').reshape(x, d);                      // [X, D]
             }
             addAffine(hidden, y, w.wo[l], w.bo[l]);
-            INDArray m = affine(layerNorm(hidden, w.ln2g[l], w.ln2b[l]), w.w1[l], w.b1[l]);
+            INDArray m = affine(ops.layerNorm(hidden, w.ln2g[l], w.ln2b[l]), w.w1[l], w.b1[l]);
             Nd4j.getExecutioner().exec(new GELU(m, m));
             addAffine(hidden, m, w.w2[l], w.b2[l]);
         }
@@ -309,7 +309,7 @@ final class KvCacheState implements DecodingState {
             }
             hidden = Nd4j.pullRows(hidden, 1, last);
         }
-        INDArray logits = affine(layerNorm(hidden, w.lnfg, w.lnfb), w.whead, w.bhead);   // [rows, V]
+        INDArray logits = affine(ops.layerNorm(hidden, w.lnfg, w.lnfb), w.whead, w.bhead);   // [rows, V]
         if (anyInactive) {
             double[] keep = new double[rows];
             for (int b = 0; b < rows; b++) {
@@ -369,10 +369,6 @@ final class KvCacheState implements DecodingState {
     /** A view of {@code a}'s buffer: {@code shape} and {@code stride} in elements, {@code offset} past a's own. */
     private static INDArray view(INDArray a, long[] shape, long[] stride, long offset) {
         return Nd4j.create(a.data(), shape, stride, a.offset() + offset, 'c');
-    }
-
-    private INDArray layerNorm(INDArray in, INDArray gain, INDArray bias) {
-        return ops.layerNorm(in, gain, bias);
     }
 
     private void ensureCapacity(int needed) {

@@ -106,10 +106,7 @@ final class JavaStep implements AutoCloseable {
      * d=128), timing it without the wait let the collection slow the peer's step.
      */
     StepTimes step() {
-        StepResult leading = trainer.step();
-        if (!leading.updated()) {
-            throw new IllegalStateException("the benchmark step made no update: " + leading.metrics());
-        }
+        requireUpdate(trainer.step());
         StepTimes timed = timedStep();
         trainer.awaitStepEndCollection();
         return timed;
@@ -125,10 +122,7 @@ final class JavaStep implements AutoCloseable {
         StepResult r = trainer.step();
         double whole = (System.nanoTime() - t0) / 1e9;
         double cpu = (CPU.getProcessCpuTime() - cpu0) / 1e9;
-        Map<String, Double> m = r.metrics();
-        if (!r.updated()) {
-            throw new IllegalStateException("the benchmark step made no update: " + m);
-        }
+        Map<String, Double> m = requireUpdate(r).metrics();
         Map<String, Double> s = new LinkedHashMap<>();
         s.put("rollout", m.get("time/rollout_ms") / 1e3);
         s.put("reward", m.get("time/reward_ms") / 1e3);
@@ -139,6 +133,13 @@ final class JavaStep implements AutoCloseable {
         s.put(StepTimes.STEP, whole);
         s.put(StepTimes.CPU, cpu);
         return new StepTimes(s, r.rollouts().sampledTokens(), m.get("update_tokens").longValue());
+    }
+
+    private static StepResult requireUpdate(StepResult r) {
+        if (!r.updated()) {
+            throw new IllegalStateException("the benchmark step made no update: " + r.metrics());
+        }
+        return r;
     }
 
     private static double digitFraction(int[] answer) {
