@@ -206,7 +206,7 @@ public final class GrpoMaTrainerBuilder {
      * which frees the off-heap buffers of unreachable ND4J arrays; DL4J-NOTES section 6); the first step always
      * collects. Default: {@value #DEFAULT_MODEL_BACKPROP_COLLECTION_INTERVAL} when the update runs the policy's own
      * forward and backward pass ({@link #modelBackprop}), 1 when it differentiates the SameDiff graph. Our choice,
-     * measured: a model-backprop step leaves about 1.5 MB that the JVM's own young collections do not free (d=128),
+     * measured: a model-backprop step leaves 1-2 MB that the JVM's own young collections do not free (d=128),
      * so collecting every few steps keeps memory flat, while a collection after every step cost pauses (and G1 heap
      * growth) and slowed the next rollout it ran beside; a graph update leaves hundreds of megabytes per step
      * (README "Speed"). 4 rather than 8: with 8, one default bench-step run peaked at 1.80 GB (1.39 GB in another),

@@ -18,7 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Every {@code interval} steps (our choice, measured): a step requests a collection, and one starts when
  * {@code interval} requests have come since the last one started (the first request always collects). Young
  * collections, which the JVM runs by itself, free most arrays of a model-backprop step: a d=128 bench-step soak with no
- * step-end collection at all grew by about 1.5 MB per step, while a cycle per step cost pauses that made G1 grow its
+ * step-end collection at all grew by 1-2 MB per step, while a cycle per step cost pauses that made G1 grow its
  * heap and, run beside the next rollout, slowed it. Triggering on the growth of resident memory instead ratcheted:
  * freed native memory stays resident and is reused, so RSS grows only once the garbage exceeds what the previous
  * collection freed, and each collection then frees (and leaves resident) the threshold more than the one before
