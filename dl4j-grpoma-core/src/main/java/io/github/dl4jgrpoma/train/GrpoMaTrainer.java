@@ -82,9 +82,10 @@ import io.github.dl4jgrpoma.rollout.RolloutEngine;
  *
  * <p>The loss is {@link GrpoLoss} attached to {@code logits / temperature}, so its log-probs are those of the
  * distribution the rollout sampled from. The old log-probs are, by {@link GrpoMaConfig#oldLogProbs()}, the recorded
- * rollout log-probs (ratio 1 up to float error in the first inner epoch; the in-process default, no extra forward
- * pass) or recomputed by one forward pass over the packed rows (ratio exactly 1; the default when the rollout executor
- * shards, see {@link OldLogProbs}); either way the first step checks that the rollout's log-probs match the policy's
+ * rollout log-probs (ratio 1 up to float error in the first inner epoch; the default with the in-process executor, no
+ * extra forward pass) or recomputed over the packed rows (ratio exactly 1; the default when the rollout executor may
+ * shard, as the default {@link RolloutExecutorFactory#auto()} does, and free with the model's own backward pass, see
+ * {@link OldLogProbs}); either way the first step checks that the rollout's log-probs match the policy's
  * forward pass and fails on a stochastic policy ({@link OnPolicyCheck}). Top-k / top-p filtering is not reflected in
  * the old log-probs (see {@code TokenSampler}), and building a
  * trainer with filtering on logs one WARN saying so ({@link io.github.dl4jgrpoma.rollout.RolloutConfig#filteringWarning()}).
@@ -180,10 +181,16 @@ public final class GrpoMaTrainer implements AutoCloseable {
         RewardStage rewards = new RewardStage(tokenizer, b.rewardTimeout == null
                 ? BatchRewardScorer.serial(new RewardScorer(reward, config.rewardErrorPolicy()))
                 : new ParallelRewardScorer(reward, config.rewardErrorPolicy(), b.rewardThreads, b.rewardTimeout));
-        this.executor = require(b.rolloutExecutor.create(new RolloutSetup(policy, tokenizer, config, engine, rewards)),
+        double temperature = config.rollout().temperature();
+        boolean tree = rowPacking == RowPacking.TREE;
+        this.modelBackprop = b.modelBackprop && b.sameDiffListeners.isEmpty() ? policy.logitsBackprop()
+                .map(bp -> new ModelBackprop(bp, temperature, policy.trainableVariables(), () -> new LogitsLoss(policy.vocabSize(), policy.dataType(), temperature,
+                        config.loss(), tree))).orElse(null) : null;
+        RolloutExecutorFactory executorFactory = b.rolloutExecutor != null ? b.rolloutExecutor
+                : modelBackprop != null ? RolloutExecutorFactory.auto() : RolloutExecutorFactory.inProcess();
+        this.executor = require(executorFactory.create(new RolloutSetup(policy, tokenizer, config, engine, rewards)),
                 "rolloutExecutor (the factory returned null)");
         this.packer = new BatchPacker(policy.maxLength(), policy.dataType(), tokenizer.pad());
-        double temperature = config.rollout().temperature();
         this.reference = config.loss().usesReference() ? ReferencePolicy.copyOf(policy, temperature) : null;
         SameDiff sd = policy.sameDiff();
         SDVariable logits = sd.getVariable(policy.logitsName());
@@ -195,10 +202,6 @@ public final class GrpoMaTrainer implements AutoCloseable {
         }
         this.updater = new GraphUpdater(policy, loss.loss(), config.optimizer());
         int threads = b.sameDiffListeners.isEmpty() ? b.updateThreads : 1;     // listeners may not be thread-safe
-        boolean tree = rowPacking == RowPacking.TREE;
-        this.modelBackprop = b.modelBackprop && b.sameDiffListeners.isEmpty() ? policy.logitsBackprop()
-                .map(bp -> new ModelBackprop(bp, temperature, policy.trainableVariables(), () -> new LogitsLoss(policy.vocabSize(), policy.dataType(), temperature,
-                        config.loss(), tree))).orElse(null) : null;
         this.collection = new StepEndCollection(b.collectionInterval > 0 ? b.collectionInterval
                 : modelBackprop != null ? GrpoMaTrainerBuilder.DEFAULT_MODEL_BACKPROP_COLLECTION_INTERVAL : 1);
         this.chunked = new ChunkedUpdate(policy, loss, config.loss(), updater, reference, b.updateChunkTokens, threads,

@@ -39,7 +39,7 @@ public final class GrpoMaTrainerBuilder {
     int updateThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
     RowPacking rowPacking = RowPacking.AUTO;
     boolean modelBackprop = true;
-    RolloutExecutorFactory rolloutExecutor = RolloutExecutorFactory.inProcess();
+    RolloutExecutorFactory rolloutExecutor;             // null: the default for the update's kind
     int collectionInterval;                  // 0: the default for the update's kind
 
     /** Default of {@link #collectionInterval(int)} when the update runs the policy's own backward pass. */
@@ -189,9 +189,12 @@ public final class GrpoMaTrainerBuilder {
     }
 
     /**
-     * Where the rollout + reward phase of each step runs (default {@link RolloutExecutorFactory#inProcess()}, today's
-     * behaviour); e.g. {@link RolloutExecutorFactory#threadPool(int)} or the Spark executor of
-     * {@code dl4j-grpoma-spark}. The update always runs in the trainer.
+     * Where the rollout + reward phase of each step runs; e.g. {@link RolloutExecutorFactory#inProcess()},
+     * {@link RolloutExecutorFactory#threadPool(int)} or the Spark executor of {@code dl4j-grpoma-spark}. The update
+     * always runs in the trainer. Default: {@link RolloutExecutorFactory#auto()} (prompts in shards of at least 64
+     * thought rows on the machine's cores; old log-probs recomputed from the first epoch's forward at no cost) when the
+     * update runs the policy's own backward pass ({@link #modelBackprop}), {@link RolloutExecutorFactory#inProcess()}
+     * when it differentiates the SameDiff graph (where recomputing the old log-probs would cost a forward pass).
      */
     public GrpoMaTrainerBuilder rolloutExecutor(RolloutExecutorFactory v) {
         if (v == null) {

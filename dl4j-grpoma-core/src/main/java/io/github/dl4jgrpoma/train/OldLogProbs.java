@@ -17,8 +17,9 @@ public enum OldLogProbs {
     /**
      * The default: {@link #RECOMPUTE} when the rollout executor decodes the step in shards whose log-probs may round
      * differently from one engine call ({@link RolloutExecutor#reproducesEngineLogProbs()} is false: the thread pool
-     * with 2 or more threads, the Spark executor), else {@link #ROLLOUT}. Our choice: exactness across deployments where it costs something
-     * to lose it, no extra forward pass in the in-process default.
+     * with 2 or more threads, the default {@link RolloutExecutorFactory#auto()}, the Spark executor), else {@link #ROLLOUT}.
+     * Our choice: exactness across deployments where it costs something to lose it, no extra forward pass with the
+     * in-process executor (the default when the update differentiates the graph, where recomputing costs a pass).
      */
     AUTO,
     /** The log-probs recorded while sampling: no extra cost. */

@@ -13,9 +13,11 @@ import io.github.dl4jgrpoma.data.Prompt;
  * them anywhere (threads, processes, machines): with the same weights each shard samples the same tokens and rewards
  * as one engine call, while its log-probs differ by float rounding (a smaller batch rounds differently; see
  * {@link #reproducesEngineLogProbs()} and {@link OldLogProbs}). A draw that falls within that rounding of a boundary
- * of the sampling distribution can pick another token; then the runs diverge like two seeds would. Implementations: {@link InProcessRolloutExecutor} (the default: one engine call,
- * then one reward call, on the trainer's thread), {@link ThreadPoolRolloutExecutor} (shards on local threads), and
- * the Spark executor of the {@code dl4j-grpoma-spark} module.
+ * of the sampling distribution can pick another token; then the runs diverge like two seeds would. Implementations: {@link InProcessRolloutExecutor} (one engine call,
+ * then one reward call, on the trainer's thread; the default when the update differentiates the graph),
+ * {@link ThreadPoolRolloutExecutor} (shards on local threads; with a minimum of thought rows per shard the default
+ * {@link RolloutExecutorFactory#auto()} with the model's own backward pass), and the Spark executor of the
+ * {@code dl4j-grpoma-spark} module.
  */
 public interface RolloutExecutor {
 

@@ -22,15 +22,29 @@ import io.github.dl4jgrpoma.rollout.RolloutBatch;
  * the measured difference). The threads live from call to call (daemons that exit after 5 idle minutes); a failing
  * shard's exception is rethrown as it is
  * (a {@link io.github.dl4jgrpoma.reward.RewardException} under FAIL).
+ *
+ * <p>With a minimum of thought rows per shard ({@link RolloutExecutorFactory#auto()}) a step is split into only as many
+ * shards as give every shard that many thought rows (prompts x K), at most one per thread: a step with fewer rows runs
+ * as one shard on one pool thread.
  */
 public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
     private final RolloutSetup setup;
     private final int threads;
+    private final int minThoughtRowsPerShard;
     private final ExecutorService pool;
 
     ThreadPoolRolloutExecutor(RolloutSetup setup, int threads) {
+        this(setup, threads, 0);
+    }
+
+    /**
+     * @param minThoughtRowsPerShard 0: always {@code threads} shards (fewer only with fewer prompts); N > 0: the number
+     *                               of shards that gives each at least N thought rows, between 1 and {@code threads}
+     */
+    ThreadPoolRolloutExecutor(RolloutSetup setup, int threads, int minThoughtRowsPerShard) {
         this.setup = setup;
         this.threads = requireThreads(threads);
+        this.minThoughtRowsPerShard = minThoughtRowsPerShard;
         // our choice: the threads outlive a step (daemons that exit after ChunkTasks.IDLE_SECONDS idle), so that each
         // keeps its ND4J workspace of the decoding steps; a pool per step paid the workspaces' set-up every step
         this.pool = ChunkTasks.daemonPool(this.threads, "grpoma-rollout");
@@ -46,7 +60,7 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
 
     @Override
     public ScoredRollouts run(List<Prompt> prompts, long seed) {
-        List<int[]> shards = PromptShards.byId(prompts, threads);
+        List<int[]> shards = PromptShards.byId(prompts, shards(prompts.size()));
         long t0 = System.nanoTime();
         List<Callable<List<PromptRollout>>> sample = new ArrayList<>();
         for (int[] shard : shards) {
@@ -63,6 +77,15 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
         List<List<RewardScores>> groups = all(pool, score);
         long t2 = System.nanoTime();
         return ScoredRollouts.merge(prompts.size(), shards, trees, groups, (t1 - t0) / 1e6, (t2 - t1) / 1e6, Map.of());
+    }
+
+    /** How many shards a step of {@code prompts} prompts is split into. */
+    int shards(int prompts) {
+        if (minThoughtRowsPerShard == 0) {
+            return threads;
+        }
+        long rows = (long) prompts * setup.engine().config().thoughts();
+        return (int) Math.max(1, Math.min(threads, rows / minThoughtRowsPerShard));
     }
 
     private static <T> List<T> all(ExecutorService pool, List<Callable<T>> tasks) {
@@ -99,14 +122,19 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
         ChunkTasks.shutdownAndFreeWorkspaces(pool);
     }
 
-    /** False with more than one thread: shards decode fewer rows than one engine call and round differently. */
+    /**
+     * False with more than one thread, or with a minimum of rows per shard (whatever the threads: so that whether the
+     * old log-probs are recomputed does not depend on the machine's cores): shards decode fewer rows than one engine
+     * call and round differently.
+     */
     @Override
     public boolean reproducesEngineLogProbs() {
-        return threads == 1;
+        return threads == 1 && minThoughtRowsPerShard == 0;
     }
 
     @Override
     public String name() {
-        return "threads[" + threads + "]";
+        return minThoughtRowsPerShard == 0 ? "threads[" + threads + "]"
+                : "auto[" + threads + " threads, >= " + minThoughtRowsPerShard + " thought rows per shard]";
     }
 }

@@ -2,6 +2,7 @@ package io.github.dl4jgrpoma.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,6 +148,57 @@ class RolloutExecutorTest {
         GrpoMaTrainer t = trainer(Tiny.policy(10, 5), RolloutExecutorFactory.inProcess(), OldLogProbs.AUTO);
         StepResult s = t.step();
         assertTrue(!s.metrics().containsKey("rollout/logprob_diff_max"), "no recompute pass: " + s.metrics().keySet());
+    }
+
+    private static GrpoMaTrainerBuilder defaults(TransformerPolicy policy, OldLogProbs old) {
+        return GrpoMaTrainer.builder().policy(policy).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits()).reward(reward())
+                .config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 2).build()).promptsPerStep(5).steps(3).seed(11)
+                        .oldLogProbs(old).build());
+    }
+
+    @Test
+    void theDefaultIsAutoWithTheModelsBackwardPassAndInProcessWithTheGraphs() {
+        GrpoMaTrainer auto = defaults(Tiny.policy(10, 5), OldLogProbs.AUTO).build();
+        assertTrue(auto.usesModelBackprop());
+        assertTrue(auto.rolloutExecutor().name().startsWith("auto["), auto.rolloutExecutor().name());
+        assertFalse(auto.rolloutExecutor().reproducesEngineLogProbs(), "AUTO recomputes whatever the cores");
+        StepResult s = auto.step();
+        assertTrue(s.metrics().containsKey("rollout/logprob_diff_max"), "old log-probs recomputed: " + s.metrics().keySet());
+        assertEquals(1.0, s.metric("ratio/mean"), 0.0);
+        GrpoMaTrainer graph = defaults(Tiny.policy(10, 5), OldLogProbs.AUTO).modelBackprop(false).build();
+        assertEquals("in-process", graph.rolloutExecutor().name());
+        assertTrue(graph.rolloutExecutor().reproducesEngineLogProbs());
+    }
+
+    @Test
+    void autoSplitsOnlyStepsThatGiveEveryShardEnoughThoughtRows() {
+        // K = 2 thoughts per prompt, at least 64 thought rows per shard, at most 4 threads
+        ThreadPoolRolloutExecutor auto = (ThreadPoolRolloutExecutor) trainer(Tiny.policy(10, 5),
+                setup -> new ThreadPoolRolloutExecutor(setup, 4, 64), OldLogProbs.AUTO).rolloutExecutor();
+        assertEquals(1, auto.shards(1));
+        assertEquals(1, auto.shards(63), "126 thought rows: one shard");
+        assertEquals(2, auto.shards(64), "128 thought rows: two shards of 64");
+        assertEquals(3, auto.shards(100));
+        assertEquals(4, auto.shards(10_000), "never more shards than threads");
+        assertFalse(auto.reproducesEngineLogProbs());
+        ThreadPoolRolloutExecutor fixed = (ThreadPoolRolloutExecutor) trainer(Tiny.policy(10, 5),
+                RolloutExecutorFactory.threadPool(3), OldLogProbs.AUTO).rolloutExecutor();
+        assertEquals(3, fixed.shards(1), "a fixed pool asks for its threads (PromptShards gives no empty shard)");
+    }
+
+    @Test
+    void autoOnAOneShardStepGivesBitIdenticalWeightsToInProcessWithRecomputedOldLogProbs() {
+        TransformerPolicy p1 = Tiny.policy(10, 5);
+        TransformerPolicy p2 = Tiny.policy(10, 5);
+        GrpoMaTrainer inProcess = trainer(p1, RolloutExecutorFactory.inProcess(), OldLogProbs.RECOMPUTE);
+        GrpoMaTrainer auto = defaults(p2, OldLogProbs.AUTO).build();          // 5 prompts x 2 thoughts: one shard
+        for (int s = 0; s < 3; s++) {
+            StepResult a = inProcess.step();
+            StepResult b = auto.step();
+            assertEquals(a.metric("rollout/logprob_diff_max"), b.metric("rollout/logprob_diff_max"), 0.0,
+                    "one shard is one engine call over every prompt: the same log-probs");
+        }
+        assertEquals(0.0, maxAbsDiff(p1.parameters(), p2.parameters()), "weights after 3 steps");
     }
 
     /** Max |w_a - w_b| allowed after 3 steps when shards sample with a different batch size (see above). */

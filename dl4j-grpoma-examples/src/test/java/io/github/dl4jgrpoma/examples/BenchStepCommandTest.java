@@ -84,7 +84,7 @@ class BenchStepCommandTest {
         String[] two = run("bench-step", "--compare-rollout-threads", "--compare-threads");
         assertEquals("2", two[0]);
         assertTrue(two[2].contains("give one of them"), two[2]);
-        assertEquals("2", run("bench-step", "--rollout-threads", "0")[0]);
+        assertEquals("2", run("bench-step", "--rollout-threads", "-1")[0]);
         String[] growth = run("bench-step", "--collection-interval", "-1");
         assertEquals("2", growth[0]);
         assertTrue(growth[2].contains("--collection-interval"), growth[2]);
@@ -104,8 +104,11 @@ class BenchStepCommandTest {
 
     @Test
     void compareRolloutThreadsRunsTheShardedRolloutAlongside() {
-        String[] r = assertComparison("--compare-rollout-threads", "1 rollout thread", "2 rollout threads");
-        assertTrue(r[1].contains("rollout threads 1,"), r[1]);
+        String[] r = assertComparison("--compare-rollout-threads", "the default rollout executor", "1 rollout thread");
+        assertTrue(r[1].contains("rollout auto: prompts in shards of >= 64 thought rows"), r[1]);
+        String[] one = run("bench-step", "--quick", "--torch", "off", "--compare-rollout-threads", "--rollout-threads", "1");
+        assertEquals("0", one[0], one[2]);
+        assertTrue(one[1].contains("rollout in-process,") && one[1].contains("1 rollout thread / 2 rollout threads"), one[1]);
     }
 
     /** A quick run with {@code option} prints the other step's time and the ratio of {@code self} to {@code other}. */

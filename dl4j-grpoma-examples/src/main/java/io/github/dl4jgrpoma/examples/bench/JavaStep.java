@@ -76,9 +76,11 @@ final class JavaStep implements AutoCloseable {
                 .reward(RewardFunction.of("digits", ctx -> digitFraction(ctx.answerTokens()))).config(config)
                 .updateThreads(s.updateThreads()).updateChunkTokens(s.chunkTokens()).rowPacking(s.rowPacking())
                 .modelBackprop(s.modelBackprop())
-                .rolloutExecutor(s.rolloutThreads() > 1 ? RolloutExecutorFactory.threadPool(s.rolloutThreads())
-                        : RolloutExecutorFactory.inProcess())
                 .runName("bench-step");
+        if (s.rolloutThreads() > 0) {            // 0: the trainer's default
+            b.rolloutExecutor(s.rolloutThreads() > 1 ? RolloutExecutorFactory.threadPool(s.rolloutThreads())
+                    : RolloutExecutorFactory.inProcess());
+        }
         if (s.collectionInterval() > 0) {
             b.collectionInterval(s.collectionInterval());
         }

@@ -64,7 +64,7 @@ public final class StepBenchmarkCommand implements Command {
         d.put("torch-threads", Runtime.getRuntime().availableProcessors());
         d.put("soak", 0);
         d.put("update-threads", Math.min(2, Runtime.getRuntime().availableProcessors()));
-        d.put("rollout-threads", 1);
+        d.put("rollout-threads", 0);
         d.put("chunk-tokens", GrpoMaTrainerBuilder.DEFAULT_UPDATE_CHUNK_TOKENS);
         d.put("collection-interval", 0);
         return d;
@@ -87,7 +87,8 @@ public final class StepBenchmarkCommand implements Command {
                 .desc("model widths (default 128,256)").build());
         DEFAULTS.forEach((k, v) -> options.addOption(Option.builder().longOpt(k).hasArg().argName("N")
                 .desc((k.equals("rollout-threads") ? "rollout-threads: the prompts in N shards sampled on N threads"
-                        + " (RolloutExecutorFactory.threadPool), 1 = in-process"
+                        + " (RolloutExecutorFactory.threadPool), 1 = in-process, 0 = the trainer's default ("
+                        + StepSettings.AUTO_DESCRIPTION + " with the model's backprop, in-process with the graph's)"
                         : k.equals("soak") ? "soak: instead of the comparison, N Java steps back to back of the first"
                         + " width, T4A4; prints RSS (and committed Java heap, JVM non-heap, RSS minus both) every 100 steps and its"
                         + " slope; 0 = no soak"
@@ -111,7 +112,7 @@ public final class StepBenchmarkCommand implements Command {
         options.addOption(Option.builder().longOpt("compare-backprop")
                 .desc("also run the Java step with the other --backprop, interleaved, and print the ratios").build());
         options.addOption(Option.builder().longOpt("compare-rollout-threads")
-                .desc("also run the Java step with 2 rollout threads (1 when --rollout-threads is more), interleaved, and"
+                .desc("also run the Java step with 1 rollout thread (2 when --rollout-threads is 1), interleaved, and"
                         + " print the ratios").build());
         options.addOption(Option.builder().longOpt("quick").desc("tiny model, 1 rep, no warm-up (smoke test: its times and ratios mean nothing)").build());
         CommandLine cl = CliSupport.parse(options, args);
@@ -122,7 +123,7 @@ public final class StepBenchmarkCommand implements Command {
         boolean quick = cl.hasOption("quick");
         Map<String, Integer> o = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> e : DEFAULTS.entrySet()) {
-            int min = List.of("seed", "warmup", "soak", "collection-interval").contains(e.getKey()) ? 0 : 1;
+            int min = List.of("seed", "warmup", "soak", "collection-interval", "rollout-threads").contains(e.getKey()) ? 0 : 1;
             o.put(e.getKey(), CliSupport.intOpt(cl, e.getKey(), quick ? quickDefault(e.getKey(), e.getValue()) : e.getValue(),
                     min, 1 << 20));
         }
@@ -165,10 +166,11 @@ public final class StepBenchmarkCommand implements Command {
                         + " beta %.2f, 1 inner epoch; warm-up %d, median of %d%n", o.get("vocab"), o.get("layers"),
                 o.get("heads"), o.get("prompts"), o.get("prompt-length"), o.get("thought"), o.get("answer"), beta,
                 o.get("warmup"), o.get("reps"));
-        out.printf("Java: backprop %s, row packing %s, update threads %d, rollout threads %d, chunks of %d tokens, collection"
+        out.printf("Java: backprop %s, row packing %s, update threads %d, rollout %s, chunks of %d tokens, collection"
                         + " every %d steps; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s"
                         + " MALLOC_ARENA_MAX=%s MALLOC_MMAP_THRESHOLD_=%s (the PyTorch peer inherits them), ND4J threads %d,"
-                        + " %d cores; load average %s%n", backprop, rowPacking, o.get("update-threads"), o.get("rollout-threads"), o.get("chunk-tokens"),
+                        + " %d cores; load average %s%n", backprop, rowPacking, o.get("update-threads"),
+                StepSettings.rollout(o.get("rollout-threads"), modelBackprop), o.get("chunk-tokens"),
                 o.get("collection-interval") > 0 ? o.get("collection-interval") : backprop.equals("model")
                         ? GrpoMaTrainerBuilder.DEFAULT_MODEL_BACKPROP_COLLECTION_INTERVAL : 1, System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("MALLOC_ARENA_MAX"),
                 System.getenv("MALLOC_MMAP_THRESHOLD_"),

@@ -97,7 +97,8 @@ final class StepReport {
             return backprop(s);
         }
         if (s.rolloutThreads() != from.rolloutThreads()) {
-            return s.rolloutThreads() + " rollout thread" + (s.rolloutThreads() == 1 ? "" : "s");
+            return s.rolloutThreads() == 0 ? "the default rollout executor"
+                    : s.rolloutThreads() + " rollout thread" + (s.rolloutThreads() == 1 ? "" : "s");
         }
         return s.updateThreads() + " update thread" + (s.updateThreads() == 1 ? "" : "s");
     }

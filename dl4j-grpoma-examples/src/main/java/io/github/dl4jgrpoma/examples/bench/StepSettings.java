@@ -22,8 +22,10 @@ import io.github.dl4jgrpoma.train.RowPacking;
  * @param rowPacking   row layout of the update ({@code GrpoMaTrainerBuilder.rowPacking})
  * @param modelBackprop the model's own forward and backward pass in the update, or the SameDiff graph differentiated
  *                     ({@code GrpoMaTrainerBuilder.modelBackprop})
- * @param rolloutThreads 1: the rollout in the trainer's thread ({@code RolloutExecutorFactory.inProcess()}); N > 1: the
- *                     prompts in N shards on as many threads ({@code RolloutExecutorFactory.threadPool(N)})
+ * @param rolloutThreads 0: the trainer's default executor ({@code RolloutExecutorFactory.auto()} with the model's
+ *                     backprop, in-process with the graph's); 1: the rollout in the trainer's thread
+ *                     ({@code RolloutExecutorFactory.inProcess()}); N > 1: the prompts in N shards on as many threads
+ *                     ({@code RolloutExecutorFactory.threadPool(N)})
  */
 record StepSettings(int vocab, int width, int layers, int heads, int prompts, int promptLength, int thought, int answer,
                     int thoughts, int answers, double beta, long seed, int updateThreads, int chunkTokens,
@@ -45,6 +47,17 @@ record StepSettings(int vocab, int width, int layers, int heads, int prompts, in
     StepSettings withRolloutThreads(int threads) {
         return new StepSettings(vocab, width, layers, heads, prompts, promptLength, thought, answer, thoughts, answers,
                 beta, seed, updateThreads, chunkTokens, rowPacking, modelBackprop, threads, collectionInterval);
+    }
+
+    /** What the trainer's default executor with the model's backprop does, for help and headers. */
+    static final String AUTO_DESCRIPTION = "auto: prompts in shards of >= "
+            + io.github.dl4jgrpoma.train.RolloutExecutorFactory.AUTO_MIN_THOUGHT_ROWS_PER_SHARD
+            + " thought rows on up to " + Runtime.getRuntime().availableProcessors() + " threads";
+
+    /** The rollout executor of {@code rolloutThreads} (see the record's parameter), for headers. */
+    static String rollout(int rolloutThreads, boolean modelBackprop) {
+        return rolloutThreads == 0 ? (modelBackprop ? AUTO_DESCRIPTION : "in-process (the graph's default)")
+                : rolloutThreads == 1 ? "in-process" : "on " + rolloutThreads + " threads";
     }
 
     /** Sequence length of the policy: prompt + thought + forced end-of-thought + answer. */
