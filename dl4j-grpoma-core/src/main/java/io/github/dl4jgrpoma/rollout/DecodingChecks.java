@@ -22,6 +22,14 @@ public final class DecodingChecks {
         }
     }
 
+    /** {@link DecodingState#fork(int[], int)}: the hint is not negative. */
+    public static void checkAppends(int maxAppends) {
+        if (maxAppends < 0) {
+            throw new IllegalArgumentException("fork: maxAppends = " + maxAppends + "; give the number of appends that"
+                    + " will follow (>= 0)");
+        }
+    }
+
     /**
      * {@link IncrementalDecoder#prefill}: at least one prefix; each non-empty, at most {@code maxLength} tokens,
      * every token in {@code [0, vocab)}.

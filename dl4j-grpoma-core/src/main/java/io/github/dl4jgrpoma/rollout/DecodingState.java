@@ -36,6 +36,19 @@ public interface DecodingState extends AutoCloseable {
     DecodingState fork(int[] rows);
 
     /**
+     * {@link #fork(int[])} with a hint: at most {@code maxAppends} {@link #append} calls will follow on the new state
+     * (more still work, perhaps slower). A decoder may use it to size its caches, or to keep one copy of what branches
+     * of the same row share: the built-in transformer's decoder does for {@code {0,0,1,1}}-style forks whose branches
+     * add few tokens (GRPO-MA's M answers per thought). The default ignores the hint.
+     *
+     * @throws IllegalArgumentException if {@code maxAppends < 0} or an index is outside {@code [0, rows())}
+     */
+    default DecodingState fork(int[] rows, int maxAppends) {
+        DecodingChecks.checkAppends(maxAppends);
+        return fork(rows);
+    }
+
+    /**
      * Releases the state's memory now rather than when the GC finds it (the built-in transformer's decoder frees its
      * key/value caches); the state must not be used afterwards (implementations may throw {@link IllegalStateException}).
      * States forked from it are independent and stay usable, so {@link #fork} must return a new object: the

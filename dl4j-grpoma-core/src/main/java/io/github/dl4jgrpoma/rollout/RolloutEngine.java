@@ -27,9 +27,11 @@ import io.github.dl4jgrpoma.policy.BatchRows;
  *   <li>the prompt state is forked K times and the P·K thoughts are decoded together, one token per step, until
  *       every thought has sampled the end-of-thought token or reached {@code maxThoughtTokens} (a truncated thought
  *       then gets the end-of-thought token appended, unsampled);</li>
- *   <li>each thought's state (prompt + thought already consumed) is forked M times and the P·K·M answers are
- *       decoded together until a stop token or {@code maxAnswerTokens}; rows that finished are dropped from the
- *       batch once they are at least half of it.</li>
+ *   <li>each thought's state (prompt + thought already consumed) is forked M times (with M = 1 the thought's state
+ *       itself goes on) and the P·K·M answers are decoded together until a stop token or {@code maxAnswerTokens}; rows
+ *       that finished are dropped from the batch once they are at least half of it. Forks pass the number of appends
+ *       to follow ({@link DecodingState#fork(int[], int)}), so a decoder can share a thought's cache among its
+ *       answers.</li>
  * </ol>
  * Without prefix sharing every thought row prefills its prompt and every answer row prefills prompt + thought from
  * scratch (the cost of a generic {@code generate} per sequence).
@@ -107,7 +109,8 @@ public final class RolloutEngine {
         DecodingState thoughtState;
         if (config.prefixSharing()) {
             try (DecodingState promptState = decoder.prefill(promptTokens, conditioning)) {
-                thoughtState = promptState.fork(repeatEach(np, k));
+                // the thought phase appends each sampled token, and a forced end-of-thought
+                thoughtState = promptState.fork(repeatEach(np, k), config.maxThoughtTokens() + 1);
             }
         } else {
             int[][] rows = new int[nt][];
@@ -139,8 +142,11 @@ public final class RolloutEngine {
 
         int na = nt * m;
         DecodingState answerState;
-        if (config.prefixSharing()) {
-            answerState = thoughts.state.fork(repeatEach(nt, m));
+        if (config.prefixSharing() && m == 1) {
+            answerState = thoughts.state;          // one answer per thought: the thought's own state, no copy
+        } else if (config.prefixSharing()) {
+            // the answer phase appends every sampled token but the last
+            answerState = thoughts.state.fork(repeatEach(nt, m), Math.max(0, config.maxAnswerTokens() - 1));
             thoughts.state.close();
         } else {
             thoughts.state.close();
@@ -247,7 +253,8 @@ public final class RolloutEngine {
                         newRowOf[i++] = rowOf[s];
                     }
                 }
-                DecodingState compacted = state.fork(keep);
+                // appends still to come: at steps step + 1 .. cap - 2
+                DecodingState compacted = state.fork(keep, Math.max(0, cap - 2 - step));
                 state.close();
                 state = compacted;
                 rowOf = newRowOf;

@@ -25,13 +25,14 @@ import io.github.dl4jgrpoma.rollout.RolloutBatch;
  *
  * <p>With a minimum of thought rows per shard ({@link RolloutExecutorFactory#auto()}) a step is split into only as many
  * shards as give every shard that many thought rows (prompts x K), at most one per thread: a step with fewer rows runs
- * as one shard on one pool thread.
+ * as one shard on the caller's thread.
  */
 public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
     private final RolloutSetup setup;
     private final int threads;
     private final int minThoughtRowsPerShard;
     private final ExecutorService pool;
+    private final InProcessRolloutExecutor single;
 
     ThreadPoolRolloutExecutor(RolloutSetup setup, int threads) {
         this(setup, threads, 0);
@@ -45,6 +46,7 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
         this.setup = setup;
         this.threads = requireThreads(threads);
         this.minThoughtRowsPerShard = minThoughtRowsPerShard;
+        this.single = new InProcessRolloutExecutor(setup);
         // our choice: the threads outlive a step (daemons that exit after ChunkTasks.IDLE_SECONDS idle), so that each
         // keeps its ND4J workspace of the decoding steps; a pool per step paid the workspaces' set-up every step
         this.pool = ChunkTasks.daemonPool(this.threads, "grpoma-rollout");
@@ -61,6 +63,11 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
     @Override
     public ScoredRollouts run(List<Prompt> prompts, long seed) {
         List<int[]> shards = PromptShards.byId(prompts, shards(prompts.size()));
+        if (shards.size() == 1) {
+            // one shard: on the caller's thread, as the in-process executor runs it (its decoding workspace is warm;
+            // a pool thread would grow one of its own)
+            return single.run(prompts, seed);
+        }
         long t0 = System.nanoTime();
         List<Callable<List<PromptRollout>>> sample = new ArrayList<>();
         for (int[] shard : shards) {

@@ -3,6 +3,10 @@ package io.github.dl4jgrpoma.transformer;
 import io.github.dl4jgrpoma.rollout.DecodingChecks;
 import io.github.dl4jgrpoma.rollout.DecodingState;
 
+import static io.github.dl4jgrpoma.transformer.CacheArrays.addAffine;
+import static io.github.dl4jgrpoma.transformer.CacheArrays.affine;
+import static io.github.dl4jgrpoma.transformer.CacheArrays.pullRows4;
+import static io.github.dl4jgrpoma.transformer.CacheArrays.view;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
@@ -22,19 +26,28 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>A model with an embedding prefix of {@code N} positions ({@link TransformerPolicy#prefixLength()}) first
  * {@link #consumePrefix consumes} the prefix embeddings into slots {@code 0..N-1} of every row; tokens then sit at
  * positions {@code N + length}, and {@link #length} counts tokens only.
+ *
+ * <p>Branches: a {@link #fork(int[], int) fork} that repeats every row M times ({@code {0,0,1,1}}), with few appends
+ * to follow, keeps one cache row per source row instead of M copies (our choice, for GRPO-MA's M answers per thought;
+ * see {@link #fork(int[], int)}). Each of the state's {@link #rows()} is then a branch {@code (b, i)}: it sees cache
+ * row {@code b}'s slots before the fork and its own later slots, which sit at {@code branchStart + step * M + i}; an
+ * append is one chunk of M new slots per cache row, attended with the M queries of a row in one batched product
+ * (the slots of a row's other branches masked out). A fork of a branched state copies each branch out into a plain row.
  */
 final class KvCacheState implements DecodingState {
     private static final String WORKSPACE_ID = "dl4jgrpoma-kv-cache-step";
     private final TransformerWeights w;
-    private final int rows;
-    private final int[] lengths;
+    private final int rows;             // cache rows; the state's rows are rows * branches
+    private final int branches;         // 1: a plain state
+    private final int branchStart;      // first slot of the branches' own tokens (0 when plain)
+    private final int[] lengths;        // per state row
     private final int positionOffset;
     private int slots;
     private int capacity;
     private INDArray[] keys;            // null once closed
     private INDArray[] values;
-    private boolean[][] valid;
-    private INDArray next;
+    private final boolean[][] valid;    // per cache row and slot
+    private INDArray next;              // [rows * branches, V]
     private final DecodeOpContexts ops = new DecodeOpContexts();
 
     KvCacheState(TransformerWeights w, int rows, int capacity) {
@@ -43,40 +56,103 @@ final class KvCacheState implements DecodingState {
 
     /** A state whose tokens start at position {@code positionOffset} (the prefix length). */
     KvCacheState(TransformerWeights w, int rows, int capacity, int positionOffset) {
-        TransformerConfig c = w.config;
-        this.w = w;
-        this.rows = rows;
-        this.positionOffset = positionOffset;
-        this.lengths = new int[rows];
-        this.capacity = Math.min(capacity, maxSlots());
-        allocateCaches(this.capacity);
-        for (int l = 0; l < c.layers(); l++) {
+        this(w, rows, 1, 0, positionOffset, 0, Math.min(capacity, positionOffset + w.config.maxLength()));
+        for (int l = 0; l < w.config.layers(); l++) {
             keys[l].assign(0);                 // uninitialised memory; a fresh state's slots start empty
             values[l].assign(0);
         }
-        this.valid = new boolean[rows][this.capacity];
-        this.next = Nd4j.create(c.dataType(), rows, c.vocabSize());
+        for (int b = 0; b < rows; b++) {
+            valid[b] = new boolean[this.capacity];
+        }
+        this.next = Nd4j.create(w.config.dataType(), rows, w.config.vocabSize());
     }
 
-    private KvCacheState(KvCacheState src, int[] idx) {
-        src.checkOpen();
-        this.w = src.w;
-        this.rows = idx.length;
-        this.positionOffset = src.positionOffset;
-        this.lengths = new int[rows];
+    /** The fields; caches allocated, uninitialised; valid rows and next to be filled by the caller. */
+    private KvCacheState(TransformerWeights w, int rows, int branches, int branchStart, int positionOffset, int slots,
+                         int capacity) {
+        this.w = w;
+        this.rows = rows;
+        this.branches = branches;
+        this.branchStart = branchStart;
+        this.positionOffset = positionOffset;
+        this.lengths = new int[rows * branches];
+        this.slots = slots;
+        this.capacity = capacity;
         this.valid = new boolean[rows][];
-        for (int i = 0; i < rows; i++) {
-            lengths[i] = src.lengths[idx[i]];
-            valid[i] = src.valid[idx[i]].clone();
-        }
-        this.slots = src.slots;
-        this.capacity = src.capacity;
         allocateCaches(capacity);
-        for (int l = 0; l < keys.length; l++) {
-            pullRows4(src.keys[l], keys[l], idx);
-            pullRows4(src.values[l], values[l], idx);
+    }
+
+    /** Rows {@code idx} of a plain state, copied. */
+    private static KvCacheState pull(KvCacheState src, int[] idx) {
+        KvCacheState s = new KvCacheState(src.w, idx.length, 1, 0, src.positionOffset, src.slots, src.capacity);
+        for (int i = 0; i < idx.length; i++) {
+            s.lengths[i] = src.lengths[idx[i]];
+            s.valid[i] = src.valid[idx[i]].clone();
         }
-        this.next = Nd4j.pullRows(src.next, 1, idx);
+        for (int l = 0; l < s.keys.length; l++) {
+            pullRows4(src.keys[l], s.keys[l], idx);
+            pullRows4(src.values[l], s.values[l], idx);
+        }
+        s.next = Nd4j.pullRows(src.next, 1, idx);
+        return s;
+    }
+
+    /** Every row of a plain state as {@code m} branches, with room for {@code maxAppends} appends. */
+    private static KvCacheState branch(KvCacheState src, int m, int maxAppends) {
+        int cap = src.slots + m * Math.max(1, maxAppends);
+        KvCacheState s = new KvCacheState(src.w, src.rows, m, src.slots, src.positionOffset, src.slots, cap);
+        int[] idx = new int[src.rows * m];
+        for (int r = 0; r < idx.length; r++) {
+            idx[r] = r / m;
+            s.lengths[r] = src.lengths[r / m];
+        }
+        for (int b = 0; b < src.rows; b++) {
+            s.valid[b] = java.util.Arrays.copyOf(src.valid[b], cap);
+        }
+        long[] shape = {src.rows, src.w.config.heads(), src.slots, src.w.config.headWidth()};
+        for (int l = 0; l < s.keys.length; l++) {        // slots >= src.slots are written before they are read
+            view(s.keys[l], shape, s.cacheStride(), 0).assign(view(src.keys[l], shape, src.cacheStride(), 0));
+            view(s.values[l], shape, s.cacheStride(), 0).assign(view(src.values[l], shape, src.cacheStride(), 0));
+        }
+        s.next = Nd4j.pullRows(src.next, 1, idx);
+        return s;
+    }
+
+    /**
+     * Branches {@code idx} of a branched state as plain rows: cache row {@code b}'s slots before the fork, then the
+     * branch's own slots in order, with room for {@code maxAppends} appends (the model's maximum length when negative).
+     */
+    private static KvCacheState materialise(KvCacheState src, int[] idx, int maxAppends) {
+        int m = src.branches;
+        int bs = src.branchStart;
+        int steps = (src.slots - bs) / m;
+        int newSlots = bs + steps;
+        int cap = maxAppends < 0 ? Math.max(newSlots + 1, src.maxSlots()) : newSlots + Math.max(1, maxAppends);
+        KvCacheState s = new KvCacheState(src.w, idx.length, 1, 0, src.positionOffset, newSlots, cap);
+        int[] parent = new int[idx.length];
+        for (int r = 0; r < idx.length; r++) {
+            int b = idx[r] / m;
+            int i = idx[r] % m;
+            parent[r] = b;
+            s.lengths[r] = src.lengths[idx[r]];
+            s.valid[r] = java.util.Arrays.copyOf(src.valid[b], cap);
+            for (int k = 0; k < steps; k++) {
+                s.valid[r][bs + k] = src.valid[b][bs + k * m + i];
+            }
+            java.util.Arrays.fill(s.valid[r], newSlots, cap, false);
+        }
+        for (int l = 0; l < s.keys.length; l++) {
+            CacheArrays.copyBranches(src.keys[l], src.cacheStride(), m, bs, steps, s.keys[l], s.cacheStride(), parent, idx);
+            CacheArrays.copyBranches(src.values[l], src.cacheStride(), m, bs, steps, s.values[l], s.cacheStride(), parent, idx);
+        }
+        s.next = Nd4j.pullRows(src.next, 1, idx);
+        return s;
+    }
+
+    /** Strides of a cache {@code [rows, H, capacity, dh]}. */
+    private long[] cacheStride() {
+        long dh = w.config.headWidth();
+        return new long[] {w.config.heads() * capacity * dh, capacity * dh, dh, 1};
     }
 
     /**
@@ -140,7 +216,7 @@ final class KvCacheState implements DecodingState {
 
     @Override
     public int rows() {
-        return rows;
+        return rows * branches;
     }
 
     @Override
@@ -156,20 +232,51 @@ final class KvCacheState implements DecodingState {
     @Override
     public void append(int[] tokens, boolean[] active) {
         checkOpen();
-        DecodingChecks.checkAppend(rows, tokens, active);
-        int[][] t = new int[rows][1];
-        boolean[][] v = new boolean[rows][1];
-        for (int b = 0; b < rows; b++) {
-            t[b][0] = tokens[b];
-            v[b][0] = active[b];
+        DecodingChecks.checkAppend(rows(), tokens, active);
+        int n = branches;                         // one chunk of M slots per cache row when branched
+        int[][] t = new int[rows][n];
+        boolean[][] v = new boolean[rows][n];
+        for (int r = 0; r < tokens.length; r++) {
+            t[r / n][r % n] = tokens[r];
+            v[r / n][r % n] = active[r];
         }
         consume(t, v);
     }
 
     @Override
     public DecodingState fork(int[] idx) {
-        DecodingChecks.checkFork(rows, idx);
-        return new KvCacheState(this, idx);
+        DecodingChecks.checkFork(rows(), idx);
+        checkOpen();
+        return branches > 1 ? materialise(this, idx, -1) : pull(this, idx);
+    }
+
+    /**
+     * A fork; when it repeats every row of a plain state M > 1 times ({@code idx[r] = r / M}) and
+     * {@code M * maxAppends <= } the slots used so far, a branched state (see the class comment): no copy of the
+     * shared slots per branch, and attention over the row's slots with one batched product per row and head for its
+     * M queries. Our choice of bound: the branches' own slots (M per append, each seen by one branch) then never
+     * outnumber the shared ones, so the masked-out slots cost less than the copies and the per-row products save.
+     */
+    @Override
+    public DecodingState fork(int[] idx, int maxAppends) {
+        DecodingChecks.checkFork(rows(), idx);
+        DecodingChecks.checkAppends(maxAppends);
+        checkOpen();
+        if (branches > 1) {
+            return materialise(this, idx, maxAppends);
+        }
+        int m = idx.length % rows == 0 ? idx.length / rows : 1;
+        for (int r = 0; r < idx.length && m > 1; r++) {
+            if (idx[r] != r / m) {
+                m = 1;
+            }
+        }
+        return m > 1 && (long) m * maxAppends <= slots ? branch(this, m, maxAppends) : pull(this, idx);
+    }
+
+    /** M when the state's rows are branches of its cache rows, 1 when plain; for tests. */
+    int branches() {
+        return branches;
     }
 
     /**
@@ -207,38 +314,44 @@ final class KvCacheState implements DecodingState {
     void consume(int[][] tokens, boolean[][] validNew) {
         TransformerConfig c = w.config;
         int n = tokens[0].length;
+        if (branches > 1 && n != branches) {
+            throw new IllegalStateException("a branched state consumes chunks of " + branches + " slots, got " + n);
+        }
         int t = c.maxLength();
-        ensureCapacity(slots + n);
-        int s = slots + n;
-        int x = rows * n;
+        int[] count = new int[rows()];
         for (int b = 0; b < rows; b++) {
-            int count = 0;
             for (int i = 0; i < n; i++) {
                 if (!validNew[b][i]) {
                     continue;
                 }
-                count++;
+                count[row(b, i)]++;
                 if (tokens[b][i] < 0 || tokens[b][i] >= c.vocabSize()) {
-                    throw new IllegalArgumentException("token " + tokens[b][i] + " of row " + b + " is outside [0, "
+                    throw new IllegalArgumentException("token " + tokens[b][i] + " of row " + row(b, i) + " is outside [0, "
                             + c.vocabSize() + ")");
                 }
             }
-            if (lengths[b] + count > t) {
-                throw new IllegalArgumentException("row " + b + " would hold " + (lengths[b] + count)
+        }
+        for (int r = 0; r < count.length; r++) {
+            if (lengths[r] + count[r] > t) {
+                throw new IllegalArgumentException("row " + r + " would hold " + (lengths[r] + count[r])
                         + " tokens, more than the model's maximum length " + t + "; cap prompt + thought + answer at " + t);
             }
         }
+        ensureCapacity(slots + n);
+        int s = slots + n;
+        int x = rows * n;
         int[] tokFlat = new int[x];
         int[] posFlat = new int[x];
         boolean anyInactive = false;
         for (int b = 0; b < rows; b++) {
             for (int i = 0; i < n; i++) {
                 boolean ok = validNew[b][i];
+                int r = row(b, i);
                 tokFlat[b * n + i] = ok ? tokens[b][i] : 0;
-                posFlat[b * n + i] = positionOffset + (ok ? lengths[b]++ : Math.min(lengths[b], t - 1));
+                posFlat[b * n + i] = positionOffset + (ok ? lengths[r]++ : Math.min(lengths[r], t - 1));
                 valid[b][slots + i] = ok;
+                anyInactive |= !ok && (branches > 1 || i == n - 1);
             }
-            anyInactive |= !validNew[b][n - 1];
         }
         // Intermediates live in a workspace (a reused block: no per-op off-heap allocation); only the new
         // next-token logits leave it (detach) and the caches, allocated outside, are written by assign.
@@ -246,6 +359,11 @@ final class KvCacheState implements DecodingState {
             next = forward(tokFlat, posFlat, validNew, anyInactive, n, s).detach();
         }
         slots = s;
+    }
+
+    /** The state row of new slot {@code i} of cache row {@code b}'s chunk: its branch, or the cache row when plain. */
+    private int row(int b, int i) {
+        return branches > 1 ? b * branches + i : b;
     }
 
     private INDArray forward(int[] tokFlat, int[] posFlat, boolean[][] validNew, boolean anyInactive, int n, int s) {
@@ -261,13 +379,13 @@ final class KvCacheState implements DecodingState {
         int dh = c.headWidth();
         int x = rows * n;
         DataType dt = c.dataType();
-        INDArray mask = mask(n, s, dt);
+        INDArray mask = CacheArrays.mask(valid, slots, n, s, branches, branchStart, dt);
         double scale = 1.0 / Math.sqrt(dh);
         // Views built from buffer, shape, strides and offset: same elements as reshape/permute/get(interval), a
         // fraction of their cost (10 us against 15-40 us per view, ~10 views per layer and token step).
         long[] fresh = {rows, h, n, dh};
         long[] qkvStride = {(long) n * 3 * d, dh, 3L * d, 1};                  // qkv [rows * n, 3D] as [rows, H, n, dh]
-        long[] cacheStride = {(long) h * capacity * dh, (long) capacity * dh, dh, 1};
+        long[] cacheStride = cacheStride();
         long[] cached = {rows, h, s, dh};
         for (int l = 0; l < c.layers(); l++) {
             INDArray a = ops.layerNorm(hidden, w.ln1g[l], w.ln1b[l]);
@@ -302,7 +420,7 @@ final class KvCacheState implements DecodingState {
             Nd4j.getExecutioner().exec(new GELU(m, m));
             addAffine(hidden, m, w.w2[l], w.b2[l]);
         }
-        if (n > 1) {
+        if (n > 1 && branches == 1) {                      // a prefill chunk: the last slot's logits per row
             int[] last = new int[rows];
             for (int b = 0; b < rows; b++) {
                 last[b] = b * n + n - 1;
@@ -311,64 +429,15 @@ final class KvCacheState implements DecodingState {
         }
         INDArray logits = affine(ops.layerNorm(hidden, w.lnfg, w.lnfb), w.whead, w.bhead);   // [rows, V]
         if (anyInactive) {
-            double[] keep = new double[rows];
-            for (int b = 0; b < rows; b++) {
-                keep[b] = validNew[b][n - 1] ? 0 : 1;
+            double[] keep = new double[rows()];           // 1: an inactive row keeps its logits
+            for (int r = 0; r < keep.length; r++) {
+                keep[r] = (branches > 1 ? validNew[r / n][r % n] : validNew[r][n - 1]) ? 0 : 1;
             }
-            INDArray keepCol = Nd4j.createFromArray(keep).castTo(dt).reshape(rows, 1);
+            INDArray keepCol = Nd4j.createFromArray(keep).castTo(dt).reshape(keep.length, 1);
             INDArray takeCol = keepCol.rsub(1.0);
             logits = logits.muliColumnVector(takeCol).addi(next.mulColumnVector(keepCol));
         }
         return logits;
-    }
-
-    /**
-     * Additive attention mask {@code [rows, 1, n, s]}: 0 where slot j is valid for row b and j <= query slot; null when
-     * no slot is masked (adding zeros changes nothing, so the step skips it: one op per layer less).
-     */
-    private INDArray mask(int n, int s, DataType dt) {
-        float[] m = new float[rows * n * s];
-        boolean any = false;
-        for (int b = 0; b < rows; b++) {
-            for (int i = 0; i < n; i++) {
-                int base = (b * n + i) * s;
-                int query = slots + i;
-                for (int j = 0; j < s; j++) {
-                    boolean masked = !valid[b][j] || j > query;
-                    m[base + j] = masked ? (float) TransformerPolicy.MASK_VALUE : 0f;
-                    any |= masked;
-                }
-            }
-        }
-        if (!any) {
-            return null;
-        }
-        return Nd4j.create(m, new long[] {rows, 1, n, s}, 'c').castTo(dt);
-    }
-
-    /**
-     * {@code x · w + b}: a BLAS product into a new array ({@link TransformerPass#mm}), then the bias; libnd4j's
-     * {@code xw_plus_b} took 8x as long on {@code [1536, 128] x [128, 512]}.
-     */
-    private static INDArray affine(INDArray x, INDArray w, INDArray b) {
-        // broadcast add of the rank-1 bias: the same sums as addiRowVector, 7-30 us instead of 30-70 us per call on
-        // [16..128, 64..512] (addiRowVector wins only on thousands of rows, the update's shapes)
-        return TransformerPass.mm(x, w, false, false).addi(b);
-    }
-
-    /**
-     * {@code acc += x · w + b} in place (a residual connection): the product accumulates into {@code acc}, then the
-     * bias; one array and one op fewer than adding {@link #affine}'s result (about 20 us per call on the decoding
-     * step's arrays). Rounding differs from {@code acc + (x · w + b)} in the last bits only.
-     */
-    private static void addAffine(INDArray acc, INDArray x, INDArray w, INDArray b) {
-        TransformerPass.mmAccumulate(x, w, acc);
-        acc.addi(b);
-    }
-
-    /** A view of {@code a}'s buffer: {@code shape} and {@code stride} in elements, {@code offset} past a's own. */
-    private static INDArray view(INDArray a, long[] shape, long[] stride, long offset) {
-        return Nd4j.create(a.data(), shape, stride, a.offset() + offset, 'c');
     }
 
     private void ensureCapacity(int needed) {
@@ -398,12 +467,5 @@ final class KvCacheState implements DecodingState {
     /** The most slots a row can use: the prefix and the model's maximum length (the caches never grow beyond it). */
     private int maxSlots() {
         return positionOffset + w.config.maxLength();
-    }
-
-    /** Rows {@code idx} of a c-ordered rank-4 array into {@code out}, through 2-D views (pullRows works on matrices). */
-    private static void pullRows4(INDArray a, INDArray out, int[] idx) {
-        long[] shape = a.shape();
-        INDArray flat = a.reshape('c', shape[0], shape[1] * shape[2] * shape[3]);
-        Nd4j.pullRows(flat, out.reshape('c', idx.length, shape[1] * shape[2] * shape[3]), 1, idx);
     }
 }

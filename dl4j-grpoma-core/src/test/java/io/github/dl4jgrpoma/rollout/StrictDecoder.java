@@ -82,6 +82,13 @@ public final class StrictDecoder implements IncrementalDecoder {
             }
 
             @Override
+            public DecodingState fork(int[] rows, int maxAppends) {
+                check();
+                compactions += rows.length < s.rows() ? 1 : 0;
+                return wrap(s.fork(rows, maxAppends));
+            }
+
+            @Override
             public void close() {
                 closed[0]++;
                 s.close();
