@@ -25,14 +25,13 @@ import io.github.dl4jgrpoma.rollout.RolloutBatch;
  *
  * <p>With a minimum of thought rows per shard ({@link RolloutExecutorFactory#auto()}) a step is split into only as many
  * shards as give every shard that many thought rows (prompts x K), at most one per thread: a step with fewer rows runs
- * as one shard on the caller's thread.
+ * as one shard, on the executor's first thread.
  */
 public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
     private final RolloutSetup setup;
     private final int threads;
     private final int minThoughtRowsPerShard;
-    private final ExecutorService pool;
-    private final InProcessRolloutExecutor single;
+    private final List<ExecutorService> lanes;   // shard s always runs on lane s
 
     ThreadPoolRolloutExecutor(RolloutSetup setup, int threads) {
         this(setup, threads, 0);
@@ -46,10 +45,16 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
         this.setup = setup;
         this.threads = requireThreads(threads);
         this.minThoughtRowsPerShard = minThoughtRowsPerShard;
-        this.single = new InProcessRolloutExecutor(setup);
         // our choice: the threads outlive a step (daemons that exit after ChunkTasks.IDLE_SECONDS idle), so that each
-        // keeps its ND4J workspace of the decoding steps; a pool per step paid the workspaces' set-up every step
-        this.pool = ChunkTasks.daemonPool(this.threads, "grpoma-rollout");
+        // keeps its ND4J workspace of the decoding steps; a pool per step paid the workspaces' set-up every step. One
+        // single-thread lane per shard index: a shard of a given index always decodes on the same thread, whose
+        // workspace is already sized for it (a shared pool let a one-shard step land on either thread, and each grew
+        // a workspace of its own)
+        List<ExecutorService> l = new ArrayList<>();
+        for (int i = 0; i < this.threads; i++) {
+            l.add(ChunkTasks.daemonPool(1, "grpoma-rollout-" + i));
+        }
+        this.lanes = List.copyOf(l);
     }
 
     static int requireThreads(int threads) {
@@ -63,17 +68,12 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
     @Override
     public ScoredRollouts run(List<Prompt> prompts, long seed) {
         List<int[]> shards = PromptShards.byId(prompts, shards(prompts.size()));
-        if (shards.size() == 1) {
-            // one shard: on the caller's thread, as the in-process executor runs it (its decoding workspace is warm;
-            // a pool thread would grow one of its own)
-            return single.run(prompts, seed);
-        }
         long t0 = System.nanoTime();
         List<Callable<List<PromptRollout>>> sample = new ArrayList<>();
         for (int[] shard : shards) {
             sample.add(() -> setup.engine().rollout(PromptShards.select(prompts, shard), seed).prompts());
         }
-        List<List<PromptRollout>> trees = all(pool, sample);
+        List<List<PromptRollout>> trees = all(lanes, sample);
         long t1 = System.nanoTime();
         List<Callable<List<RewardScores>>> score = new ArrayList<>();
         for (int s = 0; s < shards.size(); s++) {
@@ -81,7 +81,7 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
             RolloutBatch part = new RolloutBatch(trees.get(s));
             score.add(() -> setup.rewards().score(PromptShards.select(prompts, shard), part, shard));
         }
-        List<List<RewardScores>> groups = all(pool, score);
+        List<List<RewardScores>> groups = all(lanes, score);
         long t2 = System.nanoTime();
         return ScoredRollouts.merge(prompts.size(), shards, trees, groups, (t1 - t0) / 1e6, (t2 - t1) / 1e6, Map.of());
     }
@@ -95,10 +95,10 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
         return (int) Math.max(1, Math.min(threads, rows / minThoughtRowsPerShard));
     }
 
-    private static <T> List<T> all(ExecutorService pool, List<Callable<T>> tasks) {
+    private static <T> List<T> all(List<ExecutorService> lanes, List<Callable<T>> tasks) {
         List<Future<T>> futures = new ArrayList<>();
-        for (Callable<T> task : tasks) {
-            futures.add(pool.submit(task));
+        for (int i = 0; i < tasks.size(); i++) {
+            futures.add(lanes.get(i).submit(tasks.get(i)));
         }
         List<T> out = new ArrayList<>();
         try {
@@ -126,7 +126,7 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
     /** Stops the threads and frees their ND4J workspaces at once ({@link GrpoMaTrainer#close()} calls it). */
     @Override
     public void close() {
-        ChunkTasks.shutdownAndFreeWorkspaces(pool);
+        lanes.forEach(ChunkTasks::shutdownAndFreeWorkspaces);
     }
 
     /**

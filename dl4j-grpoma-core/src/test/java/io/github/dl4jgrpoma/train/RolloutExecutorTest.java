@@ -187,6 +187,24 @@ class RolloutExecutorTest {
     }
 
     @Test
+    void aShardOfAGivenIndexAlwaysRunsOnTheSameThread() {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER)
+                .promptSource(Tiny.digits())
+                .reward(RewardFunction.of("thread", ctx -> {
+                    threads.add(Thread.currentThread().getName());
+                    return 1.0;
+                }))
+                .config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 2).build()).promptsPerStep(5).seed(11).build())
+                .rolloutExecutor(setup -> new ThreadPoolRolloutExecutor(setup, 2, 64)).build();   // 10 thought rows: 1 shard
+        t.step();
+        t.step();
+        t.step();
+        assertEquals(java.util.Set.of("grpoma-rollout-0"), threads, "one shard: always the first lane's thread");
+        t.close();
+    }
+
+    @Test
     void autoOnAOneShardStepGivesBitIdenticalWeightsToInProcessWithRecomputedOldLogProbs() {
         TransformerPolicy p1 = Tiny.policy(10, 5);
         TransformerPolicy p2 = Tiny.policy(10, 5);
