@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -269,7 +270,9 @@ public final class StepBenchmarkCommand implements Command {
             }
             return new StepReport.Entry(s, StepTimes.median(j), other, single == null ? null : StepTimes.median(j1),
                     peer == null ? null : StepTimes.median(t),
-                    peer == null ? 0 : peer.lastPeakRssKb(), ProcessMemory.currentRss());
+                    peer == null ? 0 : peer.lastPeakRssKb(), ProcessMemory.currentRss() + String.format(Locale.ROOT,
+                            " (peak so far %s, Java heap committed %.0f MB)", ProcessMemory.peakRss(),
+                            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1048576.0));
         } finally {
             if (peer != null) {
                 peer.close();
