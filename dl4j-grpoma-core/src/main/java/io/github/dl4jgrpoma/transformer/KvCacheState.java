@@ -120,14 +120,17 @@ final class KvCacheState implements DecodingState {
 
     /**
      * Branches {@code idx} of a branched state as plain rows: cache row {@code b}'s slots before the fork, then the
-     * branch's own slots in order, with room for {@code maxAppends} appends (the model's maximum length when negative).
+     * branch's own slots in order, with room for {@code maxAppends} appends (the model's maximum length when negative;
+     * a larger hint is capped there too, so that a hint of, say, a million appends does not allocate a million slots;
+     * appends past the capacity grow the caches as usual).
      */
     private static KvCacheState materialise(KvCacheState src, int[] idx, int maxAppends) {
         int m = src.branches;
         int bs = src.branchStart;
         int steps = (src.slots - bs) / m;
         int newSlots = bs + steps;
-        int cap = maxAppends < 0 ? Math.max(newSlots + 1, src.maxSlots()) : newSlots + Math.max(1, maxAppends);
+        int full = Math.max(newSlots + 1, src.maxSlots());
+        int cap = maxAppends < 0 ? full : (int) Math.min(full, (long) newSlots + Math.max(1, maxAppends));
         KvCacheState s = new KvCacheState(src.w, idx.length, 1, 0, src.positionOffset, newSlots, cap);
         int[] parent = new int[idx.length];
         for (int r = 0; r < idx.length; r++) {

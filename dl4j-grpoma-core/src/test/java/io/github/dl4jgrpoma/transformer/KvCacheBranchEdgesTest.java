@@ -1,0 +1,169 @@
+package io.github.dl4jgrpoma.transformer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.github.dl4jgrpoma.rollout.DecodingState;
+
+/**
+ * Edge cases of branched decoding states beyond {@link KvCacheBranchesTest}: a model with an embedding prefix (a
+ * position offset), forks of forks, an append with every branch inactive, and fork hints far beyond the model's length.
+ * Each branched state's logits are compared with a plain copy's in double precision.
+ */
+class KvCacheBranchEdgesTest {
+    private static final int V = 9;
+    private static final TransformerPolicy POLICY = TransformerPolicy.create(TransformerConfig.builder().vocabSize(V)
+            .width(16).layers(2).heads(2).maxLength(40).seed(3).initStd(0.5).dataType(DataType.DOUBLE).build());
+
+    private static int[] repeatEach(int rows, int m) {
+        int[] idx = new int[rows * m];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i / m;
+        }
+        return idx;
+    }
+
+    private static void assertSameRows(DecodingState expected, DecodingState actual, String what) {
+        assertEquals(expected.rows(), actual.rows(), what);
+        for (int r = 0; r < expected.rows(); r++) {
+            assertEquals(expected.length(r), actual.length(r), what + ": length of row " + r);
+            assertArrayEquals(expected.nextLogits().getRow(r).dup().data().asDouble(),
+                    actual.nextLogits().getRow(r).dup().data().asDouble(), 1e-10, what + ": logits of row " + r);
+        }
+    }
+
+    /** Appends the same random tokens (each row active with probability 3/4) to both states and compares them. */
+    private static void appendBoth(DecodingState plain, DecodingState branched, SplittableRandom rng, int steps, String what) {
+        for (int step = 0; step < steps; step++) {
+            int[] t = rng.ints(plain.rows(), 0, V).toArray();
+            boolean[] active = new boolean[plain.rows()];
+            for (int r = 0; r < active.length; r++) {
+                active[r] = rng.nextInt(4) != 0;
+            }
+            plain.append(t, active);
+            branched.append(t, active);
+            assertSameRows(plain, branched, what + " step " + step);
+        }
+    }
+
+    private static DecodingState prefilled(TransformerPolicy policy, Map<String, INDArray> conditioning, SplittableRandom rng) {
+        DecodingState s = new KvCacheDecoder(policy).prefill(new int[][] {{1, 4, 6, 2, 7, 3}, {1, 5}, {1, 8, 8, 3}},
+                conditioning);
+        for (int step = 0; step < 4; step++) {
+            s.append(rng.ints(3, 0, V).toArray(), new boolean[] {true, step != 2, true});
+        }
+        return s;
+    }
+
+    @Test
+    void aModelWithAnEmbeddingPrefixBranchesExactlyAsPlainCopies() {
+        EmbeddingPrefix prefix = new EmbeddingPrefix() {
+            @Override
+            public int length() {
+                return 3;
+            }
+
+            @Override
+            public SDVariable build(SameDiff sd, int width, DataType dataType) {
+                SDVariable feats = sd.placeHolder("feats", dataType, -1, 2);
+                return sd.reshape(feats.mmul(sd.var("proj", Nd4j.rand(dataType, 2, 3L * width))), -1, 3, width);
+            }
+        };
+        TransformerPolicy policy = TransformerPolicy.create(TransformerConfig.builder().vocabSize(V).width(16).layers(2)
+                .heads(2).maxLength(30).seed(4).initStd(0.5).dataType(DataType.DOUBLE).build(), prefix);
+        Map<String, INDArray> feats = Map.of("feats", Nd4j.rand(DataType.DOUBLE, 3, 2).subi(0.5).muli(4));
+        SplittableRandom rng = new SplittableRandom(7);
+        DecodingState source = prefilled(policy, feats, rng);                // 3 prefix + 6 + 4 = 13 slots
+        int[] idx = repeatEach(3, 3);
+        DecodingState plain = source.fork(idx);
+        DecodingState branched = source.fork(idx, 4);
+        assertEquals(3, ((KvCacheState) branched).branches());
+        source.close();
+        assertSameRows(plain, branched, "after the fork");
+        appendBoth(plain, branched, rng, 6, "branched");
+        int[] keep = {8, 0, 4, 5};
+        DecodingState plainKept = plain.fork(keep);
+        DecodingState branchedKept = branched.fork(keep, 3);
+        assertSameRows(plainKept, branchedKept, "after compaction");
+        appendBoth(plainKept, branchedKept, rng, 4, "compacted");
+        for (DecodingState s : new DecodingState[] {plain, branched, plainKept, branchedKept}) {
+            s.close();
+        }
+    }
+
+    @Test
+    void forksOfForksDecodeAsPlainCopies() {
+        SplittableRandom rng = new SplittableRandom(11);
+        DecodingState source = prefilled(POLICY, Map.of(), rng);            // 10 slots
+        DecodingState plain = source.fork(repeatEach(3, 2));
+        DecodingState branched = source.fork(repeatEach(3, 2), 3);
+        source.close();
+        // a fork of a branched state right after the fork (no branch slots yet), without a hint
+        DecodingState plainNow = plain.fork(new int[] {5, 0, 0, 3});
+        DecodingState branchedNow = branched.fork(new int[] {5, 0, 0, 3});
+        assertEquals(1, ((KvCacheState) branchedNow).branches());
+        assertSameRows(plainNow, branchedNow, "materialised before any append");
+        appendBoth(plainNow, branchedNow, rng, 3, "materialised early");
+        appendBoth(plain, branched, rng, 3, "branched");
+        // a {0,0,1,1} fork of a branched state with a hint: copied out (no branches of branches), then branched again
+        DecodingState plain2 = plain.fork(repeatEach(6, 2), 1);
+        DecodingState branched2 = branched.fork(repeatEach(6, 2), 1);
+        assertEquals(1, ((KvCacheState) branched2).branches());
+        assertSameRows(plain2, branched2, "fork of a branched state");
+        appendBoth(plain2, branched2, rng, 2, "fork of a branched state");
+        DecodingState plain3 = plain2.fork(repeatEach(12, 2));
+        DecodingState branched3 = branched2.fork(repeatEach(12, 2), 2);
+        assertEquals(2, ((KvCacheState) branched3).branches(), "a plain copy of branches branches again");
+        branched.close();
+        branched2.close();
+        branched.close();                                                  // closing twice does nothing
+        assertSameRows(plain3, branched3, "branches of a copied-out branch");
+        appendBoth(plain3, branched3, rng, 4, "branches of a copied-out branch");
+    }
+
+    @Test
+    void anAppendWithEveryBranchInactiveChangesNothing() {
+        SplittableRandom rng = new SplittableRandom(5);
+        DecodingState source = prefilled(POLICY, Map.of(), rng);
+        DecodingState plain = source.fork(repeatEach(3, 2));
+        DecodingState branched = source.fork(repeatEach(3, 2), 2);
+        appendBoth(plain, branched, rng, 1, "first");
+        double[] before = branched.nextLogits().dup().data().asDouble();
+        plain.append(new int[6], new boolean[6]);
+        branched.append(new int[6], new boolean[6]);
+        assertArrayEquals(before, branched.nextLogits().dup().data().asDouble(), 0.0, "inactive rows keep their logits");
+        assertSameRows(plain, branched, "all inactive");
+        appendBoth(plain, branched, rng, 3, "after");
+    }
+
+    @Test
+    void aForkHintBeyondTheModelsLengthSizesNoMoreThanTheModelsLength() {
+        SplittableRandom rng = new SplittableRandom(3);
+        DecodingState source = prefilled(POLICY, Map.of(), rng);
+        DecodingState plain = source.fork(repeatEach(3, 2));
+        DecodingState branched = source.fork(repeatEach(3, 2), 5);
+        appendBoth(plain, branched, rng, 2, "branched");
+        for (int hint : new int[] {1_000_000, Integer.MAX_VALUE}) {
+            DecodingState plainKept = plain.fork(new int[] {0, 5});
+            DecodingState kept = branched.fork(new int[] {0, 5}, hint);
+            long capacity = ((KvCacheState) kept).caches()[0].size(2);
+            assertTrue(capacity <= POLICY.maxLength(), "hint " + hint + ": capacity " + capacity + " slots, more than the"
+                    + " model's length " + POLICY.maxLength());
+            assertSameRows(plainKept, kept, "hint " + hint);
+            appendBoth(plainKept, kept, rng, 2, "hint " + hint);
+            kept.close();
+            plainKept.close();
+        }
+    }
+}
