@@ -166,4 +166,45 @@ class KvCacheBranchEdgesTest {
             plainKept.close();
         }
     }
+
+    /**
+     * Long prompts and short thoughts: the engine's K-fold thought fork branches too (K x (thought + 1) appends <= the
+     * prompt's slots), so thoughts decode as branches and the answer fork copies them out (M > 1) or goes on in the
+     * branched state (M = 1, compactions copying out). Tokens equal those of decoding without prefix sharing.
+     */
+    @Test
+    void aRolloutWhoseThoughtsBranchSamplesWhatDecodingWithoutSharingSamples() {
+        java.util.List<io.github.dl4jgrpoma.data.Prompt> prompts = java.util.List.of(
+                io.github.dl4jgrpoma.data.Prompt.ofTokens(1, 5, 3, 6, 7, 5, 6, 7, 8, 5, 6, 7, 3, 3, 5, 6, 7, 8),
+                io.github.dl4jgrpoma.data.Prompt.ofTokens(1, 6, 7, 5, 3, 8, 8, 7, 6, 5, 3, 5, 7, 8, 6, 5),
+                io.github.dl4jgrpoma.data.Prompt.ofTokens(1, 8, 7, 6, 5, 3, 5, 6, 7, 8, 7, 6, 5, 3, 5, 6, 7),
+                io.github.dl4jgrpoma.data.Prompt.ofTokens(1, 7, 7, 6, 5, 3, 5, 6, 7, 8, 7, 6, 5, 3, 6, 7, 8));
+        for (int m : new int[] {1, 3}) {
+            io.github.dl4jgrpoma.rollout.RolloutConfig.Builder cfg = io.github.dl4jgrpoma.rollout.RolloutConfig.builder()
+                    .thoughts(3).answersPerThought(m).maxThoughtTokens(4).maxAnswerTokens(6).temperature(1.3)
+                    .endOfThoughtToken(4).answerStopTokens(java.util.Set.of(2));
+            io.github.dl4jgrpoma.rollout.StrictDecoder strict = new io.github.dl4jgrpoma.rollout.StrictDecoder(
+                    new KvCacheDecoder(POLICY));
+            io.github.dl4jgrpoma.rollout.RolloutBatch shared = new io.github.dl4jgrpoma.rollout.RolloutEngine(strict,
+                    cfg.build()).rollout(prompts, 31);
+            assertEquals(3, ((KvCacheState) strict.innerStates.get(1)).branches(), "M = " + m + ": the thoughts branch");
+            io.github.dl4jgrpoma.rollout.RolloutBatch scratch = new io.github.dl4jgrpoma.rollout.RolloutEngine(
+                    new KvCacheDecoder(POLICY), cfg.prefixSharing(false).build()).rollout(prompts, 31);
+            for (int p = 0; p < prompts.size(); p++) {
+                for (int k = 0; k < 3; k++) {
+                    io.github.dl4jgrpoma.rollout.ThoughtRollout a = shared.prompts().get(p).thoughts().get(k);
+                    io.github.dl4jgrpoma.rollout.ThoughtRollout b = scratch.prompts().get(p).thoughts().get(k);
+                    assertArrayEquals(b.tokens(), a.tokens(), "M = " + m + " prompt " + p + " thought " + k);
+                    assertArrayEquals(b.logProbs(), a.logProbs(), 1e-10);
+                    for (int j = 0; j < m; j++) {
+                        assertArrayEquals(b.answers().get(j).tokens(), a.answers().get(j).tokens());
+                        assertArrayEquals(b.answers().get(j).logProbs(), a.answers().get(j).logProbs(), 1e-10);
+                    }
+                }
+            }
+            for (int i = 0; i < strict.closes.size(); i++) {
+                assertEquals(1, strict.closes.get(i)[0], "M = " + m + ": every state closed once");
+            }
+        }
+    }
 }
