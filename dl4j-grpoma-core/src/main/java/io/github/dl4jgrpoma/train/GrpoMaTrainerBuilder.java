@@ -194,11 +194,16 @@ public final class GrpoMaTrainerBuilder {
      * always runs in the trainer. Default: {@link RolloutExecutorFactory#auto()} (prompts in shards of at least 64
      * thought rows on the machine's cores; old log-probs recomputed from the first epoch's forward at no cost) when the
      * update runs the policy's own backward pass ({@link #modelBackprop}), {@link RolloutExecutorFactory#inProcess()}
-     * when it differentiates the SameDiff graph (where recomputing the old log-probs would cost a forward pass).
+     * when it differentiates the SameDiff graph (where recomputing the old log-probs would cost a forward pass). With
+     * the thread pool and {@code auto()} the reward functions are called from several threads at once (one per shard).
+     *
+     * @throws IllegalArgumentException if {@code v} is null
      */
     public GrpoMaTrainerBuilder rolloutExecutor(RolloutExecutorFactory v) {
         if (v == null) {
-            throw new IllegalArgumentException("rolloutExecutor is null; fix: use RolloutExecutorFactory.inProcess() (the default)");
+            throw new IllegalArgumentException("rolloutExecutor is null; fix: leave it unset for the default"
+                    + " (RolloutExecutorFactory.auto() with the model's own backward pass, inProcess() otherwise) or pass"
+                    + " e.g. RolloutExecutorFactory.inProcess()");
         }
         rolloutExecutor = v;
         return this;

@@ -43,7 +43,10 @@ public interface RolloutExecutorFactory {
      * Its log-probs never count as one engine call's ({@link RolloutExecutor#reproducesEngineLogProbs()} is false
      * whatever the step and the cores), so under {@link OldLogProbs#AUTO} the trainer always recomputes the old
      * log-probs (free with the model's own backward pass, which takes them from the first epoch's forward) and the
-     * weights do not depend on the machine's cores.
+     * weights do not depend on the machine's cores, as long as the shards sample the same tokens as one engine call (a
+     * draw within float rounding of a boundary of the sampling distribution can pick another token: see
+     * {@link RolloutExecutor}). Reward functions are called from several threads at once when a step has two or more
+     * shards.
      */
     static RolloutExecutorFactory auto() {
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());

@@ -171,6 +171,14 @@ class RolloutExecutorTest {
     }
 
     @Test
+    void aNullExecutorIsRefusedNamingTheRealDefault() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GrpoMaTrainer.builder().rolloutExecutor(null));
+        assertTrue(e.getMessage().contains("rolloutExecutor") && e.getMessage().contains("auto()"), e.getMessage());
+        assertFalse(e.getMessage().contains("inProcess() (the default)"), e.getMessage());
+    }
+
+    @Test
     void autoSplitsOnlyStepsThatGiveEveryShardEnoughThoughtRows() {
         // K = 2 thoughts per prompt, at least 64 thought rows per shard, at most 4 threads
         ThreadPoolRolloutExecutor auto = (ThreadPoolRolloutExecutor) trainer(Tiny.policy(10, 5),
