@@ -109,6 +109,12 @@ class BenchStepCommandTest {
         String[] one = run("bench-step", "--quick", "--torch", "off", "--compare-rollout-threads", "--rollout-threads", "1");
         assertEquals("0", one[0], one[2]);
         assertTrue(one[1].contains("rollout in-process,") && one[1].contains("1 rollout thread / 2 rollout threads"), one[1]);
+        // with the graph differentiated the default is in-process already: compared with 2 threads, not with itself
+        String[] graph = run("bench-step", "--quick", "--torch", "off", "--compare-rollout-threads", "--backprop", "graph",
+                "--widths", "8", "--layers", "1");
+        assertEquals("0", graph[0], graph[2]);
+        assertTrue(graph[1].contains("rollout in-process (the graph's default),")
+                && graph[1].contains("the default rollout executor / 2 rollout threads"), graph[1]);
     }
 
     /** A quick run with {@code option} prints the other step's time and the ratio of {@code self} to {@code other}. */

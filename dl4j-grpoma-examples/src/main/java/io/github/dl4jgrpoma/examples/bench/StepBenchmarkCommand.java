@@ -113,7 +113,8 @@ public final class StepBenchmarkCommand implements Command {
         options.addOption(Option.builder().longOpt("compare-backprop")
                 .desc("also run the Java step with the other --backprop, interleaved, and print the ratios").build());
         options.addOption(Option.builder().longOpt("compare-rollout-threads")
-                .desc("also run the Java step with 1 rollout thread (2 when --rollout-threads is 1), interleaved, and"
+                .desc("also run the Java step with 1 rollout thread (2 when the rollout is in-process already: --rollout-threads 1,"
+                        + " or 0 with --backprop graph), interleaved, and"
                         + " print the ratios").build());
         options.addOption(Option.builder().longOpt("quick").desc("tiny model, 1 rep, no warm-up (smoke test: its times and ratios mean nothing)").build());
         CommandLine cl = CliSupport.parse(options, args);
@@ -202,7 +203,7 @@ public final class StepBenchmarkCommand implements Command {
                 StepSettings s = settings(o, w, shape, beta, rowPacking, modelBackprop);
                 StepSettings other = cl.hasOption("compare-threads") ? s.withUpdateThreads(1)
                         : cl.hasOption("compare-backprop") ? s.withModelBackprop(!modelBackprop)
-                        : cl.hasOption("compare-rollout-threads") ? s.withRolloutThreads(s.rolloutThreads() == 1 ? 2 : 1)
+                        : cl.hasOption("compare-rollout-threads") ? s.withRolloutThreads(s.rolloutInProcess() ? 2 : 1)
                         : null;
                 report.add(s, measure(s, other, o.get("warmup"), o.get("reps"), useTorch ? python : null, script,
                         o.get("torch-threads"), report));

@@ -54,6 +54,14 @@ record StepSettings(int vocab, int width, int layers, int heads, int prompts, in
             + io.github.dl4jgrpoma.train.RolloutExecutorFactory.AUTO_MIN_THOUGHT_ROWS_PER_SHARD
             + " thought rows on up to " + Runtime.getRuntime().availableProcessors() + " threads";
 
+    /**
+     * Whether the rollout runs in-process on the trainer's thread: 1 rollout thread, or 0 (the trainer's default) when
+     * the update differentiates the graph.
+     */
+    boolean rolloutInProcess() {
+        return rolloutThreads == 1 || rolloutThreads == 0 && !modelBackprop;
+    }
+
     /** The rollout executor of {@code rolloutThreads} (see the record's parameter), for headers. */
     static String rollout(int rolloutThreads, boolean modelBackprop) {
         return rolloutThreads == 0 ? (modelBackprop ? AUTO_DESCRIPTION : "in-process (the graph's default)")
