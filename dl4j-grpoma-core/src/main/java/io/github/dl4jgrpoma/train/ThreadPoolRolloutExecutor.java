@@ -31,7 +31,7 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
     private final RolloutSetup setup;
     private final int threads;
     private final int minThoughtRowsPerShard;
-    private final List<ExecutorService> lanes;   // shard s always runs on lane s
+    private final List<ExecutorService> lanes = new ArrayList<>();   // shard s always runs on lane s; made on first use
 
     ThreadPoolRolloutExecutor(RolloutSetup setup, int threads) {
         this(setup, threads, 0);
@@ -49,12 +49,8 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
         // keeps its ND4J workspace of the decoding steps; a pool per step paid the workspaces' set-up every step. One
         // single-thread lane per shard index: a shard of a given index always decodes on the same thread, whose
         // workspace is already sized for it (a shared pool let a one-shard step land on either thread, and each grew
-        // a workspace of its own)
-        List<ExecutorService> l = new ArrayList<>();
-        for (int i = 0; i < this.threads; i++) {
-            l.add(ChunkTasks.daemonPool(1, "grpoma-rollout-" + i));
-        }
-        this.lanes = List.copyOf(l);
+        // a workspace of its own). Lanes are made when a shard first needs them: a step has at most one shard per prompt,
+        // so threadPool(100000) makes no more lanes than a step has prompts
     }
 
     static int requireThreads(int threads) {
@@ -73,7 +69,7 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
         for (int[] shard : shards) {
             sample.add(() -> setup.engine().rollout(PromptShards.select(prompts, shard), seed).prompts());
         }
-        List<List<PromptRollout>> trees = all(lanes, sample);
+        List<List<PromptRollout>> trees = all(sample);
         long t1 = System.nanoTime();
         List<Callable<List<RewardScores>>> score = new ArrayList<>();
         for (int s = 0; s < shards.size(); s++) {
@@ -81,7 +77,7 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
             RolloutBatch part = new RolloutBatch(trees.get(s));
             score.add(() -> setup.rewards().score(PromptShards.select(prompts, shard), part, shard));
         }
-        List<List<RewardScores>> groups = all(lanes, score);
+        List<List<RewardScores>> groups = all(score);
         long t2 = System.nanoTime();
         return ScoredRollouts.merge(prompts.size(), shards, trees, groups, (t1 - t0) / 1e6, (t2 - t1) / 1e6, Map.of());
     }
@@ -95,10 +91,23 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
         return (int) Math.max(1, Math.min(threads, rows / minThoughtRowsPerShard));
     }
 
-    private static <T> List<T> all(List<ExecutorService> lanes, List<Callable<T>> tasks) {
+    /** Lane {@code i}, made now if no shard has used it yet. */
+    private synchronized ExecutorService lane(int i) {
+        while (lanes.size() <= i) {
+            lanes.add(ChunkTasks.daemonPool(1, "grpoma-rollout-" + lanes.size()));
+        }
+        return lanes.get(i);
+    }
+
+    /** How many lanes shards have used so far; for tests. */
+    synchronized int lanesMade() {
+        return lanes.size();
+    }
+
+    private <T> List<T> all(List<Callable<T>> tasks) {
         List<Future<T>> futures = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
-            futures.add(lanes.get(i).submit(tasks.get(i)));
+            futures.add(lane(i).submit(tasks.get(i)));
         }
         List<T> out = new ArrayList<>();
         try {
@@ -126,7 +135,11 @@ public final class ThreadPoolRolloutExecutor implements RolloutExecutor {
     /** Stops the threads and frees their ND4J workspaces at once ({@link GrpoMaTrainer#close()} calls it). */
     @Override
     public void close() {
-        lanes.forEach(ChunkTasks::shutdownAndFreeWorkspaces);
+        List<ExecutorService> made;
+        synchronized (this) {
+            made = List.copyOf(lanes);
+        }
+        made.forEach(ChunkTasks::shutdownAndFreeWorkspaces);
     }
 
     /**

@@ -195,6 +195,16 @@ class RolloutExecutorTest {
     }
 
     @Test
+    void aPoolOfManyThreadsMakesNoMoreLanesThanAStepHasShards() {
+        GrpoMaTrainer t = trainer(Tiny.policy(10, 5), RolloutExecutorFactory.threadPool(100_000), OldLogProbs.AUTO);
+        ThreadPoolRolloutExecutor pool = (ThreadPoolRolloutExecutor) t.rolloutExecutor();
+        assertEquals(0, pool.lanesMade(), "no lane before the first step");
+        t.step();
+        assertEquals(5, pool.lanesMade(), "5 prompts: at most 5 shards, one lane each");
+        t.close();
+    }
+
+    @Test
     void aShardOfAGivenIndexAlwaysRunsOnTheSameThread() {
         java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
         GrpoMaTrainer t = GrpoMaTrainer.builder().policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER)
