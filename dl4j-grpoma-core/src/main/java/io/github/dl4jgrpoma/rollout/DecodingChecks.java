@@ -13,8 +13,11 @@ public final class DecodingChecks {
         }
     }
 
-    /** {@link DecodingState#fork}: every index is a row in {@code [0, rows)}. */
+    /** {@link DecodingState#fork}: at least one index, each a row in {@code [0, rows)}. */
     public static void checkFork(int rows, int[] idx) {
+        if (idx.length == 0) {
+            throw new IllegalArgumentException("fork: no rows; give at least one row index in [0, " + rows + ")");
+        }
         for (int i : idx) {
             if (i < 0 || i >= rows) {
                 throw new IllegalArgumentException("fork: row " + i + " outside [0, " + rows + ")");

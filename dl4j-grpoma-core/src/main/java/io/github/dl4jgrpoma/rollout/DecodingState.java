@@ -32,6 +32,9 @@ public interface DecodingState extends AutoCloseable {
     /**
      * A new, independent state whose row {@code i} is a copy of row {@code rows[i]} of this one (indices may
      * repeat: {@code {0,0,1,1}} branches every row twice). This state is unchanged.
+     *
+     * @throws IllegalArgumentException if {@code rows} is empty or an index is outside {@code [0, rows())} (the
+     *                                  built-in decoders; checked by {@link DecodingChecks#checkFork})
      */
     DecodingState fork(int[] rows);
 
@@ -41,7 +44,8 @@ public interface DecodingState extends AutoCloseable {
      * of the same row share: the built-in transformer's decoder does for {@code {0,0,1,1}}-style forks whose branches
      * add few tokens (GRPO-MA's M answers per thought). The default ignores the hint.
      *
-     * @throws IllegalArgumentException if {@code maxAppends < 0} or an index is outside {@code [0, rows())}
+     * @throws IllegalArgumentException if {@code maxAppends < 0}, {@code rows} is empty or an index is outside
+     *                                  {@code [0, rows())}
      */
     default DecodingState fork(int[] rows, int maxAppends) {
         DecodingChecks.checkAppends(maxAppends);

@@ -207,4 +207,23 @@ class KvCacheBranchEdgesTest {
             }
         }
     }
+
+    @Test
+    void anEmptyForkIsRefusedWithAClearError() {
+        DecodingState s = prefilled(POLICY, Map.of(), new SplittableRandom(2));
+        DecodingState branched = s.fork(repeatEach(3, 2), 2);
+        for (DecodingState state : new DecodingState[] {s, branched}) {
+            for (int hint : new int[] {-1, 0, 3}) {
+                IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> {
+                            if (hint < 0) {
+                                state.fork(new int[0]);
+                            } else {
+                                state.fork(new int[0], hint);
+                            }
+                        });
+                assertTrue(e.getMessage().contains("fork: no rows"), e.getMessage());
+            }
+        }
+    }
 }
