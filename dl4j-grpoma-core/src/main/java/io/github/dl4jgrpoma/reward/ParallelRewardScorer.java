@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * calls at once is an error ({@link IllegalStateException}), so a broken reward cannot eat the machine or hang
  * training. Idle threads end after 30 s.
  *
- * <p>Thread-safe for one caller at a time per instance (the trainer calls it once per step).
+ * <p>Thread-safe: concurrent callers (the shards of a thread-pool rollout executor, such as the trainer's default
+ * {@code RolloutExecutorFactory.auto()} on a step of two or more shards) share the pool of {@code threads} threads,
+ * and each call's timeouts count from when its own calls start.
  */
 public final class ParallelRewardScorer implements BatchRewardScorer {
     private static final Logger LOG = LoggerFactory.getLogger(ParallelRewardScorer.class);

@@ -92,6 +92,37 @@ class ParallelRewardScorerTest {
         }
     }
 
+    /** The thread-pool rollout executors (the trainer's default auto() among them) score their shards at once. */
+    @Test
+    void concurrentCallersEachGetWhatTheSerialScorerGives() throws Exception {
+        RewardFunction flaky = RewardFunction.of("flaky", c -> c.answerIndex() == 1 ? Double.NaN : 0.5);
+        CompositeReward comp = composite(flaky);
+        RewardErrorPolicy policy = RewardErrorPolicy.substitute(-1);
+        ParallelRewardScorer shared = new ParallelRewardScorer(comp, policy, 2, Duration.ofSeconds(5));
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<List<RewardScores>>> calls = new ArrayList<>();
+            for (int c = 0; c < 6; c++) {
+                int prompts = 1 + c % 3;
+                calls.add(callers.submit(() -> shared.scoreGroups(step(prompts, 3, 4))));
+            }
+            for (int c = 0; c < calls.size(); c++) {
+                List<RewardScores> serial = BatchRewardScorer.serial(new RewardScorer(comp, policy))
+                        .scoreGroups(step(1 + c % 3, 3, 4));
+                List<RewardScores> got = calls.get(c).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(serial.size(), got.size());
+                for (int p = 0; p < serial.size(); p++) {
+                    for (int k = 0; k < 3; k++) {
+                        assertArrayEquals(serial.get(p).totals()[k], got.get(p).totals()[k], 0.0, "call " + c);
+                    }
+                    assertEquals(serial.get(p).failureCounts(), got.get(p).failureCounts(), "call " + c);
+                }
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
     @Test
     void failPolicyThrowsTheFirstFailureInRowMajorOrderLikeTheSerialScorer() {
         RewardFunction boom = RewardFunction.of("boom", c -> {
