@@ -205,6 +205,28 @@ class RolloutExecutorTest {
     }
 
     @Test
+    void closingTheTrainerEndsTheDefaultExecutorsLaneThreads() throws InterruptedException {
+        java.util.Set<Thread> lanes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER)
+                .promptSource(Tiny.digits())
+                .reward(RewardFunction.of("thread", ctx -> {
+                    lanes.add(Thread.currentThread());
+                    return 1.0;
+                }))
+                .config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 2).build()).promptsPerStep(5).seed(11).build())
+                .build();                                                   // the default: auto()
+        t.step();
+        assertEquals(1, lanes.size(), "one shard, one lane: " + lanes);
+        Thread lane = lanes.iterator().next();
+        assertTrue(lane.isAlive() && lane != Thread.currentThread());
+        t.close();
+        lane.join(10_000);
+        assertFalse(lane.isAlive(), "close() ends the lane's thread (after freeing its workspaces on it)");
+        assertThrows(IllegalStateException.class, t::step);
+        t.close();                                                          // twice: nothing
+    }
+
+    @Test
     void aShardOfAGivenIndexAlwaysRunsOnTheSameThread() {
         java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
         GrpoMaTrainer t = GrpoMaTrainer.builder().policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER)
