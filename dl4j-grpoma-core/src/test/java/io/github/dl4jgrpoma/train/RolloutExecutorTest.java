@@ -227,6 +227,28 @@ class RolloutExecutorTest {
     }
 
     @Test
+    void aStepAfterARewardFailureOnALaneRunsOnTheSameLanes() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER)
+                .promptSource(Tiny.digits())
+                .reward(RewardFunction.of("once", ctx -> {
+                    if (calls.incrementAndGet() == 3) {
+                        throw new IllegalStateException("sandbox crashed once");
+                    }
+                    return 1.0;
+                }))
+                .config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 2).build()).promptsPerStep(5).seed(11).build())
+                .rolloutExecutor(setup -> new ThreadPoolRolloutExecutor(setup, 2, 4)).build();   // 10 rows: 2 shards
+        assertThrows(RewardException.class, t::step);
+        assertEquals(0, t.completedSteps());
+        StepResult s = t.step();
+        assertEquals(1, t.completedSteps());
+        assertEquals(5, s.prompts().size());
+        assertEquals(2, ((ThreadPoolRolloutExecutor) t.rolloutExecutor()).lanesMade());
+        t.close();
+    }
+
+    @Test
     void aShardOfAGivenIndexAlwaysRunsOnTheSameThread() {
         java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
         GrpoMaTrainer t = GrpoMaTrainer.builder().policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER)
