@@ -281,6 +281,23 @@ class RolloutExecutorTest {
         assertEquals(0.0, maxAbsDiff(p1.parameters(), p2.parameters()), "weights after 3 steps");
     }
 
+    @Test
+    void autoGivesTheSameWeightsOnOneCoreAsOnTwo() {
+        // 5 prompts x 2 thoughts = 10 thought rows; with >= 4 rows per shard: 2 shards on 2 cores, 1 on 1 core
+        TransformerPolicy p1 = Tiny.policy(10, 5);
+        TransformerPolicy p2 = Tiny.policy(10, 5);
+        GrpoMaTrainer oneCore = defaults(p1, OldLogProbs.AUTO).rolloutExecutor(s -> new ThreadPoolRolloutExecutor(s, 1, 4)).build();
+        GrpoMaTrainer twoCores = defaults(p2, OldLogProbs.AUTO).rolloutExecutor(s -> new ThreadPoolRolloutExecutor(s, 2, 4)).build();
+        for (int s = 0; s < 3; s++) {
+            oneCore.step();
+            twoCores.step();
+        }
+        assertEquals(2, ((ThreadPoolRolloutExecutor) twoCores.rolloutExecutor()).lanesMade());
+        assertEquals(0.0, maxAbsDiff(p1.parameters(), p2.parameters()), "weights after 3 steps");
+        oneCore.close();
+        twoCores.close();
+    }
+
     /** Max |w_a - w_b| allowed after 3 steps when shards sample with a different batch size (see above). */
     static final double WEIGHT_TOLERANCE = 1e-4;
 
