@@ -29,7 +29,9 @@ import io.github.dl4jgrpoma.transformer.TransformerPolicy;
  * of the examples a step costs a few milliseconds and is dominated by per-op overhead, so batching many rows
  * (all thoughts of all prompts, then all answers) is what makes decoding fast. A {@linkplain DecodingState#close()
  * closed} state frees its caches at once ({@link io.github.dl4jgrpoma.rollout.RolloutEngine} closes every state it is
- * done with), and the caches never grow beyond the model's maximum length.
+ * done with), and the caches grow beyond the model's maximum length (plus the prefix) only by the slots that hold no
+ * token of a row: left padding, steps in which a row was inactive, and the other branches' slots of a branched state
+ * (see {@link KvCacheState}).
  */
 public final class KvCacheDecoder extends PolicyDecoder {
     private final TransformerPolicy policy;

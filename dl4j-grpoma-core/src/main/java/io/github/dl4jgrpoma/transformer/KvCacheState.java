@@ -472,7 +472,10 @@ final class KvCacheState implements DecodingState {
         capacity = newCap;
     }
 
-    /** The most slots a row can use: the prefix and the model's maximum length (the caches never grow beyond it). */
+    /**
+     * The most tokens a row can hold, with the prefix: the model's maximum length plus the prefix. The caches grow
+     * beyond it only for slots that hold none of a row's tokens (padding, inactive steps, sibling branches' slots).
+     */
     private int maxSlots() {
         return positionOffset + w.config.maxLength();
     }

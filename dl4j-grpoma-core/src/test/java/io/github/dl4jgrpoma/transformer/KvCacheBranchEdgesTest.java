@@ -3,6 +3,10 @@ package io.github.dl4jgrpoma.transformer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.github.dl4jgrpoma.transformer.KvCacheBranchesTest.POLICY;
+import static io.github.dl4jgrpoma.transformer.KvCacheBranchesTest.V;
+import static io.github.dl4jgrpoma.transformer.KvCacheBranchesTest.assertSameRows;
+import static io.github.dl4jgrpoma.transformer.KvCacheBranchesTest.repeatEach;
 
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -19,30 +23,10 @@ import io.github.dl4jgrpoma.rollout.DecodingState;
 /**
  * Edge cases of branched decoding states beyond {@link KvCacheBranchesTest}: a model with an embedding prefix (a
  * position offset), forks of forks, an append with every branch inactive, and fork hints far beyond the model's length.
- * Each branched state's logits are compared with a plain copy's in double precision.
+ * Each branched state's logits are compared with a plain copy's in double precision (the model and helpers of
+ * {@link KvCacheBranchesTest}).
  */
 class KvCacheBranchEdgesTest {
-    private static final int V = 9;
-    private static final TransformerPolicy POLICY = TransformerPolicy.create(TransformerConfig.builder().vocabSize(V)
-            .width(16).layers(2).heads(2).maxLength(40).seed(3).initStd(0.5).dataType(DataType.DOUBLE).build());
-
-    private static int[] repeatEach(int rows, int m) {
-        int[] idx = new int[rows * m];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i / m;
-        }
-        return idx;
-    }
-
-    private static void assertSameRows(DecodingState expected, DecodingState actual, String what) {
-        assertEquals(expected.rows(), actual.rows(), what);
-        for (int r = 0; r < expected.rows(); r++) {
-            assertEquals(expected.length(r), actual.length(r), what + ": length of row " + r);
-            assertArrayEquals(expected.nextLogits().getRow(r).dup().data().asDouble(),
-                    actual.nextLogits().getRow(r).dup().data().asDouble(), 1e-10, what + ": logits of row " + r);
-        }
-    }
-
     /** Appends the same random tokens (each row active with probability 3/4) to both states and compares them. */
     private static void appendBoth(DecodingState plain, DecodingState branched, SplittableRandom rng, int steps, String what) {
         for (int step = 0; step < steps; step++) {
@@ -64,6 +48,16 @@ class KvCacheBranchEdgesTest {
             s.append(rng.ints(3, 0, V).toArray(), new boolean[] {true, step != 2, true});
         }
         return s;
+    }
+
+    /** Every row of {@link #prefilled} twice: a plain copy and branches (hint {@code hint}), after {@code steps} appends. */
+    private static DecodingState[] plainAndBranched(SplittableRandom rng, int hint, int steps) {
+        DecodingState source = prefilled(POLICY, Map.of(), rng);
+        DecodingState plain = source.fork(repeatEach(3, 2));
+        DecodingState branched = source.fork(repeatEach(3, 2), hint);
+        source.close();
+        appendBoth(plain, branched, rng, steps, "before the test");
+        return new DecodingState[] {plain, branched};
     }
 
     @Test
@@ -135,10 +129,9 @@ class KvCacheBranchEdgesTest {
     @Test
     void anAppendWithEveryBranchInactiveChangesNothing() {
         SplittableRandom rng = new SplittableRandom(5);
-        DecodingState source = prefilled(POLICY, Map.of(), rng);
-        DecodingState plain = source.fork(repeatEach(3, 2));
-        DecodingState branched = source.fork(repeatEach(3, 2), 2);
-        appendBoth(plain, branched, rng, 1, "first");
+        DecodingState[] pair = plainAndBranched(rng, 2, 1);
+        DecodingState plain = pair[0];
+        DecodingState branched = pair[1];
         double[] before = branched.nextLogits().dup().data().asDouble();
         plain.append(new int[6], new boolean[6]);
         branched.append(new int[6], new boolean[6]);
@@ -150,10 +143,9 @@ class KvCacheBranchEdgesTest {
     @Test
     void aForkHintBeyondTheModelsLengthSizesNoMoreThanTheModelsLength() {
         SplittableRandom rng = new SplittableRandom(3);
-        DecodingState source = prefilled(POLICY, Map.of(), rng);
-        DecodingState plain = source.fork(repeatEach(3, 2));
-        DecodingState branched = source.fork(repeatEach(3, 2), 5);
-        appendBoth(plain, branched, rng, 2, "branched");
+        DecodingState[] pair = plainAndBranched(rng, 5, 2);
+        DecodingState plain = pair[0];
+        DecodingState branched = pair[1];
         for (int hint : new int[] {1_000_000, Integer.MAX_VALUE}) {
             DecodingState plainKept = plain.fork(new int[] {0, 5});
             DecodingState kept = branched.fork(new int[] {0, 5}, hint);

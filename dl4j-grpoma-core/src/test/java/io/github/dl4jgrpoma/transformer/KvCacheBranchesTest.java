@@ -21,11 +21,11 @@ import io.github.dl4jgrpoma.rollout.DecodingState;
  * forks that copy branches out into plain rows (double precision, so any mix-up of slots shows far above rounding).
  */
 class KvCacheBranchesTest {
-    private static final int V = 9;
-    private static final TransformerPolicy POLICY = TransformerPolicy.create(TransformerConfig.builder().vocabSize(V)
+    static final int V = 9;
+    static final TransformerPolicy POLICY = TransformerPolicy.create(TransformerConfig.builder().vocabSize(V)
             .width(16).layers(2).heads(2).maxLength(40).seed(3).initStd(0.5).dataType(DataType.DOUBLE).build());
 
-    private static int[] repeatEach(int rows, int m) {
+    static int[] repeatEach(int rows, int m) {
         int[] idx = new int[rows * m];
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i / m;
@@ -46,7 +46,7 @@ class KvCacheBranchesTest {
         return rng.ints(rows, 0, V).toArray();
     }
 
-    private static void assertSameRows(DecodingState expected, DecodingState actual, String what) {
+    static void assertSameRows(DecodingState expected, DecodingState actual, String what) {
         assertEquals(expected.rows(), actual.rows(), what);
         for (int r = 0; r < expected.rows(); r++) {
             assertEquals(expected.length(r), actual.length(r), what + ": length of row " + r);
