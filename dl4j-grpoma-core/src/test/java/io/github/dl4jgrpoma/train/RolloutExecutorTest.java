@@ -156,6 +156,13 @@ class RolloutExecutorTest {
                         .oldLogProbs(old).build());
     }
 
+    /** A trainer of 5 prompts per step, T2A2, scored by {@code reward} alone. */
+    private static GrpoMaTrainerBuilder withReward(RewardFunction reward) {
+        return GrpoMaTrainer.builder().policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())
+                .reward(reward)
+                .config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 2).build()).promptsPerStep(5).seed(11).build());
+    }
+
     @Test
     void theDefaultIsAutoWithTheModelsBackwardPassAndInProcessWithTheGraphs() {
         GrpoMaTrainer auto = defaults(Tiny.policy(10, 5), OldLogProbs.AUTO).build();
@@ -207,14 +214,10 @@ class RolloutExecutorTest {
     @Test
     void closingTheTrainerEndsTheDefaultExecutorsLaneThreads() throws InterruptedException {
         java.util.Set<Thread> lanes = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER)
-                .promptSource(Tiny.digits())
-                .reward(RewardFunction.of("thread", ctx -> {
-                    lanes.add(Thread.currentThread());
-                    return 1.0;
-                }))
-                .config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 2).build()).promptsPerStep(5).seed(11).build())
-                .build();                                                   // the default: auto()
+        GrpoMaTrainer t = withReward(RewardFunction.of("thread", ctx -> {
+                lanes.add(Thread.currentThread());
+                return 1.0;
+            })).build();                                                   // the default: auto()
         t.step();
         assertEquals(1, lanes.size(), "one shard, one lane: " + lanes);
         Thread lane = lanes.iterator().next();
@@ -229,16 +232,12 @@ class RolloutExecutorTest {
     @Test
     void aStepAfterARewardFailureOnALaneRunsOnTheSameLanes() {
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER)
-                .promptSource(Tiny.digits())
-                .reward(RewardFunction.of("once", ctx -> {
-                    if (calls.incrementAndGet() == 3) {
-                        throw new IllegalStateException("sandbox crashed once");
-                    }
-                    return 1.0;
-                }))
-                .config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 2).build()).promptsPerStep(5).seed(11).build())
-                .rolloutExecutor(setup -> new ThreadPoolRolloutExecutor(setup, 2, 4)).build();   // 10 rows: 2 shards
+        GrpoMaTrainer t = withReward(RewardFunction.of("once", ctx -> {
+                if (calls.incrementAndGet() == 3) {
+                    throw new IllegalStateException("sandbox crashed once");
+                }
+                return 1.0;
+            })).rolloutExecutor(setup -> new ThreadPoolRolloutExecutor(setup, 2, 4)).build();   // 10 rows: 2 shards
         assertThrows(RewardException.class, t::step);
         assertEquals(0, t.completedSteps());
         StepResult s = t.step();
@@ -251,14 +250,10 @@ class RolloutExecutorTest {
     @Test
     void aShardOfAGivenIndexAlwaysRunsOnTheSameThread() {
         java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER)
-                .promptSource(Tiny.digits())
-                .reward(RewardFunction.of("thread", ctx -> {
-                    threads.add(Thread.currentThread().getName());
-                    return 1.0;
-                }))
-                .config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 2).build()).promptsPerStep(5).seed(11).build())
-                .rolloutExecutor(setup -> new ThreadPoolRolloutExecutor(setup, 2, 64)).build();   // 10 thought rows: 1 shard
+        GrpoMaTrainer t = withReward(RewardFunction.of("thread", ctx -> {
+                threads.add(Thread.currentThread().getName());
+                return 1.0;
+            })).rolloutExecutor(setup -> new ThreadPoolRolloutExecutor(setup, 2, 64)).build();   // 10 thought rows: 1 shard
         t.step();
         t.step();
         t.step();
@@ -322,16 +317,12 @@ class RolloutExecutorTest {
 
     @Test
     void aFailingRewardOnAPoolThreadFollowsTheFailPolicy() {
-        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(Tiny.policy(10, 5)).tokenizer(Tiny.TOKENIZER)
-                .promptSource(Tiny.digits())
-                .reward(RewardFunction.of("boom", ctx -> {
-                    if (ctx.promptIndex() == 3) {
-                        throw new IllegalStateException("sandbox crashed");
-                    }
-                    return 1.0;
-                }))
-                .config(GrpoMaConfig.builder().rollout(Tiny.rollout(2, 2, 3, 2).build()).promptsPerStep(5).seed(11).build())
-                .rolloutExecutor(RolloutExecutorFactory.threadPool(2)).build();
+        GrpoMaTrainer t = withReward(RewardFunction.of("boom", ctx -> {
+                if (ctx.promptIndex() == 3) {
+                    throw new IllegalStateException("sandbox crashed");
+                }
+                return 1.0;
+            })).rolloutExecutor(RolloutExecutorFactory.threadPool(2)).build();
         RewardException e = assertThrows(RewardException.class, t::step);
         assertEquals(3, e.promptIndex());
         assertEquals("boom", e.rewardName());
