@@ -36,7 +36,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class KvCacheState implements DecodingState {
     private static final String WORKSPACE_ID = "dl4jgrpoma-kv-cache-step";
-    private static final String LAYER_WORKSPACE_ID = "dl4jgrpoma-kv-cache-layer";
     private final TransformerWeights w;
     private final int rows;             // cache rows; the state's rows are rows * branches
     private final int branches;         // 1: a plain state
@@ -392,41 +391,37 @@ final class KvCacheState implements DecodingState {
         long[] cacheStride = cacheStride();
         long[] cached = {rows, h, s, dh};
         for (int l = 0; l < c.layers(); l++) {
-            // a layer's temporaries in an inner workspace reused layer to layer (the outer one holds the hidden
-            // state, updated in place): the decoding workspace holds one layer's arrays, not every layer's
-            try (MemoryWorkspace layerWs = PassWorkspace.open(LAYER_WORKSPACE_ID)) {
-                INDArray a = ops.layerNorm(hidden, w.ln1g[l], w.ln1b[l]);
-                INDArray qkv = affine(a, w.wqkv[l], w.bqkv[l]);                                   // [rows * n, 3D], c
-                INDArray q = view(qkv, fresh, qkvStride, 0);                                      // [rows, H, n, dh]
-                view(keys[l], fresh, cacheStride, (long) slots * dh).assign(view(qkv, fresh, qkvStride, d));
-                view(values[l], fresh, cacheStride, (long) slots * dh).assign(view(qkv, fresh, qkvStride, 2L * d));
-                INDArray k = view(keys[l], cached, cacheStride, 0);
-                INDArray v = view(values[l], cached, cacheStride, 0);
-                INDArray y;
-                if (n == 1) {
-                    // one query per row: broadcast multiply + sum over the cache (measured ~10% faster per step than
-                    // rows*H tiny batched GEMMs). scores[b,h,0,j] = sum_e q[b,h,0,e] K[b,h,j,e]
-                    INDArray scores = k.mul(q).sum(true, 3).reshape(rows, h, 1, s).muli(scale);               // [rows, H, 1, s]
-                    if (mask != null) {
-                        scores.addi(mask);
-                    }
-                    INDArray probs = scores.ulike();
-                    ops.softmax(scores, probs, 3);
-                    y = v.mul(probs.reshape(rows, h, s, 1)).sum(2).reshape(x, d);                              // [rows, D]
-                } else {
-                    INDArray scores = Nd4j.matmul(q, k, false, true, false).muli(scale);                       // [rows, H, n, s]
-                    if (mask != null) {
-                        scores.addi(mask);
-                    }
-                    INDArray probs = scores.ulike();
-                    ops.softmax(scores, probs, 3);
-                    y = Nd4j.matmul(probs, v).permute(0, 2, 1, 3).dup('c').reshape(x, d);                      // [X, D]
+            INDArray a = ops.layerNorm(hidden, w.ln1g[l], w.ln1b[l]);
+            INDArray qkv = affine(a, w.wqkv[l], w.bqkv[l]);                                   // [rows * n, 3D], c
+            INDArray q = view(qkv, fresh, qkvStride, 0);                                      // [rows, H, n, dh]
+            view(keys[l], fresh, cacheStride, (long) slots * dh).assign(view(qkv, fresh, qkvStride, d));
+            view(values[l], fresh, cacheStride, (long) slots * dh).assign(view(qkv, fresh, qkvStride, 2L * d));
+            INDArray k = view(keys[l], cached, cacheStride, 0);
+            INDArray v = view(values[l], cached, cacheStride, 0);
+            INDArray y;
+            if (n == 1) {
+                // one query per row: broadcast multiply + sum over the cache (measured ~10% faster per step than
+                // rows*H tiny batched GEMMs). scores[b,h,0,j] = sum_e q[b,h,0,e] K[b,h,j,e]
+                INDArray scores = k.mul(q).sum(true, 3).reshape(rows, h, 1, s).muli(scale);               // [rows, H, 1, s]
+                if (mask != null) {
+                    scores.addi(mask);
                 }
-                addAffine(hidden, y, w.wo[l], w.bo[l]);
-                INDArray m = affine(ops.layerNorm(hidden, w.ln2g[l], w.ln2b[l]), w.w1[l], w.b1[l]);
-                Nd4j.getExecutioner().exec(new GELU(m, m));
-                addAffine(hidden, m, w.w2[l], w.b2[l]);
+                INDArray probs = scores.ulike();
+                ops.softmax(scores, probs, 3);
+                y = v.mul(probs.reshape(rows, h, s, 1)).sum(2).reshape(x, d);                              // [rows, D]
+            } else {
+                INDArray scores = Nd4j.matmul(q, k, false, true, false).muli(scale);                       // [rows, H, n, s]
+                if (mask != null) {
+                    scores.addi(mask);
+                }
+                INDArray probs = scores.ulike();
+                ops.softmax(scores, probs, 3);
+                y = Nd4j.matmul(probs, v).permute(0, 2, 1, 3).dup('c').reshape(x, d);                      // [X, D]
             }
+            addAffine(hidden, y, w.wo[l], w.bo[l]);
+            INDArray m = affine(ops.layerNorm(hidden, w.ln2g[l], w.ln2b[l]), w.w1[l], w.b1[l]);
+            Nd4j.getExecutioner().exec(new GELU(m, m));
+            addAffine(hidden, m, w.w2[l], w.b2[l]);
         }
         if (n > 1 && branches == 1) {                      // a prefill chunk: the last slot's logits per row
             int[] last = new int[rows];
