@@ -109,8 +109,10 @@ public final class RolloutEngine {
         DecodingState thoughtState;
         if (config.prefixSharing()) {
             try (DecodingState promptState = decoder.prefill(promptTokens, conditioning)) {
-                // the thought phase appends each sampled token, and a forced end-of-thought
-                thoughtState = promptState.fork(repeatEach(np, k), config.maxThoughtTokens() + 1);
+                // the thought phase appends each sampled token, and a forced end-of-thought; with one answer per
+                // thought the answer phase continues in the same state (every answer token but the last)
+                int answerAppends = m == 1 ? Math.max(0, config.maxAnswerTokens() - 1) : 0;
+                thoughtState = promptState.fork(repeatEach(np, k), config.maxThoughtTokens() + 1 + answerAppends);
             }
         } else {
             int[][] rows = new int[nt][];

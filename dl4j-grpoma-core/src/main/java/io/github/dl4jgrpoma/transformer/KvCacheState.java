@@ -274,7 +274,19 @@ final class KvCacheState implements DecodingState {
                 m = 1;
             }
         }
-        return m > 1 && (long) m * maxAppends <= slots ? branch(this, m, maxAppends) : pull(this, idx);
+        if (m > 1 && (long) m * maxAppends <= slots) {
+            return branch(this, m, maxAppends);
+        }
+        // room for the announced appends (capped at the model's length), so that the fork does not reallocate its
+        // caches while it decodes: made in whichever of this state and the fork has fewer rows to copy
+        int room = (int) Math.min((long) slots + maxAppends, Math.max(capacity, maxSlots()));
+        if (idx.length > rows) {
+            ensureCapacity(room);
+            return pull(this, idx);
+        }
+        KvCacheState fork = pull(this, idx);
+        fork.ensureCapacity(room);
+        return fork;
     }
 
     /** M when the state's rows are branches of its cache rows, 1 when plain; for tests. */
