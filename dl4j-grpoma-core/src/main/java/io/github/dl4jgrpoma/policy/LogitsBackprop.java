@@ -38,7 +38,9 @@ public interface LogitsBackprop {
 
     /**
      * Parameter gradients of a scalar loss of the logits, by trainable-variable name, each shaped like its parameter:
-     * a forward pass, {@code logitsGradient} applied to its logits, then the backward pass.
+     * a forward pass, {@code logitsGradient} applied to its logits, then the backward pass. The returned arrays are
+     * the caller's: trainers scale them in place and close them after the optimiser step (their off-heap memory is freed
+     * then, not at a later garbage collection), so return fresh arrays (views are left alone), never arrays you keep.
      *
      * @param logitsGradient maps the logits {@code [B, L, V]} to {@code d loss / d logits} of the same shape; called
      *                       once, outside any ND4J workspace (it may run a SameDiff graph); it must not call this

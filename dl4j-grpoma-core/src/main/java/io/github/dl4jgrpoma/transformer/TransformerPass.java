@@ -152,7 +152,9 @@ final class TransformerPass {
         Map<String, INDArray> ordered = new LinkedHashMap<>();
         for (String name : TransformerPolicy.variableNames(c.layers())) {
             INDArray g = grads.containsKey(name) ? grads.get(name) : perLayer.get(name);
-            ordered.put(name, g.reshape(w.byName(name).shape()));
+            long[] shape = w.byName(name).shape();
+            // no view where the shape already fits: the caller frees what it gets (a view owns no memory)
+            ordered.put(name, Arrays.equals(g.shape(), shape) ? g : g.reshape(shape));
         }
         return ordered;
     }

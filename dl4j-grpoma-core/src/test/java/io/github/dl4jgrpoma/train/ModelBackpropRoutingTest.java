@@ -34,6 +34,10 @@ class ModelBackpropRoutingTest {
         final AtomicInteger gradients = new AtomicInteger();
         /** Variable the pass leaves out of its result (null: none); the result is an immutable map. */
         volatile String drop;
+        /** Every gradient array the pass returned (the transformer's own arrays: none is a view). */
+        final java.util.List<INDArray> returned = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        /** When set, the pass returns views of arrays it keeps here instead of its own fresh arrays. */
+        volatile java.util.Map<String, INDArray> kept;
 
         Counting() {
             super(TransformerPolicy.create(TransformerConfig.builder().vocabSize(Tiny.TOKENIZER.vocabSize()).width(16)
@@ -55,6 +59,14 @@ class ModelBackpropRoutingTest {
             if (drop != null) {
                 out.remove(drop);
             }
+            if (kept != null) {
+                out.replaceAll((name, grad) -> {
+                    INDArray keep = grad.dup().reshape(grad.length());
+                    kept.put(name + "#" + kept.size(), keep);
+                    return keep.reshape(grad.shape());               // a view of an array the pass keeps
+                });
+            }
+            returned.addAll(out.values());
             return Map.copyOf(out);
         }
     }
@@ -76,6 +88,31 @@ class ModelBackpropRoutingTest {
         // the old log-probs come from the first epoch's own forward (no separate pass): only the reference runs logits()
         assertEquals(chunks, policy.logits.get(), "one logits pass per chunk, for the reference log-probs");
         assertTrue(m.containsKey("rollout/logprob_diff_max"), "the recomputed old log-probs were compared: " + m);
+    }
+
+    @Test
+    void theReturnedGradientsAreFreedAfterTheOptimiserStepAndViewsAreLeftAlone() {
+        Counting policy = new Counting();
+        GrpoMaConfig config = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 3, 3, 3).build()).promptsPerStep(3)
+                .seed(11).build();
+        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(policy).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())
+                .reward(Tiny.parityReward()).config(config).updateChunkTokens(20).updateThreads(2).build();
+        Map<String, Double> m = t.step().metrics();
+        assertTrue(m.get("update_chunks") > 1, "several chunks: " + m);
+        assertTrue(!policy.returned.isEmpty());
+        for (INDArray g : policy.returned) {
+            assertTrue(g.wasClosed(), "a chunk gradient still holds its memory after the step");
+        }
+        policy.returned.clear();
+        policy.kept = new java.util.concurrent.ConcurrentHashMap<>();
+        double before = policy.parameters().get("h1_w2").sumNumber().doubleValue();
+        t.step();
+        t.close();
+        assertTrue(!policy.kept.isEmpty());
+        for (INDArray k : policy.kept.values()) {
+            assertTrue(!k.wasClosed() && Double.isFinite(k.sumNumber().doubleValue()), "an array the pass keeps was freed");
+        }
+        assertTrue(before != policy.parameters().get("h1_w2").sumNumber().doubleValue(), "the step still updated the weights");
     }
 
     @Test
