@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.github.dl4jgrpoma.graph.NativeHeap;
+
 /** Runs the per-chunk tasks of an update, on a pool or on the caller's thread, results in task order. */
 final class ChunkTasks {
     private ChunkTasks() {
@@ -53,7 +55,8 @@ final class ChunkTasks {
      * Frees the ND4J workspaces of every live thread of {@code pool} (the model pass's per-thread blocks, tens to hundreds
      * of megabytes each) and shuts the pool down: without this they stay allocated until the GC collects the exited
      * threads, so a process that builds one trainer after another (bench-step) held two trainers' workspaces at once.
-     * Our choice: waits at most 10 s for busy threads.
+     * Then gives the freed memory back to the system ({@link NativeHeap#trim()}), which glibc otherwise keeps resident
+     * for allocations that fit into it. Our choice: waits at most 10 s for busy threads.
      */
     static void shutdownAndFreeWorkspaces(ExecutorService pool) {
         if (!(pool instanceof ThreadPoolExecutor p)) {
@@ -84,6 +87,7 @@ final class ChunkTasks {
             p.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        NativeHeap.trim();                    // the freed blocks back to the system, not kept for the next trainer's
     }
 
     /**

@@ -283,6 +283,7 @@ public final class StepBenchmarkCommand implements Command {
                 single.close();
             }
             System.gc();                       // the next configuration starts without this one's arrays
+            io.github.dl4jgrpoma.graph.NativeHeap.trim();   // and its freed memory back to the system
         }
     }
 }
