@@ -10,7 +10,8 @@ import com.sun.jna.NativeLibrary;
 
 /**
  * Gives the free memory of the C heap back to the operating system ({@code malloc_trim(0)} of glibc, through JNA), where
- * ND4J's off-heap arrays and workspaces live. Elsewhere (no glibc: macOS, Windows, musl) it does nothing.
+ * ND4J's off-heap arrays and workspaces live. Elsewhere (no glibc: macOS, Windows, musl; or JNA or its native part
+ * missing) it does nothing and never throws.
  *
  * <p>Why (measured, bench-step d=256 with {@code bin/grpoma}'s malloc settings): glibc keeps freed memory resident to
  * serve later allocations, and a freed block is reused only by allocations that fit into it. When an ND4J workspace
@@ -34,7 +35,8 @@ public final class NativeHeap {
      * @return true if glibc released memory, false if there was none to release or trimming is unavailable here
      */
     public static boolean trim() {
-        return MALLOC_TRIM.map(f -> f.invokeInt(new Object[] {0L}) == 1).orElse(false);
+        // no lambda over Function: linking one would need JNA's classes even when lookup found none
+        return MALLOC_TRIM.isPresent() && MALLOC_TRIM.get().invokeInt(new Object[] {0L}) == 1;
     }
 
     /** Whether {@link #trim()} can release memory on this platform (glibc's {@code malloc_trim} was found). */
@@ -45,7 +47,7 @@ public final class NativeHeap {
     private static Optional<Function> lookup() {
         try {
             return Optional.of(NativeLibrary.getInstance("c").getFunction("malloc_trim"));
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) {       // no glibc, JNA without its native part, or no JNA at all
             LOG.debug("malloc_trim is not available here ({}); native memory is not trimmed", e.toString());
             return Optional.empty();
         }
