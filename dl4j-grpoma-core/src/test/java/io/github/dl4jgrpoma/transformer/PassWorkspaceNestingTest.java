@@ -3,8 +3,6 @@ package io.github.dl4jgrpoma.transformer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.atomic.AtomicReference;
-
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -21,24 +19,6 @@ import org.nd4j.linalg.factory.Nd4j;
 class PassWorkspaceNestingTest {
     private static final String ID = "pass-workspace-nesting-test";
     private static final String OTHER = "pass-workspace-nesting-test-other";
-
-    private static void onFreshThread(Runnable r) throws Exception {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                r.run();
-            } catch (Throwable e) {
-                failure.set(e);
-            } finally {
-                Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
-            }
-        });
-        t.start();
-        t.join();
-        if (failure.get() != null) {
-            throw new AssertionError(failure.get());
-        }
-    }
 
     private static void use(String id, long floats) {
         try (MemoryWorkspace ws = PassWorkspace.open(id)) {
@@ -69,7 +49,7 @@ class PassWorkspaceNestingTest {
 
     @Test
     void aReentrantOpenOfTheSameIdKeepsTheOuterArrays() throws Exception {
-        onFreshThread(() -> {
+        PassWorkspaceTest.onFreshThread(() -> {
             nestedUse(100_000, 50_000);               // first use: spilled
             nestedUse(100_000, 50_000);               // served by the block
             long block = PassWorkspace.size(ID);
@@ -84,7 +64,7 @@ class PassWorkspaceNestingTest {
 
     @Test
     void growingWhileAnotherWorkspaceIsOpenLeavesThatOneIntact() throws Exception {
-        onFreshThread(() -> {
+        PassWorkspaceTest.onFreshThread(() -> {
             use(OTHER, 1000);
             use(OTHER, 1000);
             try (MemoryWorkspace outer = PassWorkspace.open(ID)) {

@@ -30,7 +30,7 @@ class PassWorkspaceTest {
     }
 
     /** Runs on a fresh thread: workspaces are per thread, and other tests' must not interfere. */
-    private static void onFreshThread(Runnable r) throws Exception {
+    static void onFreshThread(Runnable r) throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
