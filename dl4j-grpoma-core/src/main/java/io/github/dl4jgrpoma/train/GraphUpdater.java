@@ -150,8 +150,12 @@ final class GraphUpdater {
         long t1 = System.nanoTime();
         List<Map<String, Double>> chunkOutputs = done.stream().map(Chunk::outputs).toList();
         beforeStep.accept(chunkOutputs);
-        double norm = optimizer.step(sum);
-        free(sum);
+        double norm;
+        try {
+            norm = optimizer.step(sum);
+        } finally {
+            free(sum);                         // also when the step refuses a non-finite gradient
+        }
         return new ChunkedResult(chunkOutputs, norm, t1 - t0, System.nanoTime() - t1);
     }
 
