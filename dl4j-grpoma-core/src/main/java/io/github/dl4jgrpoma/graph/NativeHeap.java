@@ -19,8 +19,8 @@ import com.sun.jna.NativeLibrary;
  * then cannot reuse it: both stay resident. A trainer's per-thread workspaces (up to 200 MB each) held twice their size
  * that way, and the next trainer in the same process (bench-step, study) started on top of the last one's freed
  * memory: after closing a d=256 trainer, {@code malloc_trim(0)} took the process from 1,356 to 437 MB.
- * Our choice: trim at those rare points (a workspace growing, a trainer closing), not per step, since memory given back
- * is faulted in again when it is next used.
+ * Our choice: trim at those points (a workspace growing, a trainer closing) and before each of the trainer's step-end
+ * collections (every few steps), not after every step, since memory given back is faulted in again when it is next used.
  */
 public final class NativeHeap {
     private static final Logger LOG = LoggerFactory.getLogger(NativeHeap.class);
