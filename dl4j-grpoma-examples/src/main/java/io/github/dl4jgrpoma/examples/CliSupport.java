@@ -166,17 +166,15 @@ public final class CliSupport {
         if (v == null) {
             return def.clone();
         }
-        String[] parts = v.split(",");
-        if (parts.length == 0) {
-            throw new UsageException("--" + name + " must be a comma-separated list of integers, got '" + v
-                    + "'; fix: give at least one integer");
-        }
+        // limit -1 keeps trailing empty parts, so "128," or "," is an error rather than a shorter list
+        String[] parts = v.split(",", -1);
         int[] out = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             try {
                 out[i] = Integer.parseInt(parts[i].trim());
             } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + " must be a comma-separated list of integers, got '" + v + "'");
+                throw new UsageException("--" + name + " must be a comma-separated list of integers, got '" + v
+                        + "'; fix: give integers separated by single commas, e.g. 128,256");
             }
             if (out[i] < min || out[i] > max) {
                 throw new UsageException("--" + name + " values must be in [" + min + ", " + max + "], got " + out[i]);

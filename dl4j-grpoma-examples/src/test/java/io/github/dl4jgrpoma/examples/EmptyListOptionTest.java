@@ -12,14 +12,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A list option made of commas only ({@code --widths ,}) splits into no values (String.split drops trailing empty
- * strings): it must be a usage error (status 2, one line naming the option), not a run over an empty list.
+ * A list option with an empty item ({@code --widths ,}, {@code --widths 16,}; String.split without a limit drops
+ * trailing empty strings): it must be a usage error (status 2, one line naming the option), not a run over a
+ * shorter or empty list.
  */
 class EmptyListOptionTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {",", ",,"})
-    void benchStepWidthsOfCommasOnlyIsAUsageError(String widths) {
+    @ValueSource(strings = {",", ",,", "16,", "16,32,", ",16", "16,,32"})
+    void benchStepWidthsWithAnEmptyItemIsAUsageError(String widths) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Main.run(new String[] {"bench-step", "--quick", "--torch", "off", "--widths", widths},
