@@ -90,13 +90,18 @@ class ModelBackpropRoutingTest {
         assertTrue(m.containsKey("rollout/logprob_diff_max"), "the recomputed old log-probs were compared: " + m);
     }
 
+    /** A trainer of the default config (one inner epoch) on {@code policy}, chunks of 20 tokens on 2 threads. */
+    private static GrpoMaTrainer defaultTrainer(Counting policy) {
+        GrpoMaConfig config = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 3, 3, 3).build()).promptsPerStep(3)
+                .seed(11).build();
+        return GrpoMaTrainer.builder().policy(policy).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())
+                .reward(Tiny.parityReward()).config(config).updateChunkTokens(20).updateThreads(2).build();
+    }
+
     @Test
     void theReturnedGradientsAreFreedAfterTheOptimiserStepAndViewsAreLeftAlone() {
         Counting policy = new Counting();
-        GrpoMaConfig config = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 3, 3, 3).build()).promptsPerStep(3)
-                .seed(11).build();
-        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(policy).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())
-                .reward(Tiny.parityReward()).config(config).updateChunkTokens(20).updateThreads(2).build();
+        GrpoMaTrainer t = defaultTrainer(policy);
         Map<String, Double> m = t.step().metrics();
         assertTrue(m.get("update_chunks") > 1, "several chunks: " + m);
         assertTrue(!policy.returned.isEmpty());
@@ -118,10 +123,7 @@ class ModelBackpropRoutingTest {
     @Test
     void aPassThatReturnsAnImmutableMapWorksAndOneThatMissesAVariableIsNamed() {
         Counting policy = new Counting();
-        GrpoMaConfig config = GrpoMaConfig.builder().rollout(Tiny.rollout(2, 3, 3, 3).build()).promptsPerStep(3)
-                .seed(11).build();
-        GrpoMaTrainer t = GrpoMaTrainer.builder().policy(policy).tokenizer(Tiny.TOKENIZER).promptSource(Tiny.digits())
-                .reward(Tiny.parityReward()).config(config).updateChunkTokens(20).updateThreads(2).build();
+        GrpoMaTrainer t = defaultTrainer(policy);
         t.step();                                          // Map.copyOf results: the trainer copies before scaling
         policy.drop = "h1_w2";
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, t::step);
